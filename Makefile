@@ -1,0 +1,124 @@
+# Tapas in C — the kit's build. `make` sets up and opens the course,
+# `make test` runs everything. Builds go to build/ (one folder per variant).
+
+.DEFAULT_GOAL := course
+SHELL := /bin/bash
+
+CC ?= cc
+PREFIX ?= /usr/local
+BUILD := build
+UV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
+UV_LIBS := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
+CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
+WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
+LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
+
+# Variants: release (copy stacks, fast), asan (AddressSanitizer+UBSan, one
+# stack per process so the sanitizers can follow switches), debug (for
+# valgrind, one stack per process as well).
+release_CFLAGS := -O2 -g
+asan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined -DTAPA_DEDICATED_STACKS
+asan_LDFLAGS := -fsanitize=address,undefined
+debug_CFLAGS := -O0 -g -DTAPA_DEDICATED_STACKS -DTAPA_VALGRIND
+
+RUNTIME_SRC := $(shell find runtime -name '*.c' | sort)
+RUNTIME_ASM := $(shell find runtime -name '*.S' | sort)
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+TOOLS := $(patsubst tools/%.c,%,$(wildcard tools/tapa-*.c))
+BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
+
+define variant
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
+            $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
+$(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) | $(BUILD)/.deps
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/obj/%.o: %.S
+	@mkdir -p $$(@D)
+	$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+$(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) -lcmocka
+$(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
+$(1)-tests: $$(addprefix $(BUILD)/$(1)/tests/,$$(UNIT_TESTS))
+endef
+$(foreach v,release asan debug,$(eval $(call variant,$(v))))
+
+# Each part of the kit adds its own targets and tests in mk/*.mk
+# (EXTRA_TESTS: run by make test; BIN_TOOLS: built by make).
+EXTRA_TESTS :=
+-include $(sort $(wildcard mk/*.mk))
+
+$(BUILD)/.deps:
+	@mkdir -p $(BUILD) && touch $@
+
+.PHONY: all course setup lib tools test test-unit test-asan test-valgrind test-erl \
+        fuzz bench install clean
+
+all: lib tools release-tests
+lib: $(BUILD)/release/lib/libtapa.a
+tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
+$(BUILD)/bin/%: $(BUILD)/release/bin/%
+	@mkdir -p $(@D) && cp $< $@
+
+# ------------------------------------------------------------------ setup --
+setup:
+	@tools/setup-deps.sh
+
+course: setup all
+	@if [ -x tools/tapa-course.sh ]; then tools/tapa-course.sh; else \
+	  echo "Built. Run 'make test' to check the runtime."; fi
+
+# ------------------------------------------------------------------- test --
+TEST_TIMEOUT ?= 120
+test: test-unit test-asan test-valgrind test-erl fuzz-brief $(EXTRA_TESTS)
+	@echo "make test: all green"
+
+test-unit: release-tests
+	@tools/run-tests.sh release $(BUILD)/release/tests $(UNIT_TESTS)
+
+test-asan: asan-tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  TAPA_SLOW=4 tools/run-tests.sh asan $(BUILD)/asan/tests $(UNIT_TESTS)
+
+test-valgrind: debug-tests
+	@TAPA_SLOW=20 TAPA_VALGRIND=1 tools/run-tests.sh valgrind $(BUILD)/debug/tests $(UNIT_TESTS)
+
+test-erl: $(BUILD)/release/tests/test_semantics
+	@tools/compare-with-erl.sh $(BUILD)/release/tests/test_semantics
+
+# libFuzzer needs clang; the brief run is part of make test.
+FUZZ_SECONDS ?= 10
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(RUNTIME_SRC) $(RUNTIME_ASM)
+	@mkdir -p $(@D)
+	clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
+	  $< $(RUNTIME_SRC) $(RUNTIME_ASM) -o $@ $(LIBS)
+fuzz-brief: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
+	@tools/run-fuzz.sh $${FUZZ_SECONDS:-300} $(FUZZ_TARGETS)
+
+# ------------------------------------------------------------------ bench --
+bench: $(addprefix $(BUILD)/release/bench/,$(BENCHES))
+	@tools/run-bench.sh $(BUILD)/release/bench
+$(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/lib/libtapa.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
+
+# ---------------------------------------------------------------- install --
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 644 $(BUILD)/release/lib/libtapa.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 runtime/include/tapa.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' tools/libtapa.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
+
+clean:
+	rm -rf $(BUILD)

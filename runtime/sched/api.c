@@ -1,0 +1,290 @@
+/* api.c — the process functions of tapa.h: spawn, send, exit, link,
+ * monitor, register. Each is what the Erlang BIF of the same name does;
+ * behaviours checked against OTP 25 are noted where they surprise. */
+#include "sched/process.h"
+#include "trace/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static process *self_or_fail(const char *what)
+{
+    process *p = proc_current();
+    if (!p) {
+        fprintf(stderr, "tapa: %s was called outside a process.\n"
+                        "Start your program with tapa_run(main_process, arg) and call it from there.\n",
+                what);
+        abort();
+    }
+    return p;
+}
+
+static _Noreturn void badarg(const char *fmt, tapa_term t)
+{
+    char *text = tapa_inspect_alloc(t);
+    char why[512];
+    snprintf(why, sizeof why, fmt, text);
+    free(text);
+    term_fail(A(badarg), why);
+}
+
+tapa_term tapa_self(void) { return self_or_fail("self()")->pid; }
+
+tapa_term tapa_node(void) { return node_at(0)->name; }
+
+/* ---------------------------------------------------------------- spawn -- */
+
+static process *spawn_child(tapa_fn fn, tapa_term arg)
+{
+    process *parent = self_or_fail("spawn");
+    process *child = proc_spawn(fn, arg);
+    TRACE(TR_SPAWN, parent->pid, child->pid, TAPA_NONE);
+    child->state = PS_WAITING;
+    sched_make_runnable(child);
+    return child;
+}
+
+tapa_term tapa_spawn(tapa_fn fn, tapa_term arg) { return spawn_child(fn, arg)->pid; }
+
+tapa_term tapa_spawn_link(tapa_fn fn, tapa_term arg)
+{
+    process *child = spawn_child(fn, arg);
+    process *parent = proc_current();
+    link_add(parent, child->pid);
+    link_add(child, parent->pid);
+    TRACE(TR_LINK, parent->pid, child->pid, TAPA_NONE);
+    return child->pid;
+}
+
+tapa_term tapa_spawn_monitor(tapa_fn fn, tapa_term arg)
+{
+    process *child = spawn_child(fn, arg);
+    tapa_term ref = tapa_monitor(child->pid);
+    return tapa_tuple(2, child->pid, ref);
+}
+
+/* ----------------------------------------------------------------- send -- */
+
+static void send_to_pid(process *from, tapa_term to, tapa_term m)
+{
+    TRACE(TR_SEND, from->pid, to, m);
+    if (PID_NODE(to) != 0) {
+        if (tapa_dist) tapa_dist->send(from->pid, to, m);
+        return;
+    }
+    process *p = proc_lookup(to);
+    if (p) deliver_message(p, m); /* a dead pid: dropped, as in Erlang */
+}
+
+tapa_term tapa_send(tapa_term dest, tapa_term m)
+{
+    process *from = self_or_fail("send");
+    if (tapa_is_pid(dest)) {
+        send_to_pid(from, dest, m);
+    } else if (tapa_is_atom(dest)) {
+        tapa_term pid = registry_whereis(dest);
+        if (!pid)
+            badarg("send: no process is registered as %s. Check the name with "
+                   "Process.registered() (tapa_registered()), or whether that process has exited.",
+                   dest);
+        send_to_pid(from, pid, m);
+    } else if (tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
+               tapa_is_atom(tapa_element(dest, 0)) && tapa_is_atom(tapa_element(dest, 1))) {
+        tapa_term name = tapa_element(dest, 0), node = tapa_element(dest, 1);
+        if (node == tapa_node()) {
+            tapa_term pid = registry_whereis(name); /* {name, node()}: silently dropped */
+            if (pid) send_to_pid(from, pid, m);
+        } else if (tapa_dist) {
+            TRACE(TR_SEND, from->pid, dest, m);
+            tapa_dist->reg_send(from->pid, name, node, m);
+        }
+    } else {
+        badarg("send: %s is not a pid, a registered name or {name, node}.", dest);
+    }
+    return m;
+}
+
+/* ----------------------------------------------------------------- exit -- */
+
+_Noreturn void tapa_exit(tapa_term reason)
+{
+    self_or_fail("exit");
+    sched_exit_current(reason);
+}
+
+bool tapa_exit_pid(tapa_term pid, tapa_term reason)
+{
+    process *self = self_or_fail("Process.exit");
+    if (!tapa_is_pid(pid)) badarg("Process.exit: %s is not a pid.", pid);
+    if (PID_NODE(pid) != 0) {
+        if (tapa_dist) tapa_dist->exit(self->pid, pid, reason, false);
+        return true;
+    }
+    process *p = proc_lookup(pid);
+    if (p) deliver_exit_signal(self->pid, p, reason, false);
+    proc_check_pending(self);
+    return true;
+}
+
+bool tapa_alive(tapa_term pid)
+{
+    if (!tapa_is_pid(pid)) badarg("Process.alive?: %s is not a pid.", pid);
+    if (PID_NODE(pid) != 0) badarg("Process.alive?: %s is a pid of another node; ask that node.", pid);
+    process *p = proc_lookup(pid);
+    return p && p->state != PS_EXITING && !p->exit_pending;
+}
+
+bool tapa_trap_exit(bool on)
+{
+    process *p = self_or_fail("Process.flag(:trap_exit, ...)");
+    bool old = p->trap_exit;
+    p->trap_exit = on;
+    return old;
+}
+
+/* ---------------------------------------------------------------- links -- */
+
+/* Linking to a pid that is gone: a trapping caller gets {:EXIT, pid,
+ * :noproc}; any other caller fails with :noproc (OTP 25). */
+bool tapa_link(tapa_term pid)
+{
+    process *self = self_or_fail("Process.link");
+    if (!tapa_is_pid(pid)) badarg("Process.link: %s is not a pid.", pid);
+    if (pid == self->pid) return true;
+    TRACE(TR_LINK, self->pid, pid, TAPA_NONE);
+    if (PID_NODE(pid) != 0) {
+        link_add(self, pid);
+        if (tapa_dist) tapa_dist->link(self->pid, pid);
+        return true;
+    }
+    process *p = proc_lookup(pid);
+    if (!p || p->state == PS_EXITING) {
+        if (self->trap_exit) {
+            deliver_message(self, tapa_tuple(3, A(EXIT), pid, A(noproc)));
+            return true;
+        }
+        term_fail(A(noproc), "Process.link: the process is not alive (noproc). "
+                             "Link before it can exit, or use spawn_link.");
+    }
+    link_add(self, pid);
+    link_add(p, self->pid);
+    return true;
+}
+
+bool tapa_unlink(tapa_term pid)
+{
+    process *self = self_or_fail("Process.unlink");
+    if (!tapa_is_pid(pid)) badarg("Process.unlink: %s is not a pid.", pid);
+    if (!link_remove(self, pid)) return true;
+    TRACE(TR_UNLINK, self->pid, pid, TAPA_NONE);
+    if (PID_NODE(pid) != 0) {
+        if (tapa_dist) tapa_dist->unlink(self->pid, pid);
+        return true;
+    }
+    process *p = proc_lookup(pid);
+    if (p) link_remove(p, self->pid);
+    return true;
+}
+
+/* ------------------------------------------------------------- monitors -- */
+
+static void new_ref_words(uint32_t words[3])
+{
+    tapa_term ref = tapa_make_ref();
+    memcpy(words, ((box_ref *)BOX_OF(ref))->words, 3 * sizeof *words);
+}
+
+tapa_term tapa_monitor(tapa_term target)
+{
+    process *self = self_or_fail("Process.monitor");
+    monitor mine = {.origin = true};
+    new_ref_words(mine.ref);
+    tapa_term pid = target;
+    if (tapa_is_atom(target)) {
+        mine.name = target;
+        pid = registry_whereis(target);
+    } else if (!tapa_is_pid(target)) {
+        badarg("Process.monitor: %s is not a pid or a registered name.", target);
+    }
+    tapa_term ref = monitor_ref_term(&mine);
+    if (pid && PID_NODE(pid) != 0) {
+        mine.other = pid;
+        monitor_add(self, &mine);
+        if (tapa_dist) tapa_dist->monitor(self->pid, pid, &mine);
+        return ref;
+    }
+    process *p = pid ? proc_lookup(pid) : NULL;
+    if (!p || p->state == PS_EXITING) {
+        tapa_term who = mine.name ? tapa_tuple(2, mine.name, tapa_node()) : target;
+        deliver_message(self, down_message(ref, who, A(noproc)));
+        return ref;
+    }
+    mine.other = pid;
+    monitor_add(self, &mine);
+    monitor theirs = mine;
+    theirs.origin = false;
+    theirs.other = self->pid;
+    monitor_add(p, &theirs);
+    TRACE(TR_MONITOR, self->pid, pid, ref);
+    return ref;
+}
+
+bool tapa_demonitor(tapa_term ref, bool flush)
+{
+    process *self = self_or_fail("Process.demonitor");
+    if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
+    box_ref *r = (box_ref *)BOX_OF(ref);
+    monitor m;
+    if (monitor_remove(self, r->words, r->node, &m) && m.origin) {
+        if (PID_NODE(m.other) != 0) {
+            if (tapa_dist) tapa_dist->demonitor(self->pid, m.other, &m);
+        } else {
+            process *p = proc_lookup(m.other);
+            if (p) monitor_remove(p, r->words, r->node, NULL);
+        }
+    }
+    if (flush) {
+        tapa_match mt = {0};
+        tapa_pin(&mt, "ref", ref);
+        while (tapa_receive(&mt, 0, "{:DOWN, ^ref, _, _, _}") == 0) mt.count = 1;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------- registry -- */
+
+static tapa_term name_atom(const char *name) { return tapa_atom(name); }
+
+bool tapa_register(tapa_term pid, const char *name)
+{
+    self_or_fail("Process.register");
+    tapa_term atom = name_atom(name);
+    process *p = proc_lookup(pid);
+    if (!p) badarg("Process.register: %s is not a live local process.", pid);
+    if (atom == A(undefined)) badarg("Process.register: %s cannot be registered.", atom);
+    if (p->registered_name)
+        badarg("Process.register: the process is already registered as %s.", p->registered_name);
+    if (!registry_add(atom, pid))
+        badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", atom);
+    p->registered_name = atom;
+    return true;
+}
+
+bool tapa_unregister(const char *name)
+{
+    self_or_fail("Process.unregister");
+    tapa_term atom = name_atom(name);
+    tapa_term pid = registry_whereis(atom);
+    if (!pid) badarg("Process.unregister: no process is registered as %s.", atom);
+    process *p = proc_lookup(pid);
+    if (p) p->registered_name = 0;
+    return registry_remove(atom);
+}
+
+tapa_term tapa_whereis(const char *name)
+{
+    tapa_term pid = registry_whereis(name_atom(name));
+    return pid ? pid : A(nil);
+}
+
+tapa_term tapa_registered(void) { return registry_names(); }

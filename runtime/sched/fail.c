@@ -1,0 +1,59 @@
+/* fail.c — how a process fails: raise, badarg from a BIF, a bad pattern.
+ *
+ * A failing process exits with {reason, []} (Erlang's {Reason, Stacktrace},
+ * with the stack left empty) and the node reports it as Elixir's logger
+ * does, on stderr:
+ *   [error] Process #PID<0.112.0> raised an exception
+ *   ** (RuntimeError) boom
+ */
+#include "sched/process.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Noreturn void fail_current(tapa_term reason, const char *kind, const char *why)
+{
+    process *p = proc_current();
+    if (!p) {
+        fprintf(stderr, "tapa: %s outside any process: %s\n"
+                        "Call the runtime from a process started by tapa_run().\n", kind, why);
+        abort();
+    }
+    strbuf sb = {0};
+    sb_printf(&sb, "** (%s) %s", kind, why);
+    free(p->crash_message);
+    p->crash_message = sb.data;
+    p->crashed = true;
+    sched_exit_current(tapa_tuple(2, reason, TERM_NIL));
+}
+
+_Noreturn void term_fail(tapa_term reason, const char *why)
+{
+    const char *kind = reason == A(badarg) || (tapa_is_tuple(reason) && tapa_tuple_size(reason) > 0 &&
+                                               tapa_element(reason, 0) == A(badarg))
+                           ? "ArgumentError"
+                           : "ErlangError";
+    fail_current(reason, kind, why);
+}
+
+_Noreturn void tapa_raise(const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fail_current(term_runtime_error(text), "RuntimeError", text);
+}
+
+void log_crash(process *p)
+{
+    strbuf sb = {0};
+    sb_puts(&sb, "[error] Process ");
+    inspect_into(&sb, p->pid);
+    sb_printf(&sb, " raised an exception\n%s\n", p->crash_message ? p->crash_message : "");
+    fflush(stdout);
+    fwrite(sb.data, 1, sb.len, stderr);
+    sb_free(&sb);
+}

@@ -1,0 +1,145 @@
+/* process.c — the process table: creating, finding and freeing processes.
+ *
+ * Pids number as BEAM's do: #PID<0.N.0>, N counting up from the first
+ * user process; the serial (third field) grows when N wraps. Lookup is an
+ * open-addressing table keyed by N, so a node that spawns forever keeps a
+ * table the size of its live processes.
+ */
+#include "sched/process.h"
+#include "trace/trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FIRST_ID 100u
+#define MAX_ID ((1u << 28) - 1) /* BEAM's pid number space */
+
+static process **table;
+static size_t table_cap, table_used;
+static uint32_t next_id = FIRST_ID, next_serial;
+
+static size_t slot_of(uint32_t id) { return (id * 2654435761u) & (table_cap - 1); }
+
+static void table_insert(process *p)
+{
+    size_t i = slot_of(PID_ID(p->pid));
+    while (table[i]) i = (i + 1) & (table_cap - 1);
+    table[i] = p;
+    table_used++;
+}
+
+static void table_grow(void)
+{
+    process **old = table;
+    size_t old_cap = table_cap;
+    table_cap = table_cap ? table_cap * 2 : 1024;
+    table = calloc(table_cap, sizeof *table);
+    if (!table) abort();
+    table_used = 0;
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i]) table_insert(old[i]);
+    free(old);
+}
+
+static size_t table_find(uint32_t id)
+{
+    if (!table_cap) return SIZE_MAX;
+    for (size_t i = slot_of(id);; i = (i + 1) & (table_cap - 1)) {
+        if (!table[i]) return SIZE_MAX;
+        if (PID_ID(table[i]->pid) == id) return i;
+    }
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static void table_delete(uint32_t id)
+{
+    size_t i = table_find(id);
+    if (i == SIZE_MAX) return;
+    table[i] = NULL;
+    table_used--;
+    for (size_t j = (i + 1) & (table_cap - 1); table[j]; j = (j + 1) & (table_cap - 1)) {
+        process *q = table[j];
+        table[j] = NULL;
+        table_used--;
+        table_insert(q);
+    }
+}
+
+process *proc_lookup(tapa_term pid)
+{
+    if (TERM_TAG(pid) != TAG_PID || PID_NODE(pid) != 0) return NULL;
+    size_t i = table_find(PID_ID(pid));
+    if (i == SIZE_MAX || table[i]->pid != pid) return NULL;
+    return table[i];
+}
+
+static tapa_term fresh_pid(void)
+{
+    for (;;) {
+        uint32_t id = next_id++;
+        if (next_id > MAX_ID) {
+            next_id = FIRST_ID;
+            next_serial = (next_serial + 1) & 0x1fff;
+        }
+        if (table_find(id) == SIZE_MAX) return MAKE_PID(0, id, next_serial);
+    }
+}
+
+process *proc_spawn(tapa_fn fn, tapa_term arg)
+{
+    if ((table_used + 1) * 2 > table_cap) table_grow();
+    process *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    p->pid = fresh_pid();
+    p->fn = fn;
+    mailbox_init(&p->mbox);
+    heap_init(&p->heap);
+    p->arg = heap_copy(&p->heap, arg);
+    p->exit_reason = A(normal);
+    table_insert(p);
+    return p;
+}
+
+size_t proc_count(void) { return table_used; }
+
+void proc_free(process *p)
+{
+    table_delete(PID_ID(p->pid));
+    mailbox_clear(&p->mbox);
+    heap_destroy(&p->heap);
+    stack_release(p);
+    free(p->links);
+    free(p->monitors);
+    free(p->crash_message);
+    free(p);
+}
+
+void proc_each(void (*visit)(process *p, void *ctx), void *ctx)
+{
+    /* Collect first: visit may free processes and reshuffle the table. */
+    size_t n = 0;
+    process **all = malloc((table_used + 1) * sizeof *all);
+    if (!all) abort();
+    for (size_t i = 0; i < table_cap; i++)
+        if (table[i]) all[n++] = table[i];
+    for (size_t i = 0; i < n; i++) visit(all[i], ctx);
+    free(all);
+}
+
+void proc_table_reset(void)
+{
+    free(table);
+    table = NULL;
+    table_cap = table_used = 0;
+    next_id = FIRST_ID;
+    next_serial = 0;
+}
+
+/* Where every process starts, on its own (or the shared) stack. */
+void proc_entry(void)
+{
+    stack_entered();
+    process *p = proc_current();
+    p->fn(p->arg);
+    sched_exit_current(A(normal));
+}

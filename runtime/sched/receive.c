@@ -1,0 +1,251 @@
+/* receive.c — selective receive, flush, sleep and the collector's trigger.
+ *
+ * A receive scans the mailbox oldest first and takes the first message
+ * that matches any of its patterns; the others stay where they are. While
+ * it waits, it remembers where its scan stopped so a new message is the
+ * only one it looks at (BEAM's save pointer). For pin-free patterns that
+ * memory outlives the receive: the next receive with the same patterns
+ * skips the messages already known not to match, so a server loop with
+ * junk parked in its mailbox does not rescan the junk every time.
+ */
+#include "sched/process.h"
+#include "term/pattern.h"
+#include "trace/trace.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CLAUSES 32
+
+typedef struct clauses {
+    const pattern *p[MAX_CLAUSES];
+    int n;
+    uint64_t key; /* identity of this pattern set, 0 if it has pins */
+} clauses;
+
+static _Noreturn void bad_pattern(const char *src, const tapa_parse_error *err)
+{
+    char why[512];
+    snprintf(why, sizeof why,
+             "receive: the pattern \"%s\" is malformed at line %d, column %d: %s",
+             src, err->line, err->column, err->message);
+    term_fail(A(badarg), why);
+}
+
+static void compile_clauses(clauses *c, va_list ap)
+{
+    c->n = 0;
+    c->key = 14695981039346656037ull;
+    bool pins = false;
+    for (const char *src; (src = va_arg(ap, const char *));) {
+        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 32 patterns");
+        tapa_parse_error err;
+        const pattern *p = pattern_cached(src, &err);
+        if (!p) bad_pattern(src, &err);
+        pins |= pattern_has_pins(p);
+        c->p[c->n++] = p;
+        c->key = (c->key ^ (uint64_t)(uintptr_t)p) * 1099511628211ull;
+    }
+    if (pins || c->key == 0) c->key = 0;
+}
+
+/* Conservative roots: spill the callee-saved registers into a jmp_buf on
+ * this frame, then scan from here to the top of the process's stack. */
+static __attribute__((noinline)) void collect(process *p)
+{
+    jmp_buf regs;
+    setjmp(regs);
+    heap_mark_range(&p->heap, (const void *)&regs, p->stack_hi);
+    mailbox_mark(p);
+    heap_mark_term(&p->heap, p->arg);
+    heap_mark_term(&p->heap, p->exit_reason);
+    heap_sweep(&p->heap);
+}
+
+static void maybe_collect(process *p)
+{
+    if (heap_wants_gc(&p->heap)) collect(p);
+}
+
+static int match_one(const clauses *c, tapa_term t, tapa_match *m)
+{
+    for (int i = 0; i < c->n; i++)
+        if (pattern_match(c->p[i], t, m)) return i;
+    return -1;
+}
+
+/* Scans from *at on; on a match removes the message and returns the clause. */
+static int scan(process *p, const clauses *c, msg ***at, tapa_match *m)
+{
+    for (msg **pos = *at; *pos; pos = &(*pos)->next) {
+        tapa_term t = (*pos)->term;
+        int clause = match_one(c, t, m);
+        if (clause < 0) continue;
+        m->message = t;
+        mailbox_unlink(&p->mbox, pos);
+        *at = pos;
+        return clause;
+    }
+    *at = p->mbox.tail;
+    return -1;
+}
+
+static msg **scan_start(process *p, const clauses *c)
+{
+    mailbox *mb = &p->mbox;
+    if (c->key && mb->resume_key == c->key && mb->resume) return mb->resume;
+    return &mb->head;
+}
+
+static bool is_pin_name(const char *name);
+
+/* Bindings of an earlier receive are dropped; pinned values stay. */
+static void keep_only_pins(tapa_match *m)
+{
+    int kept = 0;
+    for (int i = 0; i < m->count; i++) {
+        if (!is_pin_name(m->names[i])) continue;
+        m->names[kept] = m->names[i];
+        m->values[kept++] = m->values[i];
+    }
+    m->count = kept;
+}
+
+static int64_t remaining_ms(int64_t timeout_ms, uint64_t deadline)
+{
+    if (timeout_ms < 0) return -1;
+    uint64_t now = sched_now_ms();
+    return now >= deadline ? 0 : (int64_t)(deadline - now);
+}
+
+int tapa_receive_(tapa_match *m, int64_t timeout_ms, ...)
+{
+    process *p = proc_current();
+    if (!p) term_fail(A(badarg), "receive: called outside a process; start one with tapa_run()");
+    proc_check_pending(p);
+    clauses c;
+    va_list ap;
+    va_start(ap, timeout_ms);
+    compile_clauses(&c, ap);
+    va_end(ap);
+    keep_only_pins(m);
+    uint64_t deadline = timeout_ms > 0 ? sched_now_ms() + (uint64_t)timeout_ms : 0;
+    msg **at = scan_start(p, &c);
+    /* A different receive may remove messages the saved point depends on. */
+    p->mbox.resume = NULL;
+    p->mbox.resume_key = 0;
+    for (bool waited = false;; waited = true) {
+        int clause = scan(p, &c, &at, m);
+        if (clause >= 0) {
+            TRACE(TR_RECEIVE, p->pid, TAPA_NONE, m->message);
+            return clause;
+        }
+        if (waited && p->timed_out) break;
+        if (timeout_ms == 0) break;
+        maybe_collect(p);
+        int64_t left = remaining_ms(timeout_ms, deadline);
+        if (left == 0) break;
+        sched_wait(p, left);
+        proc_check_pending(p);
+    }
+    if (c.key) {
+        p->mbox.resume = at;
+        p->mbox.resume_key = c.key;
+    }
+    return TAPA_TIMEOUT;
+}
+
+tapa_term tapa_receive_any(void)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "_");
+    return m.message;
+}
+
+tapa_term tapa_var(const tapa_match *m, const char *name)
+{
+    for (int i = m->count; i-- > 0;)
+        if (m->names[i] && strcmp(m->names[i], name) == 0) return m->values[i];
+    char why[200];
+    snprintf(why, sizeof why,
+             "tapa_var: no variable named \"%s\" was bound by the pattern that matched. "
+             "Check the spelling, and which clause matched (tapa_receive's result).",
+             name);
+    term_fail(A(badarg), why);
+}
+
+/* Pins are kept among the bindings, under names interned in pin_names, so
+ * the matcher finds them like any binding and a new receive can tell them
+ * apart from the ordinary bindings it drops. */
+static char pin_names[64][32];
+static int pin_names_used;
+
+static bool is_pin_name(const char *name)
+{
+    return name >= pin_names[0] && name < pin_names[0] + sizeof pin_names;
+}
+
+static const char *intern_pin_name(const char *name)
+{
+    for (int i = 0; i < pin_names_used; i++)
+        if (strcmp(pin_names[i], name) == 0) return pin_names[i];
+    if (pin_names_used == 64 || strlen(name) >= sizeof pin_names[0])
+        term_fail(A(badarg), "tapa_pin: too many pinned names, or a name longer than 31 bytes");
+    snprintf(pin_names[pin_names_used], sizeof pin_names[0], "%s", name);
+    return pin_names[pin_names_used++];
+}
+
+void tapa_pin(tapa_match *m, const char *name, tapa_term value)
+{
+    const char *key = intern_pin_name(name);
+    for (int i = 0; i < m->count; i++)
+        if (m->names[i] == key) {
+            m->values[i] = value;
+            return;
+        }
+    if (m->count == TAPA_MAX_VARS) term_fail(A(badarg), "tapa_pin: too many bindings");
+    m->names[m->count] = key;
+    m->values[m->count++] = value;
+}
+
+tapa_term tapa_flush(void)
+{
+    process *p = proc_current();
+    if (!p) term_fail(A(badarg), "flush: called outside a process");
+    while (p->mbox.head) {
+        tapa_term t = p->mbox.head->term;
+        mailbox_unlink(&p->mbox, &p->mbox.head);
+        TRACE(TR_RECEIVE, p->pid, TAPA_NONE, t);
+        tapa_fprint_term(stdout, t);
+        fputc('\n', stdout);
+    }
+    p->mbox.resume = NULL;
+    p->mbox.resume_key = 0;
+    fflush(stdout);
+    return A(ok);
+}
+
+void tapa_sleep(int64_t ms)
+{
+    process *p = proc_current();
+    if (!p) term_fail(A(badarg), "Process.sleep: called outside a process");
+    if (ms < 0) {
+        for (;;) sched_wait(p, -1), proc_check_pending(p);
+    }
+    uint64_t deadline = sched_now_ms() + (uint64_t)ms;
+    do {
+        sched_wait(p, (int64_t)(deadline - sched_now_ms()));
+        proc_check_pending(p);
+    } while (sched_now_ms() < deadline);
+}
+
+void tapa_yield(void)
+{
+    process *p = proc_current();
+    if (!p) return;
+    proc_check_pending(p);
+    sched_requeue(p);
+    proc_check_pending(p);
+}

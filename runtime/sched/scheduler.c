@@ -1,0 +1,297 @@
+/* scheduler.c — runs processes one at a time on a libuv loop.
+ *
+ * Cooperative: a process runs until it receives with nothing to take,
+ * sleeps, yields or exits. Between processes the loop is polled for I/O
+ * (distribution) and timers (`after` and sleep) are fired from a min-heap
+ * of deadlines behind a single uv_timer.
+ */
+#include "sched/process.h"
+#include "trace/trace.h"
+
+#include <stdlib.h>
+#include <uv.h>
+
+#define RUNS_BETWEEN_POLLS 256
+
+static uv_loop_t loop;
+static uv_timer_t wake_timer;
+static bool loop_ready;
+static process *running;
+static process *rq_head, *rq_tail;
+static process **timers; /* min-heap by deadline */
+static uint32_t ntimers, timers_cap;
+static process *reap_head; /* processes waiting to be finalised (via rq_next) */
+static bool reaping;
+
+const dist_hooks *tapa_dist;
+
+process *proc_current(void) { return running; }
+bool sched_running(void) { return loop_ready; }
+uv_loop_t *sched_loop(void) { return &loop; }
+uint64_t sched_now_ms(void) { return uv_now(&loop); }
+
+/* ------------------------------------------------------------ run queue -- */
+
+static void rq_push(process *p)
+{
+    p->rq_next = NULL;
+    p->rq_prev = rq_tail;
+    if (rq_tail) rq_tail->rq_next = p;
+    else rq_head = p;
+    rq_tail = p;
+}
+
+static void rq_unlink(process *p)
+{
+    if (p->rq_prev) p->rq_prev->rq_next = p->rq_next;
+    else rq_head = p->rq_next;
+    if (p->rq_next) p->rq_next->rq_prev = p->rq_prev;
+    else rq_tail = p->rq_prev;
+    p->rq_next = p->rq_prev = NULL;
+}
+
+static process *rq_pop(void)
+{
+    process *p = rq_head;
+    if (p) rq_unlink(p);
+    return p;
+}
+
+/* ---------------------------------------------------------- timer heap -- */
+
+static void timer_swap(uint32_t i, uint32_t j)
+{
+    process *t = timers[i];
+    timers[i] = timers[j];
+    timers[j] = t;
+    timers[i]->timer_index = i;
+    timers[j]->timer_index = j;
+}
+
+static void timer_sift_up(uint32_t i)
+{
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (timers[parent]->deadline <= timers[i]->deadline) break;
+        timer_swap(i, parent);
+        i = parent;
+    }
+}
+
+static void timer_sift_down(uint32_t i)
+{
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, min = i;
+        if (l < ntimers && timers[l]->deadline < timers[min]->deadline) min = l;
+        if (r < ntimers && timers[r]->deadline < timers[min]->deadline) min = r;
+        if (min == i) return;
+        timer_swap(i, min);
+        i = min;
+    }
+}
+
+static void timer_add(process *p, uint64_t deadline)
+{
+    if (ntimers == timers_cap) {
+        timers_cap = timers_cap ? timers_cap * 2 : 64;
+        timers = realloc(timers, timers_cap * sizeof *timers);
+        if (!timers) abort();
+    }
+    p->deadline = deadline;
+    p->in_timer_heap = true;
+    p->timer_index = ntimers;
+    timers[ntimers++] = p;
+    timer_sift_up(p->timer_index);
+}
+
+static void timer_remove(process *p)
+{
+    if (!p->in_timer_heap) return;
+    uint32_t i = p->timer_index;
+    p->in_timer_heap = false;
+    if (i != --ntimers) {
+        timers[i] = timers[ntimers];
+        timers[i]->timer_index = i;
+        timer_sift_down(i);
+        timer_sift_up(i);
+    }
+}
+
+static void fire_timers(void)
+{
+    uint64_t now = uv_now(&loop);
+    while (ntimers && timers[0]->deadline <= now) {
+        process *p = timers[0];
+        timer_remove(p);
+        p->timed_out = true;
+        sched_make_runnable(p);
+    }
+}
+
+/* ------------------------------------------------------------ switching -- */
+
+void sched_make_runnable(process *p)
+{
+    if (p->state != PS_WAITING) return;
+    timer_remove(p);
+    p->state = PS_RUNNABLE;
+    rq_push(p);
+}
+
+void sched_remove(process *p)
+{
+    if (p->state == PS_RUNNABLE) rq_unlink(p);
+    timer_remove(p);
+}
+
+static void run(process *p)
+{
+    running = p;
+    p->state = PS_RUNNING;
+    tapa_current_heap = &p->heap;
+    stack_prepare(p);
+    stack_switch_to(p);
+    tapa_current_heap = heap_global();
+    running = NULL;
+}
+
+void sched_wait(process *p, int64_t timeout_ms)
+{
+    p->timed_out = false;
+    if (timeout_ms == 0) {
+        p->timed_out = true;
+        return;
+    }
+    p->state = PS_WAITING;
+    if (timeout_ms > 0) timer_add(p, uv_now(&loop) + (uint64_t)timeout_ms);
+    stack_switch_out(p, false);
+}
+
+void sched_requeue(process *p)
+{
+    p->state = PS_RUNNABLE;
+    rq_push(p);
+    stack_switch_out(p, false);
+}
+
+/* ------------------------------------------------------------- endings -- */
+
+
+
+static void reap_all(void)
+{
+    if (reaping) return;
+    reaping = true;
+    while (reap_head) {
+        process *p = reap_head;
+        reap_head = p->rq_next;
+        proc_finalize(p);
+    }
+    reaping = false;
+}
+
+/* Queue a process that is not running to end with `reason` (copied to its
+ * heap). Link chains end one by one from this queue, not by recursion. */
+void sched_end_process(process *p, tapa_term reason)
+{
+    if (p->state == PS_EXITING) return;
+    sched_remove(p);
+    p->exit_reason = heap_copy(&p->heap, reason);
+    p->state = PS_EXITING;
+    p->rq_next = reap_head;
+    reap_head = p;
+    reap_all();
+}
+
+_Noreturn void sched_exit_current(tapa_term reason)
+{
+    process *p = running;
+    p->exit_reason = reason;
+    p->state = PS_EXITING;
+    stack_switch_out(p, true);
+    abort(); /* an exiting process is never resumed */
+}
+
+/* --------------------------------------------------------------- loop -- */
+
+static void on_wake(uv_timer_t *t) { (void)t; }
+
+static void arm_wake_timer(void)
+{
+    if (!ntimers) {
+        uv_timer_stop(&wake_timer);
+        return;
+    }
+    uint64_t now = uv_now(&loop);
+    uint64_t due = timers[0]->deadline;
+    uv_timer_start(&wake_timer, on_wake, due > now ? due - now : 0, 0);
+}
+
+static void run_ready(void)
+{
+    int runs = 0;
+    process *p;
+    while ((p = rq_pop())) {
+        run(p);
+        if (p->state == PS_EXITING) {
+            p->rq_next = reap_head;
+            reap_head = p;
+            reap_all();
+        }
+        if (++runs == RUNS_BETWEEN_POLLS) {
+            uv_run(&loop, UV_RUN_NOWAIT);
+            uv_update_time(&loop);
+            fire_timers();
+            runs = 0;
+        }
+    }
+}
+
+void sched_init(void)
+{
+    if (loop_ready) return;
+    uv_loop_init(&loop);
+    uv_timer_init(&loop, &wake_timer);
+    uv_unref((uv_handle_t *)&wake_timer); /* a timer alone keeps nothing alive */
+    loop_ready = true;
+}
+
+/* Runs until `done(ctx)` says so. Returns false on a deadlock: nothing is
+ * runnable, no timer is pending and no I/O can ever wake anyone. */
+bool sched_loop_until(bool (*done)(void *ctx), void *ctx)
+{
+    while (!done(ctx)) {
+        run_ready();
+        if (done(ctx)) break;
+        uv_update_time(&loop);
+        fire_timers();
+        if (rq_head) continue;
+        if (!ntimers && !uv_loop_alive(&loop)) return false;
+        arm_wake_timer();
+        if (ntimers) uv_ref((uv_handle_t *)&wake_timer);
+        uv_run(&loop, UV_RUN_ONCE);
+        uv_unref((uv_handle_t *)&wake_timer);
+        uv_update_time(&loop);
+        fire_timers();
+    }
+    return true;
+}
+
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h)) uv_close(h, NULL);
+}
+
+void sched_shutdown(void)
+{
+    if (!loop_ready) return;
+    free(timers);
+    timers = NULL;
+    ntimers = timers_cap = 0;
+    rq_head = rq_tail = NULL;
+    uv_walk(&loop, close_handle, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    loop_ready = false;
+}

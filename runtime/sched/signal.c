@@ -1,0 +1,176 @@
+/* signal.c — messages, exit signals, links and monitors between processes.
+ *
+ * Everything is delivered at once, in the order it is sent, so the order
+ * between any two processes holds for messages and signals alike (BEAM
+ * promises exactly that). The one thing that cannot happen at once is the
+ * death of the process that is running: it is recorded and takes effect
+ * when that process next enters the runtime (see proc_check_pending).
+ */
+#include "sched/process.h"
+#include "trace/trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+
+/* ------------------------------------------------------------ messages -- */
+
+void deliver_message(process *p, tapa_term m)
+{
+    if (p->state == PS_EXITING) return;
+    mailbox_push(&p->mbox, heap_copy(&p->heap, m));
+    sched_make_runnable(p);
+}
+
+/* ---------------------------------------------------------------- links -- */
+
+void link_add(process *p, tapa_term other)
+{
+    for (uint32_t i = 0; i < p->nlinks; i++)
+        if (p->links[i] == other) return;
+    if (p->nlinks == p->links_cap) {
+        p->links_cap = p->links_cap ? p->links_cap * 2 : 4;
+        p->links = realloc(p->links, p->links_cap * sizeof *p->links);
+        if (!p->links) abort();
+    }
+    p->links[p->nlinks++] = other;
+}
+
+bool link_remove(process *p, tapa_term other)
+{
+    for (uint32_t i = 0; i < p->nlinks; i++) {
+        if (p->links[i] != other) continue;
+        p->links[i] = p->links[--p->nlinks];
+        return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------- monitors -- */
+
+void monitor_add(process *p, const monitor *m)
+{
+    if (p->nmonitors == p->monitors_cap) {
+        p->monitors_cap = p->monitors_cap ? p->monitors_cap * 2 : 4;
+        p->monitors = realloc(p->monitors, p->monitors_cap * sizeof *p->monitors);
+        if (!p->monitors) abort();
+    }
+    p->monitors[p->nmonitors++] = *m;
+}
+
+bool monitor_remove(process *p, const uint32_t ref[3], uint32_t ref_node, monitor *out)
+{
+    for (uint32_t i = 0; i < p->nmonitors; i++) {
+        monitor *m = &p->monitors[i];
+        if (m->ref_node != ref_node || memcmp(m->ref, ref, sizeof m->ref) != 0) continue;
+        if (out) *out = *m;
+        *m = p->monitors[--p->nmonitors];
+        return true;
+    }
+    return false;
+}
+
+tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node, m->ref, 3); }
+
+tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
+{
+    return tapa_tuple(5, A(DOWN), ref, A(process), who, reason);
+}
+
+/* --------------------------------------------------------- exit signals -- */
+
+static void kill_process(process *to, tapa_term reason)
+{
+    if (to != proc_current()) {
+        sched_end_process(to, reason);
+        return;
+    }
+    /* The running process cannot be torn down under its own feet. */
+    if (to->exit_pending) return;
+    to->exit_reason = heap_copy(&to->heap, reason);
+    to->exit_pending = true;
+}
+
+/* Erlang's table: :kill sent with exit/2 kills even a trapping process
+ * (reason :killed); otherwise a trapping process gets {:EXIT, from, reason}
+ * as a message; a non-trapping one ignores :normal (unless it sent it to
+ * itself) and dies with any other reason. */
+void deliver_exit_signal(tapa_term from, process *to, tapa_term reason, bool via_link)
+{
+    if (to->state == PS_EXITING) return;
+    TRACE(TR_EXIT_SIGNAL, from, to->pid, reason);
+    if (!via_link && reason == A(kill)) {
+        kill_process(to, A(killed));
+        return;
+    }
+    if (to->trap_exit) {
+        TRACE(TR_TRAP, from, to->pid, reason);
+        deliver_message(to, tapa_tuple(3, A(EXIT), from, reason));
+        return;
+    }
+    if (reason == A(normal) && from != to->pid) return;
+    kill_process(to, reason);
+}
+
+/* ----------------------------------------------------------- the end -- */
+
+static void break_links(process *p)
+{
+    tapa_term reason = p->exit_reason;
+    while (p->nlinks) {
+        tapa_term other = p->links[--p->nlinks];
+        if (PID_NODE(other) != 0) {
+            if (tapa_dist) tapa_dist->exit(p->pid, other, reason, true);
+            continue;
+        }
+        process *q = proc_lookup(other);
+        if (!q || !link_remove(q, p->pid)) continue;
+        deliver_exit_signal(p->pid, q, reason, true);
+    }
+}
+
+static void fire_monitors(process *p)
+{
+    while (p->nmonitors) {
+        monitor m = p->monitors[--p->nmonitors];
+        if (PID_NODE(m.other) != 0) {
+            if (!tapa_dist) continue;
+            if (m.origin) tapa_dist->demonitor(p->pid, m.other, &m);
+            else tapa_dist->down(p->pid, m.other, &m, p->exit_reason);
+            continue;
+        }
+        process *q = proc_lookup(m.other);
+        if (!q || !monitor_remove(q, m.ref, m.ref_node, NULL) || m.origin) continue;
+        tapa_term ref = monitor_ref_term(&m);
+        tapa_term who = m.name ? tapa_tuple(2, m.name, tapa_node()) : p->pid;
+        TRACE(TR_DOWN, p->pid, q->pid, p->exit_reason);
+        deliver_message(q, down_message(ref, who, p->exit_reason));
+    }
+}
+
+
+
+/* Runs on the scheduler's stack (or the killer's), never on p's. New terms
+ * made here go to p's heap, which still exists until proc_free. */
+void proc_finalize(process *p)
+{
+    tapa_heap *saved = tapa_current_heap;
+    tapa_current_heap = &p->heap;
+    TRACE(TR_EXIT, p->pid, TAPA_NONE, p->exit_reason);
+    if (p->crashed) log_crash(p);
+    run_note_exit(p);
+    if (p->registered_name) registry_remove(p->registered_name);
+    break_links(p);
+    fire_monitors(p);
+    tapa_current_heap = saved;
+    proc_free(p);
+}
+
+/* A process that was told to die while it was running dies here, at its
+ * next call into the runtime. */
+void proc_check_pending(process *p)
+{
+    if (p && p->exit_pending) sched_exit_current(p->exit_reason);
+}

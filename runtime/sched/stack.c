@@ -1,0 +1,180 @@
+/* stack.c — where a process's C stack lives while it runs and while it waits.
+ *
+ * Release builds use copy stacks (as libaco does): every process runs on one
+ * shared stack; when another process needs it, the bytes the owner is using
+ * (usually a few hundred) are copied to the owner's own buffer, and copied
+ * back before it runs again. An idle process costs those bytes instead of a
+ * stack of its own, and spawning needs no mmap. The rule it imposes: no
+ * pointer into a switched-out process's stack may be used by anyone else —
+ * which message passing already guarantees, since messages are copied.
+ *
+ * Sanitizer and valgrind builds (TAPA_DEDICATED_STACKS) give every process
+ * its own stack instead, and tell the tools about each switch, so they see
+ * ordinary stacks and can check them.
+ */
+#include "sched/process.h"
+#include "sched/context.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define STACK_SIZE (256 * 1024)
+
+static void *scheduler_sp; /* the scheduler's context while a process runs */
+extern void proc_entry(void); /* process.c: runs p->fn, then exits */
+
+#ifdef TAPA_DEDICATED_STACKS
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TAPA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TAPA_ASAN 1
+#endif
+#endif
+#ifdef TAPA_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+#ifdef TAPA_VALGRIND
+#include <valgrind/valgrind.h>
+#endif
+
+#ifdef TAPA_ASAN
+static const void *sched_stack_bottom;
+static size_t sched_stack_size;
+#endif
+
+void stack_prepare(process *p)
+{
+    if (p->stack_base) return;
+    p->stack_base = malloc(STACK_SIZE);
+    if (!p->stack_base) abort();
+    uint8_t *top = (uint8_t *)p->stack_base + STACK_SIZE;
+    p->stack_hi = top;
+    p->sp = ctx_make(top, proc_entry);
+#ifdef TAPA_VALGRIND
+    p->saved_cap = VALGRIND_STACK_REGISTER(p->stack_base, top); /* unused field here: keeps the id */
+#endif
+}
+
+void stack_release(process *p)
+{
+    if (!p->stack_base) return;
+#ifdef TAPA_VALGRIND
+    VALGRIND_STACK_DEREGISTER(p->saved_cap);
+#endif
+    free(p->stack_base);
+    p->stack_base = NULL;
+}
+
+void stack_switch_to(process *p)
+{
+#ifdef TAPA_ASAN
+    void *fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, p->stack_base, STACK_SIZE);
+#endif
+    ctx_switch(&scheduler_sp, p->sp);
+#ifdef TAPA_ASAN
+    __sanitizer_finish_switch_fiber(fake, &sched_stack_bottom, &sched_stack_size);
+#endif
+}
+
+void stack_switch_out(process *p, bool exiting)
+{
+    (void)exiting;
+#ifdef TAPA_ASAN
+    /* An exiting process never comes back: ASan may drop its fake frames. */
+    __sanitizer_start_switch_fiber(exiting ? NULL : &p->asan_fake_stack, sched_stack_bottom,
+                                   sched_stack_size);
+#endif
+    ctx_switch(&p->sp, scheduler_sp);
+#ifdef TAPA_ASAN
+    __sanitizer_finish_switch_fiber(p->asan_fake_stack, NULL, NULL);
+#endif
+}
+
+/* Called first thing on a new stack (ASan wants the switch finished). */
+void stack_entered(void)
+{
+#ifdef TAPA_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &sched_stack_bottom, &sched_stack_size);
+#endif
+}
+
+void stack_shutdown(void) {}
+
+
+#else /* copy stacks */
+
+static uint8_t *shared_base; /* mmap'd, with a guard page below */
+static uint8_t *shared_top;
+static process *shared_owner; /* whose bytes are on the shared stack now */
+
+static void shared_stack_init(void)
+{
+    size_t page = 4096;
+    uint8_t *m = mmap(NULL, STACK_SIZE + page, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) abort();
+    mprotect(m, page, PROT_NONE); /* overflow faults instead of corrupting */
+    shared_base = m + page;
+    shared_top = shared_base + STACK_SIZE;
+}
+
+static void save_owner(void)
+{
+    process *o = shared_owner;
+    size_t used = (size_t)(shared_top - (uint8_t *)o->sp);
+    if (used > o->saved_cap) {
+        uint32_t cap = (uint32_t)((used + 63) & ~(size_t)63);
+        uint8_t *buf = realloc(o->saved_stack, cap);
+        if (!buf) abort();
+        o->saved_stack = buf;
+        o->saved_cap = cap;
+    }
+    memcpy(o->saved_stack, o->sp, used);
+    o->saved_len = (uint32_t)used;
+}
+
+void stack_prepare(process *p)
+{
+    if (!shared_base) shared_stack_init();
+    p->stack_hi = shared_top;
+    if (shared_owner == p) return;
+    if (shared_owner) save_owner();
+    shared_owner = p;
+    if (!p->sp) {
+        p->sp = ctx_make(shared_top, proc_entry);
+        return;
+    }
+    memcpy(shared_top - p->saved_len, p->saved_stack, p->saved_len);
+}
+
+void stack_release(process *p)
+{
+    if (shared_owner == p) shared_owner = NULL;
+    free(p->saved_stack);
+    p->saved_stack = NULL;
+    p->saved_len = p->saved_cap = 0;
+}
+
+void stack_switch_to(process *p) { ctx_switch(&scheduler_sp, p->sp); }
+
+void stack_switch_out(process *p, bool exiting)
+{
+    (void)exiting;
+    ctx_switch(&p->sp, scheduler_sp);
+}
+
+void stack_entered(void) {}
+
+void stack_shutdown(void)
+{
+    if (shared_base) munmap(shared_base - 4096, STACK_SIZE + 4096);
+    shared_base = shared_top = NULL;
+    shared_owner = NULL;
+}
+
+
+#endif

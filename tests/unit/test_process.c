@@ -1,0 +1,624 @@
+/* test_process.c — processes, mailboxes, receive, links, monitors,
+ * trap_exit and the registry, each checked by what a run logs. */
+#include "tapa_test.h"
+
+/* ------------------------------------------------------ send / receive -- */
+
+static void echo_once(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{from, msg}");
+    tapa_send(tapa_var(&m, "from"), tapa_t("{:echo, ~t}", tapa_var(&m, "msg")));
+}
+
+static void main_echo(tapa_term arg)
+{
+    tapa_term pid = tapa_spawn(echo_once, tapa_nil());
+    tapa_send(pid, tapa_t("{~p, {:hello, \"world\"}}", tapa_self()));
+    log_line("%T", tapa_receive_any());
+}
+
+static void test_send_and_receive(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_echo, tapa_nil()), 0);
+    assert_string_equal(test_log, "{:echo, {:hello, \"world\"}}\n");
+}
+
+static void main_mailbox_len(tapa_term arg)
+{
+    tapa_send(tapa_self(), tapa_atom("hello"));
+    log_line("%T", tapa_keyword_get(tapa_info(tapa_self()), "message_queue_len"));
+    tapa_send(tapa_self(), tapa_atom("world"));
+    log_line("%T", tapa_info_key(tapa_self(), "message_queue_len"));
+    tapa_flush();
+    log_line("%T", tapa_info_key(tapa_self(), "message_queue_len"));
+}
+
+static void test_mailbox_length_and_flush(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(main_mailbox_len, tapa_nil(), &out), 0);
+    assert_string_equal(test_log, "1\n{:message_queue_len, 2}\n{:message_queue_len, 0}\n");
+    assert_string_equal(out, ":hello\n:world\n");
+    free(out);
+}
+
+/* Selective receive takes the first match and leaves the rest in order. */
+static void main_selective(tapa_term arg)
+{
+    tapa_term self = tapa_self();
+    tapa_send(self, tapa_t("{:b, 1}"));
+    tapa_send(self, tapa_t("{:a, 2}"));
+    tapa_send(self, tapa_t("{:b, 3}"));
+    tapa_send(self, tapa_t("{:a, 4}"));
+    tapa_match m = {0};
+    log_line("%d", tapa_receive(&m, 0, "{:a, n}"));
+    log_line("took %T", tapa_var(&m, "n"));
+    log_line("left %T", tapa_keyword_get(tapa_info(self), "messages"));
+    log_line("%d", tapa_receive(&m, 0, "{:c, _}"));
+    log_line("%d", tapa_receive(&m, 0, "{:c, _}", "{:b, n}"));
+    log_line("took %T", tapa_var(&m, "n"));
+}
+
+static void test_selective_receive_keeps_order(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_selective, tapa_nil()), 0);
+    assert_string_equal(test_log, "0\ntook 2\nleft [b: 1, b: 3, a: 4]\n-1\n1\ntook 1\n");
+}
+
+/* The save point must not hide messages from a receive with other patterns. */
+static void main_save_point(tapa_term arg)
+{
+    tapa_term self = tapa_self();
+    tapa_match m = {0};
+    tapa_send(self, tapa_atom("junk"));
+    log_line("%d", tapa_receive(&m, 0, ":wanted"));
+    tapa_send(self, tapa_atom("wanted"));
+    log_line("%d", tapa_receive(&m, 0, ":junk"));
+    log_line("%d", tapa_receive(&m, 0, ":wanted"));
+    tapa_send(self, tapa_atom("x"));
+    log_line("%d", tapa_receive(&m, 0, ":wanted"));
+    log_line("%d", tapa_receive(&m, 0, ":wanted"));
+    tapa_send(self, tapa_atom("wanted"));
+    log_line("%d", tapa_receive(&m, 0, ":wanted"));
+    log_line("left %T", tapa_keyword_get(tapa_info(self), "messages"));
+}
+
+static void test_save_point_is_safe(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_save_point, tapa_nil()), 0);
+    assert_string_equal(test_log, "-1\n0\n0\n-1\n-1\n0\nleft [:x]\n");
+}
+
+static void main_pins(tapa_term arg)
+{
+    tapa_term self = tapa_self();
+    tapa_term ref = tapa_make_ref();
+    tapa_send(self, tapa_t("{:reply, ~t, :old}", tapa_make_ref()));
+    tapa_send(self, tapa_t("{:reply, ~t, :mine}", ref));
+    tapa_match m = {0};
+    tapa_pin(&m, "ref", ref);
+    log_line("%d", tapa_receive(&m, 0, "{:reply, ^ref, answer}"));
+    log_line("%T", tapa_var(&m, "answer"));
+}
+
+static void test_pinned_values(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_pins, tapa_nil()), 0);
+    assert_string_equal(test_log, "0\n:mine\n");
+}
+
+static void main_after(tapa_term arg)
+{
+    tapa_match m = {0};
+    log_line("%d", tapa_receive(&m, 0, "_"));
+    log_line("%d", tapa_receive(&m, 30, "_"));
+    tapa_send(tapa_self(), tapa_int(7));
+    log_line("%d", tapa_receive(&m, 30, ":nope", "n"));
+    log_line("%T", tapa_var(&m, "n"));
+}
+
+static void test_after_timeouts(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_after, tapa_nil()), 0);
+    assert_string_equal(test_log, "-1\n-1\n1\n7\n");
+}
+
+/* A late message after a timeout still waits in the mailbox. */
+static void late_sender(tapa_term to)
+{
+    tapa_sleep(60);
+    tapa_send(to, tapa_atom("late"));
+}
+
+static void main_late(tapa_term arg)
+{
+    tapa_spawn(late_sender, tapa_self());
+    tapa_match m = {0};
+    log_line("%d", tapa_receive(&m, 10, ":late"));
+    log_line("%d", tapa_receive(&m, slow_ms(2000), ":late"));
+}
+
+static void test_timeout_then_late_message(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_late, tapa_nil()), 0);
+    assert_string_equal(test_log, "-1\n0\n");
+}
+
+/* --------------------------------------------------------------- exits -- */
+
+static void wait_forever(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":never");
+}
+
+static void exit_with(tapa_term reason) { tapa_exit(reason); }
+
+static void crash_with_raise(tapa_term arg) { tapa_raise("boom"); }
+
+/* One row of the exit-signal table: a child linked to a (trapping or not)
+ * middle process exits with `reason`; what becomes of the middle one? */
+static bool row_trap;
+
+static void middle(tapa_term reason)
+{
+    tapa_trap_exit(row_trap);
+    tapa_spawn_link(exit_with, reason);
+    tapa_match m = {0};
+    if (tapa_receive(&m, slow_ms(200), "{:EXIT, _, why}") == 0) log_line("message %T", tapa_var(&m, "why"));
+    else log_line("alive, no message");
+}
+
+static void main_row(tapa_term reason)
+{
+    tapa_term pair = tapa_spawn_monitor(middle, reason);
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, :process, _, why}");
+    log_line("middle ended %T", tapa_var(&m, "why"));
+    (void)pair;
+}
+
+static const char *run_row(bool trap, const char *reason)
+{
+    log_reset();
+    row_trap = trap;
+    char *out;
+    tapa_run(main_row, tapa_atom(reason));
+    (void)out;
+    return test_log;
+}
+
+static void test_exit_signal_table(void **state)
+{
+    assert_string_equal(run_row(false, "normal"), "alive, no message\nmiddle ended :normal\n");
+    assert_string_equal(run_row(false, "some_error"), "middle ended :some_error\n");
+    assert_string_equal(run_row(true, "normal"), "message :normal\nmiddle ended :normal\n");
+    assert_string_equal(run_row(true, "some_error"), "message :some_error\nmiddle ended :normal\n");
+    /* exit(:kill) by the child itself reaches links as an ordinary :kill */
+    assert_string_equal(run_row(true, "kill"), "message :kill\nmiddle ended :normal\n");
+    assert_string_equal(run_row(false, "kill"), "middle ended :kill\n");
+}
+
+static void main_kill(tapa_term arg)
+{
+    tapa_trap_exit(true);
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_term watched = tapa_spawn(wait_forever, tapa_nil());
+    tapa_term ref = tapa_monitor(watched);
+    tapa_exit_pid(watched, tapa_atom("kill"));
+    tapa_exit_pid(child, tapa_atom("kill"));
+    tapa_match m = {0};
+    tapa_pin(&m, "ref", ref);
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, _, why}");
+    log_line("down %T", tapa_var(&m, "why"));
+    tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, why}");
+    log_line("exit %T", tapa_var(&m, "why"));
+    log_line("alive %T", tapa_bool(tapa_alive(child)));
+}
+
+static void test_kill_gives_killed(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_kill, tapa_nil()), 0);
+    assert_string_equal(test_log, "down :killed\nexit :killed\nalive false\n");
+}
+
+static void trapper(tapa_term arg)
+{
+    tapa_trap_exit(true);
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":never");
+}
+
+static void main_exit_pid(tapa_term arg)
+{
+    tapa_term plain = tapa_spawn(wait_forever, tapa_nil());
+    tapa_term trapping = tapa_spawn(trapper, tapa_nil());
+    tapa_yield(); /* let trapper set its flag */
+    tapa_exit_pid(plain, tapa_atom("normal"));
+    log_line("normal ignored: %T", tapa_bool(tapa_alive(plain)));
+    tapa_exit_pid(trapping, tapa_atom("kill"));
+    log_line("kill ignores trapping: %T", tapa_bool(tapa_alive(trapping)));
+    tapa_exit_pid(plain, tapa_atom("bye"));
+    log_line("custom kills: %T", tapa_bool(tapa_alive(plain)));
+}
+
+static void test_exit_pid(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_exit_pid, tapa_nil()), 0);
+    assert_string_equal(test_log, "normal ignored: true\nkill ignores trapping: false\ncustom kills: false\n");
+}
+
+static void self_exit_normal(tapa_term trap)
+{
+    tapa_trap_exit(trap == tapa_true());
+    tapa_exit_pid(tapa_self(), tapa_atom("normal"));
+    tapa_match m = {0};
+    if (tapa_receive(&m, 0, "msg") == 0) log_line("got %T", tapa_var(&m, "msg"));
+    else log_line("still here");
+}
+
+static void main_self_exit(tapa_term arg)
+{
+    tapa_match m = {0};
+    for (int trap = 0; trap < 2; trap++) {
+        tapa_term pair = tapa_spawn_monitor(self_exit_normal, tapa_bool(trap));
+        tapa_pin(&m, "pid", tapa_element(pair, 0));
+        tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, :process, ^pid, why}");
+        log_line("%T", tapa_var(&m, "why"));
+    }
+}
+
+/* OTP 25: exit(self(), :normal) ends a non-trapping process; a trapping
+ * one gets {:EXIT, self, :normal}. */
+static void test_exit_self_normal(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_self_exit, tapa_nil()), 0);
+    const char *pid_line = strstr(test_log, "got {:EXIT, #PID<0.");
+    assert_non_null(pid_line);
+    assert_true(strncmp(test_log, ":normal\n", 8) == 0);
+    assert_non_null(strstr(test_log, ", :normal}\n:normal\n"));
+}
+
+static void main_link_dead(tapa_term trap)
+{
+    tapa_term pair = tapa_spawn_monitor(exit_with, tapa_atom("normal"));
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, _, _, _}");
+    tapa_trap_exit(trap == tapa_true());
+    tapa_link(tapa_element(pair, 0));
+    if (tapa_receive(&m, 0, "{:EXIT, _, why}") == 0) log_line("message %T", tapa_var(&m, "why"));
+}
+
+static void test_link_to_dead_pid(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(main_link_dead, tapa_true(), &out), 0);
+    assert_string_equal(test_log, "message :noproc\n");
+    free(out);
+    log_reset();
+    assert_int_equal(run_captured(main_link_dead, tapa_false(), &out), 1);
+    assert_string_equal(test_log, "");
+    assert_non_null(strstr(out, "noproc"));
+    free(out);
+}
+
+static void main_monitors(tapa_term arg)
+{
+    tapa_term pair = tapa_spawn_monitor(exit_with, tapa_atom("bye"));
+    tapa_match m = {0};
+    tapa_pin(&m, "ref", tapa_element(pair, 1));
+    tapa_pin(&m, "pid", tapa_element(pair, 0));
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, ^pid, why}");
+    log_line("%T", tapa_var(&m, "why"));
+    tapa_monitor(tapa_element(pair, 0)); /* dead now: :noproc at once */
+    tapa_receive(&m, 0, "{:DOWN, _, :process, _, why}");
+    log_line("%T", tapa_var(&m, "why"));
+    tapa_monitor(tapa_atom("nobody"));
+    tapa_receive(&m, 0, "{:DOWN, _, :process, who, why}");
+    log_line("%T %T", tapa_var(&m, "who"), tapa_var(&m, "why"));
+    tapa_term quiet = tapa_spawn(wait_forever, tapa_nil());
+    tapa_term ref = tapa_monitor(quiet);
+    log_line("%T", tapa_info_key(quiet, "monitored_by"));
+    tapa_demonitor(ref, true);
+    tapa_exit_pid(quiet, tapa_atom("kill"));
+    log_line("after demonitor: %d", tapa_receive(&m, 20, "{:DOWN, _, _, _, _}"));
+}
+
+static void test_monitors(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_monitors, tapa_nil()), 0);
+    assert_string_equal(test_log, ":bye\n:noproc\n{:nobody, :nonode@nohost} :noproc\n"
+                                  "{:monitored_by, [#PID<0.100.0>]}\nafter demonitor: -1\n");
+}
+
+/* Order between two processes holds for messages and signals together. */
+static void send_then_exit(tapa_term to)
+{
+    tapa_send(to, tapa_atom("first"));
+    tapa_send(to, tapa_atom("second"));
+    tapa_exit(tapa_atom("done"));
+}
+
+static void main_order(tapa_term arg)
+{
+    tapa_trap_exit(true);
+    tapa_spawn_link(send_then_exit, tapa_self());
+    tapa_match m = {0};
+    for (int i = 0; i < 3; i++) {
+        tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, why}", "msg");
+        log_line("%T", m.message);
+    }
+}
+
+static void test_messages_and_signals_keep_order(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_order, tapa_nil()), 0);
+    assert_true(strncmp(test_log, ":first\n:second\n{:EXIT, #PID<0.", 30) == 0);
+    assert_non_null(strstr(test_log, ", :done}\n"));
+}
+
+static void main_unlink(tapa_term arg)
+{
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_unlink(child);
+    tapa_exit_pid(child, tapa_atom("boom"));
+    log_line("survived %T", tapa_info_key(tapa_self(), "links"));
+}
+
+static void test_unlink_stops_propagation(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_unlink, tapa_nil()), 0);
+    assert_string_equal(test_log, "survived {:links, []}\n");
+}
+
+/* A crash (raise) is logged as Elixir's logger does and reaches links. */
+static void main_crash(tapa_term arg)
+{
+    tapa_trap_exit(true);
+    tapa_spawn_link(crash_with_raise, tapa_nil());
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, {reason, _}}");
+    log_line("%T", tapa_var(&m, "reason"));
+}
+
+static void test_raise_is_logged(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(main_crash, tapa_nil(), &out), 0);
+    assert_string_equal(test_log, "%RuntimeError{message: \"boom\"}\n");
+    assert_non_null(strstr(out, "[error] Process #PID<0."));
+    assert_non_null(strstr(out, "raised an exception\n** (RuntimeError) boom\n"));
+    free(out);
+}
+
+static void main_bad_pattern(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, 0, "{:ok, ");
+}
+
+static void test_malformed_pattern_stops_the_process(void **state)
+{
+    char *out;
+    assert_int_equal(run_captured(main_bad_pattern, tapa_nil(), &out), 1);
+    assert_non_null(strstr(out, "line 1, column"));
+    free(out);
+}
+
+/* ------------------------------------------------------------ registry -- */
+
+static void main_registry(tapa_term arg)
+{
+    tapa_term pid = tapa_spawn(echo_once, tapa_nil());
+    tapa_register(pid, "echo");
+    log_line("%T %T", tapa_bool(tapa_whereis("echo") == pid), tapa_registered());
+    log_line("%T", tapa_info_key(pid, "registered_name"));
+    tapa_send(tapa_atom("echo"), tapa_t("{~p, :hi}", tapa_self()));
+    log_line("%T", tapa_receive_any());
+    tapa_sleep(1);
+    log_line("%T", tapa_whereis("echo"));
+    tapa_send(tapa_t("{:nobody, :nonode@nohost}"), tapa_atom("dropped"));
+    tapa_send(tapa_atom("nobody"), tapa_atom("fails"));
+    log_line("not reached");
+}
+
+static void test_registry(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(main_registry, tapa_nil(), &out), 1);
+    assert_string_equal(test_log, "true [:echo]\n{:registered_name, :echo}\n{:echo, :hi}\nnil\n");
+    assert_non_null(strstr(out, "no process is registered as :nobody"));
+    free(out);
+}
+
+/* -------------------------------------------------------------- memory -- */
+
+static void server(tapa_term arg)
+{
+    tapa_match m = {0};
+    for (;;) {
+        tapa_receive(&m, TAPA_INFINITY, "{:work, from, payload}", ":stop");
+        if (m.message == tapa_atom("stop")) return;
+        tapa_send(tapa_var(&m, "from"), tapa_t("{:done, ~t}", tapa_var(&m, "payload")));
+    }
+}
+
+static void main_serve(tapa_term arg)
+{
+    tapa_term pid = tapa_spawn(server, tapa_nil());
+    tapa_match m = {0};
+    int64_t first = 0, last = 0;
+    for (int i = 0; i < 20000; i++) {
+        tapa_send(pid, tapa_t("{:work, ~p, {~i, \"some payload text\", [1, 2, 3]}}", tapa_self(), (int64_t)i));
+        tapa_receive(&m, TAPA_INFINITY, "{:done, _}");
+        if (i == 2000) first = tapa_int_value(tapa_element(tapa_info_key(pid, "memory"), 1));
+    }
+    last = tapa_int_value(tapa_element(tapa_info_key(pid, "memory"), 1));
+    log_line("%s", last <= first + 200000 ? "flat" : "grows");
+    tapa_send(pid, tapa_atom("stop"));
+}
+
+static void test_serving_process_keeps_flat_memory(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_serve, tapa_nil()), 0);
+    assert_string_equal(test_log, "flat\n");
+}
+
+/* Terms in C locals survive collections; deep stacks survive switches. */
+static int depth_sum(int n, tapa_term keep)
+{
+    volatile char pad[512];
+    pad[0] = (char)n;
+    if (n == 0) {
+        tapa_match m = {0};
+        tapa_receive(&m, TAPA_INFINITY, "x");
+        return tapa_equal(keep, tapa_t("{:kept, [1, 2, 3], \"text\"}")) ? pad[0] : -1000;
+    }
+    return depth_sum(n - 1, keep) + pad[0];
+}
+
+static void deep(tapa_term to)
+{
+    tapa_term keep = tapa_t("{:kept, [1, 2, 3], \"text\"}");
+    for (int i = 0; i < 5000; i++) tapa_t("[~i, \"garbage to collect\"]", (int64_t)i);
+    int sum = depth_sum(100, keep);
+    tapa_send(to, tapa_int(sum));
+}
+
+static void main_deep(tapa_term arg)
+{
+    tapa_term a = tapa_spawn(deep, tapa_self());
+    tapa_term b = tapa_spawn(deep, tapa_self());
+    tapa_yield();
+    tapa_send(a, tapa_int(1));
+    tapa_send(b, tapa_int(2));
+    log_line("%T", tapa_receive_any());
+    log_line("%T", tapa_receive_any());
+}
+
+static void test_stacks_and_collection(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_deep, tapa_nil()), 0);
+    assert_string_equal(test_log, "5050\n5050\n");
+}
+
+/* -------------------------------------------------------------- misc -- */
+
+static void main_info(tapa_term arg)
+{
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_yield();
+    tapa_send(child, tapa_atom("unmatched"));
+    tapa_yield(); /* the child looks at it, keeps it, and waits again */
+    tapa_term info = tapa_info(child);
+    log_line("%T", tapa_keyword_get(info, "status"));
+    log_line("%T", tapa_keyword_get(info, "messages"));
+    log_line("%T", tapa_bool(tapa_equal(tapa_keyword_get(info, "links"), tapa_list(1, tapa_self()))));
+    log_line("%T", tapa_keyword_get(info, "trap_exit"));
+    tapa_exit_pid(child, tapa_atom("kill"));
+    log_line("%T %T", tapa_info(child), tapa_bool(tapa_alive(child)));
+}
+
+static void test_process_info(void **state)
+{
+    log_reset();
+    char *out;
+    /* the kill reaches main through the link: main ends :killed */
+    assert_int_equal(run_captured(main_info, tapa_nil(), &out), 1);
+    free(out);
+    assert_string_equal(test_log, ":waiting\n[:unmatched]\ntrue\nfalse\n");
+}
+
+static void main_deadlock(tapa_term arg) { tapa_receive_any(); }
+
+static void test_deadlock_is_reported(void **state)
+{
+    char *out;
+    assert_int_equal(run_captured(main_deadlock, tapa_nil(), &out), 2);
+    assert_non_null(strstr(out, "deadlock"));
+    free(out);
+}
+
+static void main_inspect(tapa_term arg)
+{
+    tapa_term pid = tapa_inspect(tapa_self(), "pid");
+    log_line("%d", pid == tapa_self());
+}
+
+static void test_inspect_label(void **state)
+{
+    char *out;
+    log_reset();
+    assert_int_equal(run_captured(main_inspect, tapa_nil(), &out), 0);
+    assert_true(strncmp(out, "pid: #PID<0.", 12) == 0);
+    assert_string_equal(test_log, "1\n");
+    free(out);
+}
+
+static void noop(tapa_term arg) {}
+
+static void main_many(tapa_term arg)
+{
+    for (int i = 0; i < 20000; i++) tapa_spawn(noop, tapa_nil());
+    tapa_term last = tapa_spawn_monitor(noop, tapa_nil());
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, _, _, :normal}");
+    log_line("%T", tapa_bool(tapa_alive(tapa_element(last, 0))));
+}
+
+static void test_many_processes(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_many, tapa_nil()), 0);
+    assert_string_equal(test_log, "false\n");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_send_and_receive),
+        cmocka_unit_test(test_mailbox_length_and_flush),
+        cmocka_unit_test(test_selective_receive_keeps_order),
+        cmocka_unit_test(test_save_point_is_safe),
+        cmocka_unit_test(test_pinned_values),
+        cmocka_unit_test(test_after_timeouts),
+        cmocka_unit_test(test_timeout_then_late_message),
+        cmocka_unit_test(test_exit_signal_table),
+        cmocka_unit_test(test_kill_gives_killed),
+        cmocka_unit_test(test_exit_pid),
+        cmocka_unit_test(test_exit_self_normal),
+        cmocka_unit_test(test_link_to_dead_pid),
+        cmocka_unit_test(test_monitors),
+        cmocka_unit_test(test_messages_and_signals_keep_order),
+        cmocka_unit_test(test_unlink_stops_propagation),
+        cmocka_unit_test(test_raise_is_logged),
+        cmocka_unit_test(test_malformed_pattern_stops_the_process),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_serving_process_keeps_flat_memory),
+        cmocka_unit_test(test_stacks_and_collection),
+        cmocka_unit_test(test_process_info),
+        cmocka_unit_test(test_deadlock_is_reported),
+        cmocka_unit_test(test_inspect_label),
+        cmocka_unit_test(test_many_processes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,42 @@
+#!/bin/bash
+# run-tests.sh VARIANT DIR TEST... — runs each unit-test binary, with a
+# timeout, under valgrind for the valgrind variant, and summarises.
+set -u
+variant=$1 dir=$2
+shift 2
+slow=${TAPA_SLOW:-1}
+limit=$((60 * slow))
+failed=()
+for t in "$@"; do
+    cmd=("$dir/$t")
+    if [ "$variant" = valgrind ]; then
+        if ! command -v valgrind >/dev/null; then
+            echo "SKIPPED valgrind run: valgrind is not installed (apt-get install valgrind)"
+            exit 0
+        fi
+        cmd=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+             --show-leak-kinds=definite "$dir/$t")
+    fi
+    log=$(mktemp)
+    start=$(date +%s.%N)
+    timeout --kill-after=5 "$limit" "${cmd[@]}" >"$log" 2>&1
+    rc=$?
+    secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
+    if [ $rc -eq 0 ]; then
+        echo "ok   [$variant] $t (${secs}s)"
+    else
+        case $rc in
+            124|137) why="timed out after ${limit}s (a hang?)" ;;
+            99) why="valgrind found errors" ;;
+            *) why="exit status $rc" ;;
+        esac
+        echo "FAIL [$variant] $t: $why. Its output:"
+        sed 's/^/    /' "$log" | tail -60
+        failed+=("$t")
+    fi
+    rm -f "$log"
+done
+if [ ${#failed[@]} -gt 0 ]; then
+    echo "[$variant] ${#failed[@]} test program(s) failed: ${failed[*]}"
+    exit 1
+fi

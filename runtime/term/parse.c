@@ -177,7 +177,9 @@ static bool buf_put_utf8(parser *ps, uint32_t cp)
     char b[4];
     size_t n;
     if (cp < 0x80) { b[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2;
+    }
     else if (cp < 0x10000) {
         b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         b[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
@@ -209,7 +211,10 @@ static void adv(parser *ps)
     }
 }
 
-static bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+static bool is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_lower(int c) { return (c >= 'a' && c <= 'z') || c == '_'; }
 static bool is_upper(int c) { return c >= 'A' && c <= 'Z'; }
@@ -310,7 +315,8 @@ static bool unicode_escape(parser *ps, qmode mode, int line, int col)
     int n = 0;
     if (cur(ps) == '{') {
         adv(ps);
-        for (; n < 7 && hex_value(cur(ps)) >= 0; n++, adv(ps)) cp = cp * 16 + (uint32_t)hex_value(cur(ps));
+        for (; n < 7 && hex_value(cur(ps)) >= 0; n++, adv(ps))
+            cp = cp * 16 + (uint32_t)hex_value(cur(ps));
         if (n < 1 || n > 6 || cur(ps) != '}') return error_at(ps, line, col, "%s", bad);
         adv(ps);
     } else {
@@ -320,7 +326,8 @@ static bool unicode_escape(parser *ps, qmode mode, int line, int col)
         }
     }
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return error_at(ps, line, col, "invalid or reserved Unicode code point \\u{%X}", (unsigned)cp);
+        return error_at(ps, line, col, "invalid or reserved Unicode code point \\u{%X}",
+                        (unsigned)cp);
     return emit_cp(ps, mode, cp);
 }
 
@@ -841,9 +848,9 @@ static bool parse_keywords(parser *ps, tok_kind close, int depth, bool pairs, in
         if (!(kv[1] = parse_value(ps, depth))) return false;
         if (pairs ? !(push(ps, kv[0]) && push(ps, kv[1])) : !push(ps, tapa_tuple_v(2, kv)))
             return false;
-        int r = after_element(ps, close, close == T_RBRACE ? "expected ',' or '}' after keyword value"
-                                                           : "expected ',' or ']' after keyword value",
-                              what, line, col);
+        const char *msg = close == T_RBRACE ? "expected ',' or '}' after keyword value"
+                                            : "expected ',' or ']' after keyword value";
+        int r = after_element(ps, close, msg, what, line, col);
         if (r <= 0) return r == 0;
     }
 }
@@ -868,7 +875,8 @@ static tapa_term parse_tuple(parser *ps, int depth, int line, int col)
         }
         tapa_term v = parse_value(ps, depth);
         if (!v || !push(ps, v)) return TAPA_NONE;
-        int r = after_element(ps, T_RBRACE, "expected ',' or '}' after tuple element", "tuple", line, col);
+        int r = after_element(ps, T_RBRACE, "expected ',' or '}' after tuple element", "tuple",
+                              line, col);
         if (r < 0) return TAPA_NONE;
         if (r == 0) break;
     }
@@ -937,7 +945,8 @@ static tapa_term parse_map(parser *ps, int depth, int line, int col)
             break;
         }
         if (!parse_map_pair(ps, depth)) return TAPA_NONE;
-        int r = after_element(ps, T_RBRACE, "expected ',' or '}' after map value", "map", line, col);
+        int r = after_element(ps, T_RBRACE, "expected ',' or '}' after map value", "map", line,
+                              col);
         if (r < 0) return TAPA_NONE;
         if (r == 0) break;
     }

@@ -18,6 +18,7 @@
 
 #include "term/term.h"
 #include "term/pattern.h"
+#include "term/parse_internal.h" /* PARSE_MAX_DEPTH */
 
 static int setup(void **state)
 {
@@ -368,14 +369,24 @@ static char *nested(const char *open, const char *close, int depth)
 static void test_nesting(void **state)
 {
     (void)state;
-    char *ok = nested("[", "]", 1000);
+    char *ok = nested("[", "]", PARSE_MAX_DEPTH);
     assert_true(tapa_parse(ok, NULL) != TAPA_NONE);
+    pattern *pat = pattern_compile(ok, NULL);
+    assert_non_null(pat);
+    assert_true(pattern_match(pat, tapa_parse(ok, NULL), NULL));
+    pattern_free(pat);
     free(ok);
-    char *deep = nested("[", "]", 1001);
-    bad(deep, 1, 1001, "nesting too deep");
+    char *deep = nested("[", "]", PARSE_MAX_DEPTH + 1);
+    bad(deep, 1, PARSE_MAX_DEPTH + 1, "nesting too deep");
+    assert_null(pattern_compile(deep, NULL));
     free(deep);
-    char *mixed = nested("{%{1 => <<>>, 2 => [", "]}}", 600);
-    bad(mixed, 1, 1 + 20 * 333 + 1, "nesting too deep");
+    deep = nested("[", "]", 100000);
+    bad(deep, 1, PARSE_MAX_DEPTH + 1, "nesting too deep");
+    free(deep);
+    /* three levels a unit: level PARSE_MAX_DEPTH + 1 falls on unit u's k-th opener */
+    char *mixed = nested("{%{1 => <<>>, 2 => [", "]}}", PARSE_MAX_DEPTH);
+    int u = PARSE_MAX_DEPTH / 3, k = PARSE_MAX_DEPTH % 3; /* openers at offsets 0, 1, 19 */
+    bad(mixed, 1, 1 + 20 * u + (k == 0 ? 0 : k == 1 ? 1 : 19), "nesting too deep");
     free(mixed);
     /* a long flat input is fine */
     size_t n = 200000;

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CLAUSES 32
+#define MAX_CLAUSES 16
 
 typedef struct clauses {
     const pattern *p[MAX_CLAUSES];
@@ -25,7 +25,10 @@ typedef struct clauses {
     uint64_t key; /* identity of this pattern set, 0 if it has pins */
 } clauses;
 
-static _Noreturn void bad_pattern(const char *src, const tapa_parse_error *err)
+/* Cold and out of line: its buffers would otherwise sit in every receive's
+ * frame, and a waiting process keeps its frame (copy stacks). */
+static __attribute__((noinline, cold)) _Noreturn void bad_pattern(const char *src,
+                                                                   const tapa_parse_error *err)
 {
     char why[512];
     snprintf(why, sizeof why,
@@ -34,16 +37,23 @@ static _Noreturn void bad_pattern(const char *src, const tapa_parse_error *err)
     term_fail(A(badarg), why);
 }
 
+/* Out of line so the parse error buffer is not in receive's frame. */
+static __attribute__((noinline)) const pattern *compiled(const char *src)
+{
+    tapa_parse_error err;
+    const pattern *p = pattern_cached(src, &err);
+    if (!p) bad_pattern(src, &err);
+    return p;
+}
+
 static void compile_clauses(clauses *c, va_list ap)
 {
     c->n = 0;
     c->key = 14695981039346656037ull;
     bool pins = false;
     for (const char *src; (src = va_arg(ap, const char *));) {
-        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 32 patterns");
-        tapa_parse_error err;
-        const pattern *p = pattern_cached(src, &err);
-        if (!p) bad_pattern(src, &err);
+        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 16 patterns; split the receive");
+        const pattern *p = compiled(src);
         pins |= pattern_has_pins(p);
         c->p[c->n++] = p;
         c->key = (c->key ^ (uint64_t)(uintptr_t)p) * 1099511628211ull;
@@ -90,6 +100,14 @@ static int scan(process *p, const clauses *c, msg ***at, tapa_match *m)
     }
     *at = p->mbox.tail;
     return -1;
+}
+
+/* Every message before *at is known not to match these (pin-free) patterns. */
+static void remember_scan(mailbox *mb, const clauses *c, msg **at)
+{
+    if (!c->key) return;
+    mb->resume = at;
+    mb->resume_key = c->key;
 }
 
 static msg **scan_start(process *p, const clauses *c)
@@ -140,6 +158,7 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, ...)
         int clause = scan(p, &c, &at, m);
         if (clause >= 0) {
             TRACE(TR_RECEIVE, p->pid, TAPA_NONE, m->message);
+            remember_scan(&p->mbox, &c, at);
             return clause;
         }
         if (waited && p->timed_out) break;
@@ -150,10 +169,7 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, ...)
         sched_wait(p, left);
         proc_check_pending(p);
     }
-    if (c.key) {
-        p->mbox.resume = at;
-        p->mbox.resume_key = c.key;
-    }
+    remember_scan(&p->mbox, &c, at);
     return TAPA_TIMEOUT;
 }
 

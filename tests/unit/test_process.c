@@ -592,6 +592,56 @@ static void test_many_processes(void **state)
     assert_string_equal(test_log, "false\n");
 }
 
+/* --------------------------------------------------------------- trace -- */
+
+static void main_traced(tapa_term arg)
+{
+    tapa_trap_exit(true);
+    tapa_term child = tapa_spawn_link(echo_once, tapa_nil());
+    tapa_register(child, "echo");
+    tapa_send(child, tapa_t("{~p, :hi}", tapa_self()));
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:echo, _}");
+    tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, _}");
+}
+
+static void test_trace_records_events(void **state)
+{
+    char path[] = "/tmp/tapa-trace-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    assert_true(tapa_trace_to(path));
+    assert_int_equal(tapa_run(main_traced, tapa_nil()), 0);
+    tapa_trace_to(NULL);
+    FILE *f = fopen(path, "r");
+    char text[4096] = {0};
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    unlink(path);
+    text[n] = 0;
+    const char *expected[] = {
+        "\tspawn\t#PID<0.100.0>\t#PID<0.101.0>\t-\n",
+        "\tlink\t#PID<0.100.0>\t#PID<0.101.0>\t-\n",
+        "\tregister\t#PID<0.101.0>\t-\t:echo\n",
+        "\tsend\t#PID<0.100.0>\t#PID<0.101.0>\t{#PID<0.100.0>, :hi}\n",
+        "\treceive\t#PID<0.101.0>\t-\t{#PID<0.100.0>, :hi}\n",
+        "\tsend\t#PID<0.101.0>\t#PID<0.100.0>\t{:echo, :hi}\n",
+        "\texit\t#PID<0.101.0>\t-\t:normal\n",
+        "\tunregister\t#PID<0.101.0>\t-\t:echo\n",
+        "\texit_signal\t#PID<0.101.0>\t#PID<0.100.0>\t:normal\n",
+        "\ttrap\t#PID<0.101.0>\t#PID<0.100.0>\t:normal\n",
+        "\treceive\t#PID<0.100.0>\t-\t{:echo, :hi}\n",
+        "\treceive\t#PID<0.100.0>\t-\t{:EXIT, #PID<0.101.0>, :normal}\n",
+        "\texit\t#PID<0.100.0>\t-\t:normal\n",
+    };
+    const char *at = text;
+    for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+        const char *found = strstr(at, expected[i]);
+        if (!found) fail_msg("trace event %zu missing or out of order: %s\nin:\n%s", i, expected[i], text);
+        at = found + 1;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_deadlock_is_reported),
         cmocka_unit_test(test_inspect_label),
         cmocka_unit_test(test_many_processes),
+        cmocka_unit_test(test_trace_records_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

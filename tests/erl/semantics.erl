@@ -1,0 +1,340 @@
+%% semantics.erl — the scenarios of tests/unit/test_semantics.c, in Erlang.
+%%
+%% Each scenario runs in a fresh "subject" process (role `self`) that the
+%% runner monitors. It returns an outcome term, which is printed as one
+%% normalised line `name: outcome`: pids and refs become their role names
+%% (self, child, b, ref, ...; `pid`/`otherref` when unknown), atoms print
+%% bare, and an error reason {Reason, Stacktrace} prints as {Reason,stack}.
+%% A subject that dies prints `name: died Reason`.
+%%
+%% Children follow one protocol (child/3): do Pre (none | trap), tell the
+%% subject {ready, Child}, wait for `go`, then do Act. The C test mirrors
+%% that protocol exactly.
+%%
+%% Run: erlc semantics.erl && erl -noshell -s semantics main
+-module(semantics).
+-export([main/0]).
+
+main() ->
+    logger:set_primary_config(level, none),
+    [run(Name, Fun) || {Name, Fun} <- scenarios()],
+    halt(0).
+
+%% ---------------------------------------------------------------- runner --
+
+run(Name, Fun) ->
+    Before = erlang:processes(),
+    Main = self(),
+    {Pid, Ref} = spawn_monitor(fun() ->
+        put(roles, [{self(), self}]),
+        Out = Fun(),
+        Main ! {result, self(), fmt(Out)}
+    end),
+    Line = receive
+        {result, Pid, Text} ->
+            receive {'DOWN', Ref, _, _, _} -> ok end,
+            Text;
+        {'DOWN', Ref, process, Pid, Reason} ->
+            "died " ++ fmt_reason(Reason, [])
+    after 5000 -> "hang"
+    end,
+    io:format("~s: ~s~n", [Name, Line]),
+    %% Like a fresh tapa_run: nothing the scenario started outlives it.
+    [exit(P, kill) || P <- erlang:processes() -- Before],
+    ok.
+
+role(Term, Name) -> put(roles, [{Term, Name} | get(roles)]).
+
+%% ------------------------------------------------------------- normalise --
+
+fmt(T) -> lists:flatten(f(T, get(roles))).
+
+f({'EXIT', P, R}, Roles) ->
+    ["{EXIT,", f(P, Roles), ",", fmt_reason(R, Roles), "}"];
+f({'DOWN', Ref, process, Who, R}, Roles) ->
+    ["{DOWN,", f(Ref, Roles), ",process,", f(Who, Roles), ",", fmt_reason(R, Roles), "}"];
+f(T, Roles) when is_pid(T) -> lookup(T, Roles, "pid");
+f(T, Roles) when is_reference(T) -> lookup(T, Roles, "otherref");
+f(T, _) when is_atom(T) -> atom_to_list(T);
+f(T, _) when is_integer(T) -> integer_to_list(T);
+f(T, _) when is_binary(T) -> ["\"", binary_to_list(T), "\""];
+f(T, Roles) when is_tuple(T) -> ["{", join([f(E, Roles) || E <- tuple_to_list(T)]), "}"];
+f(T, Roles) when is_list(T) -> ["[", join([f(E, Roles) || E <- T]), "]"].
+
+fmt_reason({R, Stack}, _) when is_atom(R), is_list(Stack) ->
+    case lists:all(fun(E) -> is_tuple(E) andalso tuple_size(E) =:= 4 end, Stack) of
+        true -> lists:flatten(["{", atom_to_list(R), ",stack}"]);
+        false -> lists:flatten(f({R, Stack}, []))
+    end;
+fmt_reason(R, Roles) -> lists:flatten(f(R, Roles)).
+
+lookup(T, Roles, Default) ->
+    case [N || {X, N} <- Roles, X =:= T] of
+        [N | _] -> atom_to_list(N);
+        [] -> Default
+    end.
+
+join([]) -> [];
+join([H | T]) -> [H | [["," | E] || E <- T]].
+
+%% --------------------------------------------------------------- helpers --
+
+%% A child that does Pre, reports ready, waits for go, then does Act.
+child(Pre, Act) -> child(spawn, Pre, Act).
+lchild(Pre, Act) -> child(spawn_link, Pre, Act).
+child(How, Pre, Act) ->
+    Parent = self(),
+    C = erlang:How(fun() -> child_body(Parent, Pre, Act) end),
+    receive {ready, C} -> ok end,
+    role(C, child),
+    C.
+
+child_body(Parent, Pre, Act) ->
+    case Pre of
+        trap -> process_flag(trap_exit, true);
+        none -> ok
+    end,
+    Parent ! {ready, self()},
+    receive go -> ok end,
+    act(Parent, Act).
+
+act(_, {exit, R}) -> exit(R);
+act(Parent, {send_exit, Msgs, R}) -> [Parent ! M || M <- Msgs], exit(R);
+act(Parent, {signal, Msgs, R}) -> [Parent ! M || M <- Msgs], exit(Parent, R), forever();
+act(_, badarg) -> nobody ! hi;
+act(_, {spawn_link_exit, R}) -> spawn_link(fun() -> exit(R) end), forever();
+act(Parent, {spawn_link_forwarder_exit, R}) ->
+    B = self(),
+    spawn_link(fun() ->
+        process_flag(trap_exit, true), B ! ready,
+        receive M -> Parent ! {fwd, M} end, forever()
+    end),
+    receive ready -> ok end,
+    exit(R);
+act(Parent, echo) -> receive M -> Parent ! {echo, M} end, forever();
+act(_, forever) -> forever().
+
+forever() -> receive stop -> ok end.
+
+go(C) -> C ! go.
+
+monitor_role(C) ->
+    Ref = erlang:monitor(process, C),
+    role(Ref, ref),
+    Ref.
+
+trap() -> process_flag(trap_exit, true).
+
+%% Every message that arrives until 50 ms pass without one.
+settle() -> settle([]).
+settle(Acc) ->
+    receive M -> settle([M | Acc])
+    after 50 -> lists:reverse(Acc)
+    end.
+
+%% A pid that has exited.
+dead() ->
+    {C, Ref} = spawn_monitor(fun() -> ok end),
+    receive {'DOWN', Ref, _, _, _} -> ok end,
+    role(C, child),
+    C.
+
+%% ------------------------------------------------------------- scenarios --
+
+scenarios() -> [
+    %% A linked child exits with a reason; the subject traps or not.
+    {link_normal_notrap, fun() ->
+        C = lchild(none, {exit, normal}), monitor_role(C), go(C), settle() end},
+    {link_normal_trap, fun() ->
+        trap(), C = lchild(none, {exit, normal}), go(C), settle() end},
+    {link_custom_notrap, fun() ->
+        C = lchild(none, {exit, boom}), go(C), settle() end},
+    {link_custom_trap, fun() ->
+        trap(), C = lchild(none, {exit, boom}), go(C), settle() end},
+    {link_tuple_reason_trap, fun() ->
+        trap(), C = lchild(none, {exit, {shutdown, 42}}), go(C), settle() end},
+    {link_error_trap, fun() ->
+        trap(), C = lchild(none, badarg), go(C), settle() end},
+    %% A linked child calls exit(kill) itself: over a link, kill is a plain reason.
+    {link_exit_kill_notrap, fun() ->
+        C = lchild(none, {exit, kill}), go(C), settle() end},
+    {link_exit_kill_trap, fun() ->
+        trap(), C = lchild(none, {exit, kill}), go(C), settle() end},
+    %% The subject kills its linked child: the link carries killed.
+    {link_killed_notrap, fun() ->
+        C = lchild(none, forever), exit(C, kill), settle() end},
+    {link_killed_trap, fun() ->
+        trap(), C = lchild(none, forever), exit(C, kill), settle() end},
+    %% Propagation along a chain subject - b - c.
+    {link_chain_trap, fun() ->
+        trap(), B = lchild(none, {spawn_link_exit, boom}), role(B, b), go(B), settle() end},
+    {link_chain_kill_trap, fun() ->
+        trap(), B = lchild(none, {spawn_link_exit, kill}), role(B, b), go(B), settle() end},
+    {link_chain_normal_trap, fun() ->
+        trap(), B = lchild(none, {spawn_link_exit, normal}), role(B, b), go(B), settle() end},
+    %% Links work both ways: b's linked, trapping child g is told when b dies.
+    {link_other_end_trap, fun() ->
+        B = child(none, {spawn_link_forwarder_exit, boom}), role(B, b), go(B),
+        settle() end},
+    {link_other_end_normal_trap, fun() ->
+        B = child(none, {spawn_link_forwarder_exit, normal}), role(B, b), go(B),
+        settle() end},
+
+    %% exit(self(), Reason).
+    {exit_self_normal_notrap, fun() -> exit(self(), normal), settle() end},
+    {exit_self_normal_trap, fun() -> trap(), exit(self(), normal), settle() end},
+    {exit_self_custom_notrap, fun() -> exit(self(), boom), settle() end},
+    {exit_self_custom_trap, fun() -> trap(), exit(self(), boom), settle() end},
+    {exit_self_kill_notrap, fun() -> exit(self(), kill), settle() end},
+    {exit_self_kill_trap, fun() -> trap(), exit(self(), kill), settle() end},
+
+    %% exit(Subject, Reason) from another, unlinked process.
+    {exit_other_normal_notrap, fun() ->
+        C = child(none, {signal, [], normal}), go(C), settle() end},
+    {exit_other_normal_trap, fun() ->
+        trap(), C = child(none, {signal, [], normal}), go(C), settle() end},
+    {exit_other_custom_notrap, fun() ->
+        C = child(none, {signal, [], boom}), go(C), settle() end},
+    {exit_other_custom_trap, fun() ->
+        trap(), C = child(none, {signal, [], boom}), go(C), settle() end},
+    {exit_other_kill_notrap, fun() ->
+        C = child(none, {signal, [], kill}), go(C), settle() end},
+    {exit_other_kill_trap, fun() ->
+        trap(), C = child(none, {signal, [], kill}), go(C), settle() end},
+    {exit_other_killed_trap, fun() ->
+        trap(), C = child(none, {signal, [], killed}), go(C), settle() end},
+    %% exit(Child, ...) on an unlinked child, watched by a monitor.
+    {exit_child_normal_notrap, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, normal),
+        A = is_process_alive(C), {A, settle()} end},
+    {exit_child_normal_trapping, fun() ->
+        C = child(trap, echo), monitor_role(C), go(C), exit(C, normal), settle() end},
+    {exit_child_kill_trapping, fun() ->
+        C = child(trap, forever), monitor_role(C), exit(C, kill), settle() end},
+    {exit_child_custom_trapping, fun() ->
+        C = child(trap, echo), monitor_role(C), go(C), exit(C, boom), settle() end},
+    {exit_dead_pid, fun() -> C = dead(), A = exit(C, boom), {A, settle()} end},
+
+    %% Linking to a pid that is gone.
+    {link_dead_notrap, fun() -> C = dead(), link(C), settle() end},
+    {link_dead_trap, fun() -> trap(), C = dead(), A = link(C), {A, settle()} end},
+    {link_self, fun() -> A = link(self()), {A, settle()} end},
+
+    %% Monitors.
+    {monitor_exit_normal, fun() ->
+        C = child(none, {exit, normal}), monitor_role(C), go(C), settle() end},
+    {monitor_exit_custom, fun() ->
+        C = child(none, {exit, {shutdown, 42}}), monitor_role(C), go(C), settle() end},
+    {monitor_killed, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, kill), settle() end},
+    {monitor_dead_pid, fun() -> C = dead(), monitor_role(C), settle() end},
+    {monitor_dead_name, fun() ->
+        monitor_role(nobody), settle() end},
+    {monitor_name_live, fun() ->
+        C = child(none, {exit, boom}), register(worker, C),
+        monitor_role(worker), go(C), settle() end},
+    {monitor_twice, fun() ->
+        C = child(none, {exit, boom}),
+        R1 = erlang:monitor(process, C), R2 = erlang:monitor(process, C),
+        role(R1, ref1), role(R2, ref2), go(C), L = settle(),
+        {length(L), lists:keymember(R1, 2, L), lists:keymember(R2, 2, L)} end},
+    {spawn_monitor_normal, fun() ->
+        {C, Ref} = spawn_monitor(fun() -> ok end), role(C, child), role(Ref, ref),
+        settle() end},
+    {demonitor_flush, fun() ->
+        C = child(none, {exit, boom}), Ref = monitor_role(C), go(C),
+        receive after 50 -> ok end,
+        A = erlang:demonitor(Ref, [flush]), {A, settle()} end},
+    {demonitor_noflush_after_down, fun() ->
+        C = child(none, {exit, boom}), Ref = monitor_role(C), go(C),
+        receive after 50 -> ok end,
+        A = erlang:demonitor(Ref), {A, settle()} end},
+    {demonitor_before_exit, fun() ->
+        C = child(none, {exit, boom}), Ref = monitor_role(C),
+        A = erlang:demonitor(Ref), go(C), {A, settle()} end},
+    {demonitor_flush_keeps_others, fun() ->
+        C = child(none, {send_exit, [m1, m2], boom}), Ref = monitor_role(C), go(C),
+        receive after 50 -> ok end,
+        A = erlang:demonitor(Ref, [flush]), {A, settle()} end},
+
+    %% Order between two processes, messages and signals alike.
+    {order_msgs_then_exit_trap, fun() ->
+        trap(), C = lchild(none, {send_exit, [m1, m2], boom}), go(C), settle() end},
+    {order_msgs_then_down, fun() ->
+        C = child(none, {send_exit, [1, 2, 3], normal}), monitor_role(C), go(C), settle() end},
+    {order_msg_then_exit_signal_trap, fun() ->
+        trap(), C = child(none, {signal, [m1], boom}), go(C), settle() end},
+    {order_msg_then_exit_signal_notrap, fun() ->
+        C = child(none, {signal, [m1], boom}), go(C), settle() end},
+
+    %% Selective receive leaves what it does not match in place, in order.
+    {selective_keeps_order, fun() ->
+        [self() ! M || M <- [a, b, c, d]],
+        X = receive c -> c end,
+        L = settle(), {X, L} end},
+    {selective_first_message_any_clause, fun() ->
+        [self() ! M || M <- [x, c, b]],
+        X = receive b -> b; c -> c end,
+        L = settle(), {X, L} end},
+    {selective_timeout_keeps_all, fun() ->
+        [self() ! M || M <- [x, y]],
+        X = receive z -> z after 0 -> timeout end,
+        L = settle(), {X, L} end},
+    {selective_save_point, fun() ->
+        %% A receive that timed out, then another receive, then new mail.
+        [self() ! M || M <- [x, y]],
+        T1 = receive z -> z after 0 -> timeout end,
+        X = receive x -> x end,
+        self() ! z,
+        T2 = receive z -> z after 0 -> timeout end,
+        self() ! z,
+        T3 = receive z -> z after 10 -> timeout end,
+        L = settle(), {T1, X, T2, T3, L} end},
+    {selective_save_point_tuple, fun() ->
+        [self() ! M || M <- [{t, 1}, junk, {u, 1}]],
+        A = receive {u, N} -> {u, N} after 0 -> timeout end,
+        B = receive {u, N2} -> {u, N2} after 0 -> timeout end,
+        self() ! {u, 2},
+        C = receive {u, N3} -> {u, N3} after 0 -> timeout end,
+        D = receive {t, N4} -> {t, N4} after 0 -> timeout end,
+        L = settle(), {A, B, C, D, L} end},
+    {selective_waiting_sees_new, fun() ->
+        C = child(none, {send_exit, [junk1, junk2, {reply, 7}], normal}), go(C),
+        X = receive {reply, N} -> {reply, N} after 1000 -> timeout end,
+        L = settle(), {X, L} end},
+
+    %% Sending.
+    {send_unregistered_name, fun() -> nobody ! hi, settle() end},
+    {send_name_node_unregistered, fun() -> A = {nobody, node()} ! hi, {A, settle()} end},
+    {send_dead_pid, fun() -> C = dead(), A = C ! hi, {A, settle()} end},
+    {send_registered, fun() ->
+        C = child(none, echo), register(srv, C), go(C), srv ! hi, settle() end},
+    {send_name_node_registered, fun() ->
+        C = child(none, echo), register(srv, C), go(C), {srv, node()} ! hi, settle() end},
+    {registered_name_freed_on_exit, fun() ->
+        C = child(none, {exit, normal}), register(srv, C), monitor_role(C), go(C),
+        Down = settle(),
+        {is_pid(whereis(srv)), Down} end},
+
+    %% unlink stops propagation.
+    {unlink_notrap, fun() ->
+        C = lchild(none, {exit, boom}), unlink(C), monitor_role(C), go(C), settle() end},
+    {unlink_trap, fun() ->
+        trap(), C = lchild(none, {exit, boom}), unlink(C), monitor_role(C), go(C),
+        settle() end},
+    {unlink_after_exit_delivered, fun() ->
+        trap(), C = lchild(none, {exit, boom}), go(C),
+        receive after 50 -> ok end,
+        A = unlink(C), {A, settle()} end},
+    {unlink_by_child, fun() ->
+        C = lchild(none, forever), unlink(C), monitor_role(C), exit(C, kill), settle() end},
+
+    %% Flags and liveness.
+    {trap_exit_flag_returns_old, fun() ->
+        A = process_flag(trap_exit, true), B = process_flag(trap_exit, true),
+        C = process_flag(trap_exit, false), {A, B, C} end},
+    {is_alive_after_exit, fun() ->
+        C = child(none, {exit, normal}), monitor_role(C),
+        A = is_process_alive(C), go(C), Down = settle(),
+        {A, is_process_alive(C), Down} end}
+].

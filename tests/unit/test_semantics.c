@@ -1,0 +1,942 @@
+/* test_semantics.c — Erlang's semantics, scenario by scenario, on libtapa.
+ *
+ * The same scenarios as tests/erl/semantics.erl, in the same order, with
+ * the same normalised output: one line `name: outcome` each, where pids and
+ * refs are printed as the role they play (self, child, b, ref, ...; `pid`
+ * and `otherref` when unknown), atoms print bare and an error reason
+ * {Reason, Stacktrace} prints as {Reason,stack}. A subject that dies prints
+ * `name: died Reason`.
+ *
+ * tools/compare-with-erl.sh runs this program and the Erlang module and
+ * diffs the two outputs. Run alone (as the unit-test runner does) it prints
+ * its lines and exits 0, unless a scenario could not run at all (a hang or
+ * a deadlock). `test_semantics NAME...` runs only the named scenarios.
+ *
+ * Each scenario runs in a fresh tapa_run: the main process spawns the
+ * subject (role `self`) with a monitor and prints what the subject reports,
+ * or how it died. Children follow one protocol (child_body): do Pre
+ * (none | trap), send {:ready, child} to the subject, wait for :go, then do
+ * the act they were given.
+ */
+#include "tapa.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SETTLE_MS 50 /* settle(): every message until this long without one */
+
+static int slow = 1; /* TAPA_SLOW: the sanitizer and valgrind runs are slower */
+
+static tapa_term A(const char *name) { return tapa_atom(name); }
+
+/* ------------------------------------------------------------- roles -- */
+
+#define MAX_ROLES 12
+typedef struct roles {
+    int n;
+    tapa_term term[MAX_ROLES];
+    const char *name[MAX_ROLES];
+} roles;
+
+static void role(roles *r, tapa_term t, const char *name)
+{
+    if (r->n == MAX_ROLES) return;
+    /* The newest role wins, as in the Erlang module (it prepends). */
+    memmove(&r->term[1], &r->term[0], (size_t)r->n * sizeof r->term[0]);
+    memmove(&r->name[1], &r->name[0], (size_t)r->n * sizeof r->name[0]);
+    r->term[0] = t;
+    r->name[0] = name;
+    r->n++;
+}
+
+static const char *lookup(const roles *r, tapa_term t, const char *dflt)
+{
+    for (int i = 0; r && i < r->n; i++)
+        if (tapa_type_of(r->term[i]) == tapa_type_of(t) && tapa_equal(r->term[i], t))
+            return r->name[i];
+    return dflt;
+}
+
+/* ----------------------------------------------------------- normalise -- */
+
+typedef struct out {
+    char buf[4096];
+    size_t len;
+} out;
+
+static void put(out *o, const char *s)
+{
+    if (o->len >= sizeof o->buf - 1) return;
+    size_t n = strlen(s), room = sizeof o->buf - 1 - o->len;
+    if (n > room) n = room;
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+    o->buf[o->len] = 0;
+}
+
+static void fmt(out *o, tapa_term t, const roles *r);
+
+static bool is_stack(tapa_term l)
+{
+    for (; tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l)) {
+        tapa_term e = tapa_hd(l);
+        if (!tapa_is_tuple(e) || tapa_tuple_size(e) != 4) return false;
+    }
+    return tapa_type_of(l) == TAPA_T_NIL;
+}
+
+static void fmt_reason(out *o, tapa_term t, const roles *r)
+{
+    if (tapa_is_tuple(t) && tapa_tuple_size(t) == 2 && tapa_is_atom(tapa_element(t, 0)) &&
+        tapa_is_list(tapa_element(t, 1)) && is_stack(tapa_element(t, 1))) {
+        put(o, "{");
+        put(o, tapa_atom_name(tapa_element(t, 0)));
+        put(o, ",stack}");
+        return;
+    }
+    fmt(o, t, r);
+}
+
+static void fmt(out *o, tapa_term t, const roles *r)
+{
+    char num[32];
+    switch (tapa_type_of(t)) {
+    case TAPA_T_ATOM: put(o, tapa_atom_name(t)); return;
+    case TAPA_T_INTEGER:
+        snprintf(num, sizeof num, "%lld", (long long)tapa_int_value(t));
+        put(o, num);
+        return;
+    case TAPA_T_PID: put(o, lookup(r, t, "pid")); return;
+    case TAPA_T_REFERENCE: put(o, lookup(r, t, "otherref")); return;
+    case TAPA_T_BINARY: {
+        put(o, "\"");
+        size_t n = tapa_binary_size(t);
+        char text[256];
+        if (n >= sizeof text) n = sizeof text - 1;
+        memcpy(text, tapa_binary_data(t), n);
+        text[n] = 0;
+        put(o, text);
+        put(o, "\"");
+        return;
+    }
+    case TAPA_T_TUPLE: {
+        size_t n = tapa_tuple_size(t);
+        tapa_term tag = n ? tapa_element(t, 0) : TAPA_NONE;
+        if (n == 3 && tag == A("EXIT")) {
+            put(o, "{EXIT,");
+            fmt(o, tapa_element(t, 1), r);
+            put(o, ",");
+            fmt_reason(o, tapa_element(t, 2), r);
+            put(o, "}");
+            return;
+        }
+        if (n == 5 && tag == A("DOWN") && tapa_element(t, 2) == A("process")) {
+            put(o, "{DOWN,");
+            fmt(o, tapa_element(t, 1), r);
+            put(o, ",process,");
+            fmt(o, tapa_element(t, 3), r);
+            put(o, ",");
+            fmt_reason(o, tapa_element(t, 4), r);
+            put(o, "}");
+            return;
+        }
+        put(o, "{");
+        for (size_t i = 0; i < n; i++) {
+            if (i) put(o, ",");
+            fmt(o, tapa_element(t, i), r);
+        }
+        put(o, "}");
+        return;
+    }
+    case TAPA_T_NIL: put(o, "[]"); return;
+    case TAPA_T_LIST:
+        put(o, "[");
+        for (bool first = true; tapa_type_of(t) == TAPA_T_LIST; t = tapa_tl(t), first = false) {
+            if (!first) put(o, ",");
+            fmt(o, tapa_hd(t), r);
+        }
+        put(o, "]");
+        return;
+    default: {
+        char *text = tapa_inspect_alloc(t);
+        put(o, "?");
+        put(o, text);
+        free(text);
+        return;
+    }
+    }
+}
+
+/* ------------------------------------------------------------ helpers -- */
+
+static void forever(void)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":stop");
+}
+
+static void exit_with(tapa_term reason) { tapa_exit(reason); }
+
+static void noop(tapa_term arg) { (void)arg; }
+
+/* arg: {parent, b}. Traps, tells b it is ready, forwards its first message. */
+static void forwarder(tapa_term arg)
+{
+    tapa_term parent = tapa_element(arg, 0), b = tapa_element(arg, 1);
+    tapa_trap_exit(true);
+    tapa_send(b, A("ready"));
+    tapa_term m = tapa_receive_any();
+    tapa_send(parent, tapa_tuple(2, A("fwd"), m));
+    forever();
+}
+
+static void act(tapa_term parent, tapa_term what)
+{
+    tapa_term kind = tapa_is_tuple(what) ? tapa_element(what, 0) : what;
+    if (kind == A("exit")) {
+        tapa_exit(tapa_element(what, 1));
+    } else if (kind == A("send_exit") || kind == A("signal")) {
+        for (tapa_term l = tapa_element(what, 1); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+            tapa_send(parent, tapa_hd(l));
+        if (kind == A("send_exit")) tapa_exit(tapa_element(what, 2));
+        tapa_exit_pid(parent, tapa_element(what, 2));
+        forever();
+    } else if (kind == A("badarg")) {
+        tapa_send(A("nobody"), A("hi"));
+    } else if (kind == A("spawn_link_exit")) {
+        tapa_spawn_link(exit_with, tapa_element(what, 1));
+        forever();
+    } else if (kind == A("spawn_link_forwarder_exit")) {
+        tapa_spawn_link(forwarder, tapa_tuple(2, parent, tapa_self()));
+        tapa_match m = {0};
+        tapa_receive(&m, TAPA_INFINITY, ":ready");
+        tapa_exit(tapa_element(what, 1));
+    } else if (kind == A("echo")) {
+        tapa_term m = tapa_receive_any();
+        tapa_send(parent, tapa_tuple(2, A("echo"), m));
+        forever();
+    } else {
+        forever();
+    }
+}
+
+/* arg: {parent, pre, act} */
+static void child_body(tapa_term arg)
+{
+    tapa_term parent = tapa_element(arg, 0);
+    if (tapa_element(arg, 1) == A("trap")) tapa_trap_exit(true);
+    tapa_send(parent, tapa_tuple(2, A("ready"), tapa_self()));
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":go");
+    act(parent, tapa_element(arg, 2));
+}
+
+static tapa_term spawn_child(roles *r, bool link, const char *pre, const char *act_literal)
+{
+    tapa_term arg = tapa_tuple(3, tapa_self(), A(pre), tapa_t(act_literal));
+    tapa_term c = link ? tapa_spawn_link(child_body, arg) : tapa_spawn(child_body, arg);
+    tapa_match m = {0};
+    tapa_pin(&m, "c", c);
+    tapa_receive(&m, TAPA_INFINITY, "{:ready, ^c}");
+    role(r, c, "child");
+    return c;
+}
+static tapa_term child(roles *r, const char *pre, const char *act_literal)
+{
+    return spawn_child(r, false, pre, act_literal);
+}
+static tapa_term lchild(roles *r, const char *pre, const char *act_literal)
+{
+    return spawn_child(r, true, pre, act_literal);
+}
+
+static void go(tapa_term c) { tapa_send(c, A("go")); }
+
+static tapa_term monitor_role(roles *r, tapa_term target)
+{
+    tapa_term ref = tapa_monitor(target);
+    role(r, ref, "ref");
+    return ref;
+}
+
+static void trap(void) { tapa_trap_exit(true); }
+
+/* Every message that arrives until SETTLE_MS pass without one, as a list. */
+static tapa_term settle(void)
+{
+    tapa_term got[64];
+    size_t n = 0;
+    tapa_match m = {0};
+    while (n < 64 && tapa_receive(&m, SETTLE_MS, "_") == 0) got[n++] = m.message;
+    return tapa_list_v(n, got);
+}
+
+/* A pid that has exited. */
+static tapa_term dead(roles *r)
+{
+    tapa_term pr = tapa_spawn_monitor(noop, tapa_nil());
+    tapa_match m = {0};
+    tapa_pin(&m, "ref", tapa_element(pr, 1));
+    tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, _, _, _}");
+    role(r, tapa_element(pr, 0), "child");
+    return tapa_element(pr, 0);
+}
+
+static void pause_ms(int64_t ms) { tapa_sleep(ms); }
+
+/* receive Pattern -> msg after ms -> :timeout */
+static tapa_term recv_or_timeout(const char *pattern, int64_t ms)
+{
+    tapa_match m = {0};
+    return tapa_receive(&m, ms, pattern) == 0 ? m.message : A("timeout");
+}
+
+static tapa_term send_self(const char *literal_list)
+{
+    for (tapa_term l = tapa_t(literal_list); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+        tapa_send(tapa_self(), tapa_hd(l));
+    return A("ok");
+}
+
+/* ---------------------------------------------------------- scenarios -- */
+/* Each mirrors the Erlang fun of the same name in tests/erl/semantics.erl. */
+
+/* A linked child exits with a reason; the subject traps or not. */
+static tapa_term link_normal_notrap(roles *r)
+{
+    tapa_term c = lchild(r, "none", "{:exit, :normal}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term link_normal_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", "{:exit, :normal}"));
+    return settle();
+}
+static tapa_term link_custom_notrap(roles *r)
+{
+    go(lchild(r, "none", "{:exit, :boom}"));
+    return settle();
+}
+static tapa_term link_custom_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", "{:exit, :boom}"));
+    return settle();
+}
+static tapa_term link_tuple_reason_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", "{:exit, {:shutdown, 42}}"));
+    return settle();
+}
+static tapa_term link_error_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", ":badarg"));
+    return settle();
+}
+/* A linked child calls exit(:kill) itself: over a link, :kill is a plain reason. */
+static tapa_term link_exit_kill_notrap(roles *r)
+{
+    go(lchild(r, "none", "{:exit, :kill}"));
+    return settle();
+}
+static tapa_term link_exit_kill_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", "{:exit, :kill}"));
+    return settle();
+}
+/* The subject kills its linked child: the link carries :killed. */
+static tapa_term link_killed_notrap(roles *r)
+{
+    tapa_exit_pid(lchild(r, "none", ":forever"), A("kill"));
+    return settle();
+}
+static tapa_term link_killed_trap(roles *r)
+{
+    trap();
+    tapa_exit_pid(lchild(r, "none", ":forever"), A("kill"));
+    return settle();
+}
+/* Propagation along a chain subject - b - c. */
+static tapa_term chain(roles *r, const char *act)
+{
+    trap();
+    tapa_term b = lchild(r, "none", act);
+    role(r, b, "b");
+    go(b);
+    return settle();
+}
+static tapa_term link_chain_trap(roles *r) { return chain(r, "{:spawn_link_exit, :boom}"); }
+static tapa_term link_chain_kill_trap(roles *r) { return chain(r, "{:spawn_link_exit, :kill}"); }
+static tapa_term link_chain_normal_trap(roles *r) { return chain(r, "{:spawn_link_exit, :normal}"); }
+/* Links work both ways: b's linked, trapping child g is told when b dies. */
+static tapa_term link_other_end_trap(roles *r)
+{
+    tapa_term b = child(r, "none", "{:spawn_link_forwarder_exit, :boom}");
+    role(r, b, "b");
+    go(b);
+    return settle();
+}
+static tapa_term link_other_end_normal_trap(roles *r)
+{
+    tapa_term b = child(r, "none", "{:spawn_link_forwarder_exit, :normal}");
+    role(r, b, "b");
+    go(b);
+    return settle();
+}
+
+/* exit(self(), reason) */
+static tapa_term exit_self_normal_notrap(roles *r)
+{
+    (void)r;
+    tapa_exit_pid(tapa_self(), A("normal"));
+    return settle();
+}
+static tapa_term exit_self_normal_trap(roles *r)
+{
+    (void)r;
+    trap();
+    tapa_exit_pid(tapa_self(), A("normal"));
+    return settle();
+}
+static tapa_term exit_self_custom_notrap(roles *r)
+{
+    (void)r;
+    tapa_exit_pid(tapa_self(), A("boom"));
+    return settle();
+}
+static tapa_term exit_self_custom_trap(roles *r)
+{
+    (void)r;
+    trap();
+    tapa_exit_pid(tapa_self(), A("boom"));
+    return settle();
+}
+static tapa_term exit_self_kill_notrap(roles *r)
+{
+    (void)r;
+    tapa_exit_pid(tapa_self(), A("kill"));
+    return settle();
+}
+static tapa_term exit_self_kill_trap(roles *r)
+{
+    (void)r;
+    trap();
+    tapa_exit_pid(tapa_self(), A("kill"));
+    return settle();
+}
+
+/* exit(subject, reason) from another, unlinked process. */
+static tapa_term exit_other(roles *r, bool trapping, const char *act)
+{
+    if (trapping) trap();
+    go(child(r, "none", act));
+    return settle();
+}
+static tapa_term exit_other_normal_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :normal}"); }
+static tapa_term exit_other_normal_trap(roles *r) { return exit_other(r, true, "{:signal, [], :normal}"); }
+static tapa_term exit_other_custom_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :boom}"); }
+static tapa_term exit_other_custom_trap(roles *r) { return exit_other(r, true, "{:signal, [], :boom}"); }
+static tapa_term exit_other_kill_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :kill}"); }
+static tapa_term exit_other_kill_trap(roles *r) { return exit_other(r, true, "{:signal, [], :kill}"); }
+static tapa_term exit_other_killed_trap(roles *r) { return exit_other(r, true, "{:signal, [], :killed}"); }
+/* exit(child, ...) on an unlinked child watched by a monitor. */
+static tapa_term exit_child_normal_notrap(roles *r)
+{
+    tapa_term c = child(r, "none", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("normal"));
+    tapa_term alive = tapa_bool(tapa_alive(c));
+    return tapa_tuple(2, alive, settle());
+}
+static tapa_term exit_child_normal_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", ":echo");
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A("normal"));
+    return settle();
+}
+static tapa_term exit_child_kill_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("kill"));
+    return settle();
+}
+static tapa_term exit_child_custom_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", ":echo");
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A("boom"));
+    return settle();
+}
+static tapa_term exit_dead_pid(roles *r)
+{
+    tapa_term a = tapa_bool(tapa_exit_pid(dead(r), A("boom")));
+    return tapa_tuple(2, a, settle());
+}
+
+/* Linking to a pid that is gone. */
+static tapa_term link_dead_notrap(roles *r)
+{
+    tapa_link(dead(r));
+    return settle();
+}
+static tapa_term link_dead_trap(roles *r)
+{
+    trap();
+    tapa_term a = tapa_bool(tapa_link(dead(r)));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term link_self(roles *r)
+{
+    (void)r;
+    tapa_term a = tapa_bool(tapa_link(tapa_self()));
+    return tapa_tuple(2, a, settle());
+}
+
+/* Monitors. */
+static tapa_term monitor_exit_normal(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :normal}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term monitor_exit_custom(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, {:shutdown, 42}}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term monitor_killed(roles *r)
+{
+    tapa_term c = child(r, "none", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("kill"));
+    return settle();
+}
+static tapa_term monitor_dead_pid(roles *r)
+{
+    monitor_role(r, dead(r));
+    return settle();
+}
+static tapa_term monitor_dead_name(roles *r)
+{
+    monitor_role(r, A("nobody"));
+    return settle();
+}
+static tapa_term monitor_name_live(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    monitor_role(r, A("worker"));
+    go(c);
+    return settle();
+}
+static bool has_ref(tapa_term list, tapa_term ref)
+{
+    for (; tapa_type_of(list) == TAPA_T_LIST; list = tapa_tl(list)) {
+        tapa_term m = tapa_hd(list);
+        if (tapa_is_tuple(m) && tapa_tuple_size(m) >= 2 &&
+            tapa_type_of(tapa_element(m, 1)) == TAPA_T_REFERENCE && tapa_equal(tapa_element(m, 1), ref))
+            return true;
+    }
+    return false;
+}
+static tapa_term monitor_twice(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_term r1 = tapa_monitor(c), r2 = tapa_monitor(c);
+    role(r, r1, "ref1");
+    role(r, r2, "ref2");
+    go(c);
+    tapa_term l = settle();
+    return tapa_tuple(3, tapa_int((int64_t)tapa_length(l)), tapa_bool(has_ref(l, r1)),
+                      tapa_bool(has_ref(l, r2)));
+}
+static tapa_term spawn_monitor_normal(roles *r)
+{
+    tapa_term pr = tapa_spawn_monitor(noop, tapa_nil());
+    role(r, tapa_element(pr, 0), "child");
+    role(r, tapa_element(pr, 1), "ref");
+    return settle();
+}
+static tapa_term demonitor_after_down(roles *r, const char *act, bool flush)
+{
+    tapa_term c = child(r, "none", act);
+    tapa_term ref = monitor_role(r, c);
+    go(c);
+    pause_ms(50);
+    tapa_term a = tapa_bool(tapa_demonitor(ref, flush));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term demonitor_flush(roles *r) { return demonitor_after_down(r, "{:exit, :boom}", true); }
+static tapa_term demonitor_noflush_after_down(roles *r)
+{
+    return demonitor_after_down(r, "{:exit, :boom}", false);
+}
+static tapa_term demonitor_before_exit(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_term ref = monitor_role(r, c);
+    tapa_term a = tapa_bool(tapa_demonitor(ref, false));
+    go(c);
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term demonitor_flush_keeps_others(roles *r)
+{
+    return demonitor_after_down(r, "{:send_exit, [:m1, :m2], :boom}", true);
+}
+
+/* Order between two processes, messages and signals alike. */
+static tapa_term order_msgs_then_exit_trap(roles *r)
+{
+    trap();
+    go(lchild(r, "none", "{:send_exit, [:m1, :m2], :boom}"));
+    return settle();
+}
+static tapa_term order_msgs_then_down(roles *r)
+{
+    tapa_term c = child(r, "none", "{:send_exit, [1, 2, 3], :normal}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term order_msg_then_exit_signal_trap(roles *r)
+{
+    trap();
+    go(child(r, "none", "{:signal, [:m1], :boom}"));
+    return settle();
+}
+static tapa_term order_msg_then_exit_signal_notrap(roles *r)
+{
+    go(child(r, "none", "{:signal, [:m1], :boom}"));
+    return settle();
+}
+
+/* Selective receive leaves what it does not match in place, in order. */
+static tapa_term selective_keeps_order(roles *r)
+{
+    (void)r;
+    send_self("[:a, :b, :c, :d]");
+    tapa_term x = recv_or_timeout(":c", TAPA_INFINITY);
+    tapa_term l = settle();
+    return tapa_tuple(2, x, l);
+}
+static tapa_term selective_first_message_any_clause(roles *r)
+{
+    (void)r;
+    send_self("[:x, :c, :b]");
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":b", ":c");
+    tapa_term x = m.message;
+    tapa_term l = settle();
+    return tapa_tuple(2, x, l);
+}
+static tapa_term selective_timeout_keeps_all(roles *r)
+{
+    (void)r;
+    send_self("[:x, :y]");
+    tapa_term x = recv_or_timeout(":z", 0);
+    tapa_term l = settle();
+    return tapa_tuple(2, x, l);
+}
+static tapa_term selective_save_point(roles *r)
+{
+    (void)r;
+    send_self("[:x, :y]");
+    tapa_term t1 = recv_or_timeout(":z", 0);
+    tapa_term x = recv_or_timeout(":x", TAPA_INFINITY);
+    tapa_send(tapa_self(), A("z"));
+    tapa_term t2 = recv_or_timeout(":z", 0);
+    tapa_send(tapa_self(), A("z"));
+    tapa_term t3 = recv_or_timeout(":z", 10);
+    tapa_term l = settle();
+    return tapa_tuple(5, t1, x, t2, t3, l);
+}
+static tapa_term selective_save_point_tuple(roles *r)
+{
+    (void)r;
+    send_self("[{:t, 1}, :junk, {:u, 1}]");
+    tapa_term a = recv_or_timeout("{:u, n}", 0);
+    tapa_term b = recv_or_timeout("{:u, n}", 0);
+    tapa_send(tapa_self(), tapa_t("{:u, 2}"));
+    tapa_term c = recv_or_timeout("{:u, n}", 0);
+    tapa_term d = recv_or_timeout("{:t, n}", 0);
+    tapa_term l = settle();
+    return tapa_tuple(5, a, b, c, d, l);
+}
+static tapa_term selective_waiting_sees_new(roles *r)
+{
+    go(child(r, "none", "{:send_exit, [:junk1, :junk2, {:reply, 7}], :normal}"));
+    tapa_term x = recv_or_timeout("{:reply, n}", 1000);
+    tapa_term l = settle();
+    return tapa_tuple(2, x, l);
+}
+
+/* Sending. */
+static tapa_term send_unregistered_name(roles *r)
+{
+    (void)r;
+    tapa_send(A("nobody"), A("hi"));
+    return settle();
+}
+static tapa_term send_name_node_unregistered(roles *r)
+{
+    (void)r;
+    tapa_term a = tapa_send(tapa_tuple(2, A("nobody"), tapa_node()), A("hi"));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term send_dead_pid(roles *r)
+{
+    tapa_term a = tapa_send(dead(r), A("hi"));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term send_registered(roles *r)
+{
+    tapa_term c = child(r, "none", ":echo");
+    tapa_register(c, "srv");
+    go(c);
+    tapa_send(A("srv"), A("hi"));
+    return settle();
+}
+static tapa_term send_name_node_registered(roles *r)
+{
+    tapa_term c = child(r, "none", ":echo");
+    tapa_register(c, "srv");
+    go(c);
+    tapa_send(tapa_tuple(2, A("srv"), tapa_node()), A("hi"));
+    return settle();
+}
+static tapa_term registered_name_freed_on_exit(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :normal}");
+    tapa_register(c, "srv");
+    monitor_role(r, c);
+    go(c);
+    tapa_term down = settle();
+    return tapa_tuple(2, tapa_bool(tapa_is_pid(tapa_whereis("srv"))), down);
+}
+
+/* unlink stops propagation. */
+static tapa_term unlink_notrap(roles *r)
+{
+    tapa_term c = lchild(r, "none", "{:exit, :boom}");
+    tapa_unlink(c);
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term unlink_trap(roles *r)
+{
+    trap();
+    tapa_term c = lchild(r, "none", "{:exit, :boom}");
+    tapa_unlink(c);
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term unlink_after_exit_delivered(roles *r)
+{
+    trap();
+    tapa_term c = lchild(r, "none", "{:exit, :boom}");
+    go(c);
+    pause_ms(50);
+    tapa_term a = tapa_bool(tapa_unlink(c));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term unlink_by_child(roles *r)
+{
+    tapa_term c = lchild(r, "none", ":forever");
+    tapa_unlink(c);
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("kill"));
+    return settle();
+}
+
+/* Flags and liveness. */
+static tapa_term trap_exit_flag_returns_old(roles *r)
+{
+    (void)r;
+    bool a = tapa_trap_exit(true), b = tapa_trap_exit(true), c = tapa_trap_exit(false);
+    return tapa_tuple(3, tapa_bool(a), tapa_bool(b), tapa_bool(c));
+}
+static tapa_term is_alive_after_exit(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :normal}");
+    monitor_role(r, c);
+    tapa_term a = tapa_bool(tapa_alive(c));
+    go(c);
+    tapa_term down = settle();
+    return tapa_tuple(3, a, tapa_bool(tapa_alive(c)), down);
+}
+
+typedef struct scenario {
+    const char *name;
+    tapa_term (*fn)(roles *r);
+} scenario;
+
+#define S(name) {#name, name}
+static const scenario scenarios[] = {
+    S(link_normal_notrap),
+    S(link_normal_trap),
+    S(link_custom_notrap),
+    S(link_custom_trap),
+    S(link_tuple_reason_trap),
+    S(link_error_trap),
+    S(link_exit_kill_notrap),
+    S(link_exit_kill_trap),
+    S(link_killed_notrap),
+    S(link_killed_trap),
+    S(link_chain_trap),
+    S(link_chain_kill_trap),
+    S(link_chain_normal_trap),
+    S(link_other_end_trap),
+    S(link_other_end_normal_trap),
+    S(exit_self_normal_notrap),
+    S(exit_self_normal_trap),
+    S(exit_self_custom_notrap),
+    S(exit_self_custom_trap),
+    S(exit_self_kill_notrap),
+    S(exit_self_kill_trap),
+    S(exit_other_normal_notrap),
+    S(exit_other_normal_trap),
+    S(exit_other_custom_notrap),
+    S(exit_other_custom_trap),
+    S(exit_other_kill_notrap),
+    S(exit_other_kill_trap),
+    S(exit_other_killed_trap),
+    S(exit_child_normal_notrap),
+    S(exit_child_normal_trapping),
+    S(exit_child_kill_trapping),
+    S(exit_child_custom_trapping),
+    S(exit_dead_pid),
+    S(link_dead_notrap),
+    S(link_dead_trap),
+    S(link_self),
+    S(monitor_exit_normal),
+    S(monitor_exit_custom),
+    S(monitor_killed),
+    S(monitor_dead_pid),
+    S(monitor_dead_name),
+    S(monitor_name_live),
+    S(monitor_twice),
+    S(spawn_monitor_normal),
+    S(demonitor_flush),
+    S(demonitor_noflush_after_down),
+    S(demonitor_before_exit),
+    S(demonitor_flush_keeps_others),
+    S(order_msgs_then_exit_trap),
+    S(order_msgs_then_down),
+    S(order_msg_then_exit_signal_trap),
+    S(order_msg_then_exit_signal_notrap),
+    S(selective_keeps_order),
+    S(selective_first_message_any_clause),
+    S(selective_timeout_keeps_all),
+    S(selective_save_point),
+    S(selective_save_point_tuple),
+    S(selective_waiting_sees_new),
+    S(send_unregistered_name),
+    S(send_name_node_unregistered),
+    S(send_dead_pid),
+    S(send_registered),
+    S(send_name_node_registered),
+    S(registered_name_freed_on_exit),
+    S(unlink_notrap),
+    S(unlink_trap),
+    S(unlink_after_exit_delivered),
+    S(unlink_by_child),
+    S(trap_exit_flag_returns_old),
+    S(is_alive_after_exit),
+};
+#define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+/* ------------------------------------------------------------- runner -- */
+
+/* arg: {main, index} */
+static void subject(tapa_term arg)
+{
+    roles r = {0};
+    role(&r, tapa_self(), "self");
+    tapa_term main_pid = tapa_element(arg, 0);
+    size_t i = (size_t)tapa_int_value(tapa_element(arg, 1));
+    tapa_term outcome = scenarios[i].fn(&r);
+    static out o; /* only this process uses it, and only between receives */
+    o.len = 0;
+    o.buf[0] = 0;
+    fmt(&o, outcome, &r);
+    tapa_send(main_pid, tapa_tuple(3, A("result"), tapa_self(), tapa_string(o.buf)));
+}
+
+static int hung; /* scenarios that could not run */
+
+static void harness(tapa_term arg)
+{
+    size_t i = (size_t)tapa_int_value(arg);
+    tapa_term pr = tapa_spawn_monitor(subject, tapa_tuple(2, tapa_self(), arg));
+    tapa_match m = {0};
+    tapa_pin(&m, "pid", tapa_element(pr, 0));
+    tapa_pin(&m, "ref", tapa_element(pr, 1));
+    static out o;
+    o.len = 0;
+    o.buf[0] = 0;
+    switch (tapa_receive(&m, 5000LL * slow, "{:result, ^pid, text}", "{:DOWN, ^ref, :process, ^pid, reason}")) {
+    case 0: {
+        tapa_term text = tapa_var(&m, "text");
+        fmt(&o, text, NULL);
+        /* drop the quotes fmt puts around a binary */
+        memmove(o.buf, o.buf + 1, o.len);
+        o.len -= 2;
+        o.buf[o.len] = 0;
+        tapa_receive(&m, 5000LL * slow, "{:DOWN, ^ref, :process, ^pid, _}");
+        break;
+    }
+    case 1:
+        put(&o, "died ");
+        fmt_reason(&o, tapa_var(&m, "reason"), NULL);
+        break;
+    default:
+        put(&o, "hang");
+        hung++;
+        break;
+    }
+    printf("%s: %s\n", scenarios[i].name, o.buf);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    const char *s = getenv("TAPA_SLOW");
+    if (s && atoi(s) > 0) slow = atoi(s);
+    int ran = 0;
+    for (size_t i = 0; i < NSCENARIOS; i++) {
+        bool wanted = argc < 2;
+        for (int a = 1; a < argc; a++) wanted |= strcmp(argv[a], scenarios[i].name) == 0;
+        if (!wanted) continue;
+        ran++;
+        int status = tapa_run(harness, tapa_int((int64_t)i));
+        if (status == 2) {
+            printf("%s: deadlock\n", scenarios[i].name);
+            hung++;
+        }
+    }
+    if (argc >= 2 && ran == 0) {
+        fprintf(stderr, "test_semantics: no scenario named %s\n", argv[1]);
+        return 2;
+    }
+    if (hung) {
+        fprintf(stderr, "test_semantics: %d scenario(s) could not run (hang or deadlock)\n", hung);
+        return 1;
+    }
+    return 0;
+}

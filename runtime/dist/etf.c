@@ -1,0 +1,870 @@
+/* etf.c — encoding and decoding of the external term format.
+ *
+ * Tags and layouts follow OTP's erl_ext_dist. The encoder writes what
+ * term_to_binary(T, [{minor_version, 2}]) writes (so golden bytes from a
+ * real node compare equal); the decoder also reads the older forms BEAM
+ * still sends (latin-1 atoms, PID_EXT, FLOAT_EXT, compressed terms).
+ */
+#include "dist/etf.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+enum {
+    T_NEW_FLOAT = 70, T_BIT_BINARY = 77, T_COMPRESSED = 80, T_ATOM_CACHE_REF = 82,
+    T_NEW_PID = 88, T_NEW_PORT = 89, T_NEWER_REF = 90, T_SMALL_INT = 97, T_INT = 98,
+    T_FLOAT = 99, T_ATOM = 100, T_REF = 101, T_PORT = 102, T_PID = 103, T_SMALL_TUPLE = 104,
+    T_LARGE_TUPLE = 105, T_NIL = 106, T_STRING = 107, T_LIST = 108, T_BINARY = 109,
+    T_SMALL_BIG = 110, T_LARGE_BIG = 111, T_NEW_FUN = 112, T_EXPORT = 113, T_NEW_REF = 114,
+    T_SMALL_ATOM = 115, T_MAP = 116, T_FUN = 117, T_ATOM_UTF8 = 118, T_SMALL_ATOM_UTF8 = 119,
+    T_V4_PORT = 120,
+};
+
+etf_limits etf_default_limits = {
+    .max_depth = 512, .max_new_atoms = 10000, .max_inflated = 64u << 20,
+};
+
+/* ------------------------------------------------------------- buffer -- */
+
+void dbuf_reserve(dbuf *b, size_t more)
+{
+    if (b->len + more <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + more) cap *= 2;
+    uint8_t *d = realloc(b->data, cap);
+    if (!d) abort();
+    b->data = d;
+    b->cap = cap;
+}
+
+void dbuf_put(dbuf *b, const void *bytes, size_t n)
+{
+    if (!n) return;
+    dbuf_reserve(b, n);
+    memcpy(b->data + b->len, bytes, n);
+    b->len += n;
+}
+
+void dbuf_u8(dbuf *b, uint8_t v) { dbuf_put(b, &v, 1); }
+void dbuf_u16(dbuf *b, uint16_t v)
+{
+    uint8_t x[2] = {(uint8_t)(v >> 8), (uint8_t)v};
+    dbuf_put(b, x, 2);
+}
+void dbuf_u32(dbuf *b, uint32_t v)
+{
+    uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    dbuf_put(b, x, 4);
+}
+void dbuf_u64(dbuf *b, uint64_t v)
+{
+    dbuf_u32(b, (uint32_t)(v >> 32));
+    dbuf_u32(b, (uint32_t)v);
+}
+void dbuf_free(dbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------ encoder -- */
+
+static void enc_atom(dbuf *b, tapa_term a)
+{
+    size_t len;
+    const char *s = atom_text(a, &len);
+    if (len < 256) {
+        dbuf_u8(b, T_SMALL_ATOM_UTF8);
+        dbuf_u8(b, (uint8_t)len);
+    } else {
+        dbuf_u8(b, T_ATOM_UTF8);
+        dbuf_u16(b, (uint16_t)len);
+    }
+    dbuf_put(b, s, len);
+}
+
+/* Little-endian magnitude bytes, high zero bytes dropped. */
+static void enc_big_bytes(dbuf *b, bool negative, const uint8_t *mag, size_t n)
+{
+    while (n > 0 && mag[n - 1] == 0) n--;
+    if (n < 256) {
+        dbuf_u8(b, T_SMALL_BIG);
+        dbuf_u8(b, (uint8_t)n);
+    } else {
+        dbuf_u8(b, T_LARGE_BIG);
+        dbuf_u32(b, (uint32_t)n);
+    }
+    dbuf_u8(b, negative ? 1 : 0);
+    dbuf_put(b, mag, n);
+}
+
+static void enc_small(dbuf *b, int64_t v)
+{
+    if (v >= 0 && v <= 255) {
+        dbuf_u8(b, T_SMALL_INT);
+        dbuf_u8(b, (uint8_t)v);
+    } else if (v >= INT32_MIN && v <= INT32_MAX) {
+        dbuf_u8(b, T_INT);
+        dbuf_u32(b, (uint32_t)(int32_t)v);
+    } else {
+        uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        uint8_t bytes[8];
+        for (int i = 0; i < 8; i++) bytes[i] = (uint8_t)(mag >> (8 * i));
+        enc_big_bytes(b, v < 0, bytes, 8);
+    }
+}
+
+static void enc_bigint(dbuf *b, const box_bigint *big)
+{
+    size_t n = (size_t)big->h.size * 4;
+    uint8_t *bytes = malloc(n ? n : 1);
+    if (!bytes) abort();
+    for (size_t i = 0; i < n; i++) bytes[i] = (uint8_t)(big->digits[i / 4] >> (8 * (i % 4)));
+    enc_big_bytes(b, big->h.flags & 1, bytes, n);
+    free(bytes);
+}
+
+static void enc_node(dbuf *b, uint32_t node, uint32_t *creation)
+{
+    const node_entry *e = node_at(node);
+    enc_atom(b, e ? e->name : A(nonode_nohost));
+    *creation = e ? e->creation : 0;
+}
+
+static void enc_pid(dbuf *b, tapa_term pid)
+{
+    uint32_t creation;
+    dbuf_u8(b, T_NEW_PID);
+    enc_node(b, PID_NODE(pid), &creation);
+    dbuf_u32(b, PID_ID(pid));
+    dbuf_u32(b, PID_SERIAL(pid));
+    dbuf_u32(b, creation);
+}
+
+static void enc_ref(dbuf *b, const box_ref *r)
+{
+    uint32_t creation;
+    dbuf_u8(b, T_NEWER_REF);
+    dbuf_u16(b, (uint16_t)r->h.size);
+    enc_node(b, r->node, &creation);
+    dbuf_u32(b, creation);
+    for (uint32_t i = 0; i < r->h.size && i < 5; i++) dbuf_u32(b, r->words[i]);
+}
+
+static void enc_port(dbuf *b, const box_port *p)
+{
+    uint32_t creation;
+    bool small = p->id <= 0xffffffffu;
+    dbuf_u8(b, small ? T_NEW_PORT : T_V4_PORT);
+    enc_node(b, p->node, &creation);
+    if (small) dbuf_u32(b, (uint32_t)p->id);
+    else dbuf_u64(b, p->id);
+    dbuf_u32(b, creation);
+}
+
+static void enc_float(dbuf *b, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    dbuf_u8(b, T_NEW_FLOAT);
+    dbuf_u64(b, bits);
+}
+
+/* A list of bytes shorter than 65536 is a STRING_EXT, as BEAM writes it. */
+static bool string_like(tapa_term t, size_t *n)
+{
+    size_t len = 0;
+    for (; IS_BOX_TYPE(t, BOX_CONS); t = ((box_cons *)BOX_OF(t))->tail) {
+        tapa_term h = ((box_cons *)BOX_OF(t))->head;
+        if (TERM_TAG(h) != TAG_SMALL || SMALL_VALUE(h) < 0 || SMALL_VALUE(h) > 255) return false;
+        if (++len >= 65536) return false;
+    }
+    *n = len;
+    return t == TERM_NIL;
+}
+
+static void enc_string(dbuf *b, tapa_term t, size_t n)
+{
+    dbuf_u8(b, T_STRING);
+    dbuf_u16(b, (uint16_t)n);
+    dbuf_reserve(b, n);
+    for (; t != TERM_NIL; t = ((box_cons *)BOX_OF(t))->tail)
+        b->data[b->len++] = (uint8_t)SMALL_VALUE(((box_cons *)BOX_OF(t))->head);
+}
+
+/* The explicit stack of terms still to write: deep terms do not recurse
+ * on the (small) stack of the process that sends them. */
+typedef struct wstack {
+    tapa_term *items;
+    size_t n, cap;
+} wstack;
+
+static void ws_push(wstack *s, tapa_term t)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->items = realloc(s->items, s->cap * sizeof *s->items);
+        if (!s->items) abort();
+    }
+    s->items[s->n++] = t;
+}
+
+static void enc_list(dbuf *b, wstack *s, tapa_term t)
+{
+    size_t n = 0;
+    if (string_like(t, &n)) {
+        enc_string(b, t, n);
+        return;
+    }
+    size_t start = s->n;
+    tapa_term tail = t;
+    n = 0;
+    for (; IS_BOX_TYPE(tail, BOX_CONS); tail = ((box_cons *)BOX_OF(tail))->tail) n++;
+    dbuf_u8(b, T_LIST);
+    dbuf_u32(b, (uint32_t)n);
+    ws_push(s, tail);
+    for (tapa_term c = t; c != tail; c = ((box_cons *)BOX_OF(c))->tail)
+        ws_push(s, ((box_cons *)BOX_OF(c))->head);
+    /* elements were pushed first-to-last after the tail: reverse them so
+     * the first pops first */
+    for (size_t i = start + 1, j = s->n - 1; i < j; i++, j--) {
+        tapa_term x = s->items[i];
+        s->items[i] = s->items[j];
+        s->items[j] = x;
+    }
+}
+
+static bool enc_fun(dbuf *b, const box_fun *f, char *err, size_t errlen);
+
+static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
+{
+    tapa_box *box = BOX_OF(t);
+    switch (box->type) {
+    case BOX_TUPLE: {
+        box_tuple *tu = (box_tuple *)box;
+        if (tu->h.size < 256) {
+            dbuf_u8(b, T_SMALL_TUPLE);
+            dbuf_u8(b, (uint8_t)tu->h.size);
+        } else {
+            dbuf_u8(b, T_LARGE_TUPLE);
+            dbuf_u32(b, tu->h.size);
+        }
+        for (uint32_t i = tu->h.size; i-- > 0;) ws_push(s, tu->elements[i]);
+        return true;
+    }
+    case BOX_CONS: enc_list(b, s, t); return true;
+    case BOX_BINARY:
+        dbuf_u8(b, T_BINARY);
+        dbuf_u32(b, box->size);
+        dbuf_put(b, ((box_binary *)box)->bytes, box->size);
+        return true;
+    case BOX_FLOAT: enc_float(b, ((box_float *)box)->value); return true;
+    case BOX_BIGINT: enc_bigint(b, (box_bigint *)box); return true;
+    case BOX_MAP: {
+        box_map *m = (box_map *)box;
+        dbuf_u8(b, T_MAP);
+        dbuf_u32(b, m->h.size);
+        for (uint32_t i = 2 * m->h.size; i-- > 0;) ws_push(s, m->kv[i]);
+        return true;
+    }
+    case BOX_REF: enc_ref(b, (box_ref *)box); return true;
+    case BOX_PORT: enc_port(b, (box_port *)box); return true;
+    case BOX_FUN: return enc_fun(b, (box_fun *)box, err, errlen);
+    }
+    set_err(err, errlen, "term_to_binary: unknown box type %d", box->type);
+    return false;
+}
+
+static bool enc_one(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
+{
+    switch (TERM_TAG(t)) {
+    case TAG_SMALL: enc_small(b, SMALL_VALUE(t)); return true;
+    case TAG_ATOM: enc_atom(b, t); return true;
+    case TAG_PID: enc_pid(b, t); return true;
+    case TAG_NIL: dbuf_u8(b, T_NIL); return true;
+    case TAG_BOXED:
+        if (t) return enc_box(b, s, t, err, errlen);
+        break;
+    }
+    set_err(err, errlen, "term_to_binary: not a term (0x%llx)", (unsigned long long)t);
+    return false;
+}
+
+bool etf_encode_term(dbuf *b, tapa_term t, char *err, size_t errlen)
+{
+    wstack s = {0};
+    ws_push(&s, t);
+    bool ok = true;
+    while (ok && s.n) ok = enc_one(b, &s, s.items[--s.n], err, errlen);
+    free(s.items);
+    return ok;
+}
+
+bool etf_encode(dbuf *b, tapa_term t, char *err, size_t errlen)
+{
+    dbuf_u8(b, ETF_VERSION);
+    return etf_encode_term(b, t, err, errlen);
+}
+
+/* fun M:F/A is an EXPORT_EXT; a C fun with captured terms is a NEW_FUN_EXT
+ * marked as ours; a fun that came from BEAM goes back byte for byte. */
+static bool enc_fun(dbuf *b, const box_fun *f, char *err, size_t errlen)
+{
+    if (f->kind == FUN_FOREIGN) {
+        if (!IS_BOX_TYPE(f->foreign, BOX_BINARY)) {
+            set_err(err, errlen, "term_to_binary: a foreign fun without its bytes");
+            return false;
+        }
+        box_binary *raw = (box_binary *)BOX_OF(f->foreign);
+        dbuf_put(b, raw->bytes, raw->h.size);
+        return true;
+    }
+    if (f->h.size == 0) {
+        dbuf_u8(b, T_EXPORT);
+        enc_atom(b, f->module);
+        enc_atom(b, f->function);
+        enc_small(b, f->arity);
+        return true;
+    }
+    size_t start = b->len;
+    dbuf_u8(b, T_NEW_FUN);
+    dbuf_u32(b, 0); /* Size, patched below */
+    dbuf_u8(b, (uint8_t)f->arity);
+    dbuf_put(b, ETF_TAPA_FUN_MAGIC, 16);
+    dbuf_u32(b, 0); /* Index */
+    dbuf_u32(b, f->h.size + 1); /* NumFree: the name, then the captured terms */
+    enc_atom(b, f->module);
+    enc_small(b, 0); /* OldIndex */
+    enc_small(b, 0); /* OldUniq */
+    enc_pid(b, MAKE_PID(0, 0, 0));
+    enc_atom(b, f->function);
+    for (uint32_t i = 0; i < f->h.size; i++)
+        if (!etf_encode_term(b, f->captured[i], err, errlen)) return false;
+    uint32_t size = (uint32_t)(b->len - start - 1);
+    uint8_t *p = b->data + start + 1;
+    p[0] = (uint8_t)(size >> 24), p[1] = (uint8_t)(size >> 16), p[2] = (uint8_t)(size >> 8);
+    p[3] = (uint8_t)size;
+    return true;
+}
+
+/* ------------------------------------------------------------ decoder -- */
+
+typedef struct dec {
+    const uint8_t *p, *end;
+    const etf_limits *lim;
+    uint32_t depth, new_atoms;
+    char *err;
+    size_t errlen;
+    bool failed;
+} dec;
+
+static tapa_term fail(dec *d, const char *fmt, ...)
+{
+    if (d->failed) return TAPA_NONE; /* keep the first, most precise reason */
+    d->failed = true;
+    if (d->err && d->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = snprintf(d->err, d->errlen, "binary_to_term: ");
+        if (n > 0 && (size_t)n < d->errlen) vsnprintf(d->err + n, d->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return TAPA_NONE;
+}
+
+static bool need(dec *d, size_t n)
+{
+    if ((size_t)(d->end - d->p) >= n) return true;
+    fail(d, "truncated: %zu more bytes needed, %zu left", n, (size_t)(d->end - d->p));
+    return false;
+}
+
+static size_t left(const dec *d) { return (size_t)(d->end - d->p); }
+static uint8_t rd8(dec *d) { return *d->p++; }
+static uint16_t rd16(dec *d)
+{
+    uint16_t v = (uint16_t)(d->p[0] << 8 | d->p[1]);
+    d->p += 2;
+    return v;
+}
+static uint32_t rd32(dec *d)
+{
+    uint32_t v = (uint32_t)d->p[0] << 24 | (uint32_t)d->p[1] << 16 | (uint32_t)d->p[2] << 8 | d->p[3];
+    d->p += 4;
+    return v;
+}
+static uint64_t rd64(dec *d)
+{
+    uint64_t hi = rd32(d);
+    return hi << 32 | rd32(d);
+}
+
+/* Characters in valid UTF-8, or -1. Overlongs and surrogates are refused. */
+static long utf8_chars(const uint8_t *s, size_t n)
+{
+    long chars = 0;
+    for (size_t i = 0; i < n; chars++) {
+        uint8_t c = s[i];
+        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (!k || i + k > n) return -1;
+        uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
+        for (size_t j = 1; j < k; j++) {
+            if ((s[i + j] & 0xc0) != 0x80) return -1;
+            cp = cp << 6 | (s[i + j] & 0x3f);
+        }
+        static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
+        i += k;
+    }
+    return chars;
+}
+
+static tapa_term make_atom(dec *d, const char *s, size_t n)
+{
+    tapa_term a = atom_lookup(s, n);
+    if (a) return a;
+    if (d->lim->existing_atoms_only) return fail(d, "the atom '%.*s' does not exist (safe mode)", (int)(n > 64 ? 64 : n), s);
+    if (++d->new_atoms > d->lim->max_new_atoms)
+        return fail(d, "more than %u new atoms in one term", d->lim->max_new_atoms);
+    a = atom_intern(s, n);
+    return a ? a : fail(d, "the atom table is full");
+}
+
+static tapa_term dec_atom_body(dec *d, size_t n, bool utf8)
+{
+    if (!need(d, n)) return TAPA_NONE;
+    const uint8_t *s = d->p;
+    d->p += n;
+    if (utf8) {
+        long chars = utf8_chars(s, n);
+        if (chars < 0) return fail(d, "an atom that is not valid UTF-8");
+        if (chars > 255) return fail(d, "an atom of %ld characters (at most 255)", chars);
+        return make_atom(d, (const char *)s, n);
+    }
+    if (n > 255) return fail(d, "an atom of %zu characters (at most 255)", n);
+    char buf[512]; /* latin-1 to UTF-8: at most two bytes a character */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < 0x80) {
+            buf[m++] = (char)s[i];
+        } else {
+            buf[m++] = (char)(0xc0 | s[i] >> 6);
+            buf[m++] = (char)(0x80 | (s[i] & 0x3f));
+        }
+    }
+    return make_atom(d, buf, m);
+}
+
+static tapa_term dec_atom_tagged(dec *d, uint8_t tag)
+{
+    switch (tag) {
+    case T_SMALL_ATOM_UTF8: return need(d, 1) ? dec_atom_body(d, rd8(d), true) : TAPA_NONE;
+    case T_ATOM_UTF8: return need(d, 2) ? dec_atom_body(d, rd16(d), true) : TAPA_NONE;
+    case T_SMALL_ATOM: return need(d, 1) ? dec_atom_body(d, rd8(d), false) : TAPA_NONE;
+    case T_ATOM: return need(d, 2) ? dec_atom_body(d, rd16(d), false) : TAPA_NONE;
+    case T_ATOM_CACHE_REF: return fail(d, "an atom cache reference (never negotiated)");
+    }
+    return fail(d, "expected an atom, found tag %u", tag);
+}
+
+static tapa_term dec_atom(dec *d)
+{
+    if (!need(d, 1)) return TAPA_NONE;
+    return dec_atom_tagged(d, rd8(d));
+}
+
+/* Node incarnations decoding has added to the node table: a peer must not
+ * fill it (node_index_of fails hard when it is full). */
+#define MAX_DECODED_NODES 4096
+static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES];
+static uint32_t nseen_nodes;
+
+static bool node_known_or_room(tapa_term name, uint32_t creation)
+{
+    for (uint32_t i = 0; i < nseen_nodes; i++)
+        if (seen_nodes[i].name == name && seen_nodes[i].creation == creation) return true;
+    if (nseen_nodes == MAX_DECODED_NODES) return false;
+    seen_nodes[nseen_nodes].name = name;
+    seen_nodes[nseen_nodes++].creation = creation;
+    return true;
+}
+
+/* The node-table index of (name, creation): 0 for this node. */
+static uint32_t node_for(dec *d, tapa_term name, uint32_t creation)
+{
+    const node_entry *local = node_at(0);
+    bool here = local->name == name && local->creation == creation;
+    if (!here && !node_known_or_room(name, creation)) {
+        fail(d, "pids, refs or ports of more than %d node incarnations", MAX_DECODED_NODES);
+        return UINT32_MAX;
+    }
+    uint32_t idx = node_index_of(name, creation);
+    if (idx >= (1u << PID_NODE_BITS)) {
+        fail(d, "too many nodes");
+        return UINT32_MAX;
+    }
+    return idx;
+}
+
+static tapa_term dec_pid(dec *d, bool wide_creation)
+{
+    tapa_term name = dec_atom(d);
+    if (!name || !need(d, wide_creation ? 12 : 9)) return TAPA_NONE;
+    uint32_t id = rd32(d), serial = rd32(d);
+    uint32_t creation = wide_creation ? rd32(d) : rd8(d);
+    if (serial > 0xffff) return fail(d, "a pid serial too large (%u)", serial);
+    uint32_t node = node_for(d, name, creation);
+    return node == UINT32_MAX ? TAPA_NONE : MAKE_PID(node, id, serial);
+}
+
+static tapa_term dec_port(dec *d, int form)
+{
+    tapa_term name = dec_atom(d);
+    size_t n = form == T_PORT ? 5 : form == T_NEW_PORT ? 8 : 12;
+    if (!name || !need(d, n)) return TAPA_NONE;
+    uint64_t id = form == T_V4_PORT ? rd64(d) : rd32(d);
+    uint32_t creation = form == T_PORT ? rd8(d) : rd32(d);
+    uint32_t node = node_for(d, name, creation);
+    return node == UINT32_MAX ? TAPA_NONE : term_port_make(node, id);
+}
+
+static tapa_term dec_ref(dec *d, int form)
+{
+    uint16_t nwords = 1;
+    if (form != T_REF) {
+        if (!need(d, 2)) return TAPA_NONE;
+        nwords = rd16(d);
+        if (nwords < 1 || nwords > 5) return fail(d, "a reference of %u words (1 to 5)", nwords);
+    }
+    tapa_term name = dec_atom(d);
+    size_t cbytes = form == T_NEWER_REF ? 4 : 1;
+    if (!name || !need(d, cbytes + 4u * nwords)) return TAPA_NONE;
+    uint32_t creation = cbytes == 4 ? rd32(d) : rd8(d);
+    uint32_t words[5];
+    for (uint16_t i = 0; i < nwords; i++) words[i] = rd32(d);
+    uint32_t node = node_for(d, name, creation);
+    return node == UINT32_MAX ? TAPA_NONE : term_ref_make(node, words, nwords);
+}
+
+static tapa_term dec_big(dec *d, size_t n)
+{
+    if (!need(d, 1 + n)) return TAPA_NONE;
+    bool negative = rd8(d) != 0;
+    const uint8_t *mag = d->p;
+    d->p += n;
+    while (n > 0 && mag[n - 1] == 0) n--;
+    if (n <= 8) {
+        uint64_t v = 0;
+        for (size_t i = n; i-- > 0;) v = v << 8 | mag[i];
+        if (!negative && v <= (uint64_t)SMALL_MAX) return MAKE_SMALL((int64_t)v);
+        if (negative && v <= (uint64_t)SMALL_MAX + 1) return MAKE_SMALL(-(int64_t)(v - 1) - 1);
+    }
+    size_t ndigits = (n + 3) / 4;
+    uint32_t *digits = calloc(ndigits ? ndigits : 1, sizeof *digits);
+    if (!digits) abort();
+    for (size_t i = 0; i < n; i++) digits[i / 4] |= (uint32_t)mag[i] << (8 * (i % 4));
+    tapa_term t = term_bigint_from_digits(negative, digits, ndigits);
+    free(digits);
+    return t;
+}
+
+static tapa_term dec_old_float(dec *d)
+{
+    if (!need(d, 31)) return TAPA_NONE;
+    char text[32];
+    memcpy(text, d->p, 31);
+    text[31] = 0;
+    d->p += 31;
+    char *endp;
+    double v = strtod(text, &endp);
+    if (endp == text || !isfinite(v)) return fail(d, "a FLOAT_EXT that is not a finite number");
+    return tapa_float(v);
+}
+
+static tapa_term dec_term(dec *d);
+
+static tapa_term dec_tuple(dec *d, size_t arity)
+{
+    if (arity > left(d)) return fail(d, "a tuple of %zu elements in %zu bytes", arity, left(d));
+    box_tuple *t = NEW_BOX(box_tuple, BOX_TUPLE, arity, arity * sizeof(tapa_term));
+    for (size_t i = 0; i < arity; i++) t->elements[i] = TERM_NIL;
+    for (size_t i = 0; i < arity; i++)
+        if (!(t->elements[i] = dec_term(d))) return TAPA_NONE;
+    return TERM_OF_BOX(t);
+}
+
+static tapa_term dec_string(dec *d)
+{
+    if (!need(d, 2)) return TAPA_NONE;
+    size_t n = rd16(d);
+    if (!need(d, n)) return TAPA_NONE;
+    tapa_term list = TERM_NIL;
+    for (size_t i = n; i-- > 0;) list = tapa_cons(MAKE_SMALL(d->p[i]), list);
+    d->p += n;
+    return list;
+}
+
+/* Cells are made front to back and filled in place: they are new, so
+ * nobody can see them change. */
+static tapa_term dec_list(dec *d)
+{
+    if (!need(d, 4)) return TAPA_NONE;
+    size_t n = rd32(d);
+    if (n > left(d)) return fail(d, "a list of %zu elements in %zu bytes", n, left(d));
+    tapa_term head = TERM_NIL;
+    box_cons *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        tapa_term e = dec_term(d);
+        if (!e) return TAPA_NONE;
+        box_cons *c = NEW_BOX(box_cons, BOX_CONS, 0, 0);
+        c->head = e;
+        c->tail = TERM_NIL;
+        if (last) last->tail = TERM_OF_BOX(c);
+        else head = TERM_OF_BOX(c);
+        last = c;
+    }
+    tapa_term tail = dec_term(d);
+    if (!tail) return TAPA_NONE;
+    if (!last) return tail; /* LIST_EXT with no elements: just the tail */
+    last->tail = tail;
+    return head;
+}
+
+static tapa_term dec_binary(dec *d, bool bits)
+{
+    if (!need(d, bits ? 5 : 4)) return TAPA_NONE;
+    size_t n = rd32(d);
+    unsigned last_bits = bits ? rd8(d) : 8;
+    if (!need(d, n)) return TAPA_NONE;
+    if (last_bits != 8 && n > 0)
+        return fail(d, "a bitstring of %zu bytes with %u bits in the last (only whole bytes are "
+                       "supported)", n, last_bits);
+    tapa_term t = tapa_binary(d->p, n);
+    d->p += n;
+    return t;
+}
+
+static int cmp_pairs(const void *a, const void *b)
+{
+    const tapa_term *x = a, *y = b;
+    return tapa_compare(x[0], y[0]);
+}
+
+/* Keys in term order, as box_map wants them; 1 and 1.0 compare equal in
+ * tapa_compare but are different keys: integers go first, as in BEAM. */
+static int cmp_keys(const void *a, const void *b)
+{
+    int c = cmp_pairs(a, b);
+    if (c) return c;
+    const tapa_term *x = a, *y = b;
+    bool xi = tapa_is_integer(x[0]), yi = tapa_is_integer(y[0]);
+    return xi == yi ? 0 : xi ? -1 : 1;
+}
+
+static tapa_term dec_map(dec *d)
+{
+    if (!need(d, 4)) return TAPA_NONE;
+    size_t n = rd32(d);
+    if (n > left(d) / 2) return fail(d, "a map of %zu pairs in %zu bytes", n, left(d));
+    box_map *m = NEW_BOX(box_map, BOX_MAP, n, 2 * n * sizeof(tapa_term));
+    for (size_t i = 0; i < 2 * n; i++) m->kv[i] = TERM_NIL;
+    for (size_t i = 0; i < 2 * n; i++)
+        if (!(m->kv[i] = dec_term(d))) return TAPA_NONE;
+    qsort(m->kv, n, 2 * sizeof(tapa_term), cmp_keys);
+    for (size_t i = 1; i < n; i++)
+        if (tapa_equal(m->kv[2 * i - 2], m->kv[2 * i])) return fail(d, "a map with a repeated key");
+    return TERM_OF_BOX(m);
+}
+
+static box_fun *new_fun(uint8_t kind, tapa_term module, tapa_term function, int arity, size_t nfree)
+{
+    box_fun *f = NEW_BOX(box_fun, BOX_FUN, nfree, nfree * sizeof(tapa_term));
+    f->kind = kind;
+    f->arity = arity;
+    f->module = module;
+    f->function = function;
+    f->foreign = TERM_NIL;
+    f->fn = NULL; /* resolved against the exports when applied */
+    for (size_t i = 0; i < nfree; i++) f->captured[i] = TERM_NIL;
+    return f;
+}
+
+static tapa_term dec_export(dec *d)
+{
+    tapa_term m = dec_atom(d);
+    tapa_term f = m ? dec_atom(d) : TAPA_NONE;
+    if (!f || !need(d, 2)) return TAPA_NONE;
+    if (rd8(d) != T_SMALL_INT) return fail(d, "an EXPORT_EXT whose arity is not a small integer");
+    return TERM_OF_BOX(new_fun(FUN_EXPORTED, m, f, rd8(d), 0));
+}
+
+/* The free variables of one of our own C funs: the name, then captures. */
+static tapa_term dec_tapa_fun(dec *d, tapa_term module, int arity, uint32_t nfree)
+{
+    if (nfree < 1) return fail(d, "a C fun without its function name");
+    tapa_term name = dec_term(d);
+    if (!name) return TAPA_NONE;
+    if (!tapa_is_atom(name)) return fail(d, "a C fun whose name is not an atom");
+    box_fun *f = new_fun(FUN_EXPORTED, module, name, arity, nfree - 1);
+    for (uint32_t i = 0; i + 1 < nfree; i++)
+        if (!(f->captured[i] = dec_term(d))) return TAPA_NONE;
+    return TERM_OF_BOX(f);
+}
+
+/* NEW_FUN_EXT: Size:32 Arity:8 Uniq:16 Index:32 NumFree:32 Module OldIndex
+ * OldUniq Pid FreeVars. A BEAM fun is kept as its bytes (from the tag on). */
+static tapa_term dec_new_fun(dec *d)
+{
+    const uint8_t *start = d->p - 1;
+    if (!need(d, 29)) return TAPA_NONE;
+    uint32_t size = rd32(d);
+    if (size < 29 || size - 4 > left(d) + 25)
+        return fail(d, "a NEW_FUN_EXT of %u bytes with %zu left", size, left(d) + 25);
+    int arity = rd8(d);
+    const uint8_t *uniq = d->p;
+    d->p += 20; /* Uniq and Index */
+    uint32_t nfree = rd32(d);
+    if (nfree > left(d)) return fail(d, "a fun with %u free variables in %zu bytes", nfree, left(d));
+    tapa_term module = dec_atom(d);
+    tapa_term old_index = module ? dec_term(d) : TAPA_NONE;
+    tapa_term old_uniq = old_index ? dec_term(d) : TAPA_NONE;
+    tapa_term pid = old_uniq ? dec_term(d) : TAPA_NONE;
+    if (!pid) return TAPA_NONE;
+    if (!tapa_is_integer(old_index) || !tapa_is_integer(old_uniq) || !tapa_is_pid(pid))
+        return fail(d, "a NEW_FUN_EXT with malformed fields");
+    if (memcmp(uniq, ETF_TAPA_FUN_MAGIC, 16) == 0) {
+        tapa_term t = dec_tapa_fun(d, module, arity, nfree);
+        if (t && (size_t)(d->p - start - 1) != size) return fail(d, "a C fun whose size is wrong");
+        return t;
+    }
+    box_fun *f = new_fun(FUN_FOREIGN, module, A(undefined), arity, 0);
+    for (uint32_t i = 0; i < nfree; i++)
+        if (!dec_term(d)) return TAPA_NONE;
+    if ((size_t)(d->p - start - 1) != size)
+        return fail(d, "a NEW_FUN_EXT whose Size (%u) does not match its contents", size);
+    f->foreign = tapa_binary(start, size + 1);
+    return TERM_OF_BOX(f);
+}
+
+static tapa_term dec_number(dec *d, uint8_t tag)
+{
+    switch (tag) {
+    case T_SMALL_INT: return need(d, 1) ? MAKE_SMALL(rd8(d)) : TAPA_NONE;
+    case T_INT: return need(d, 4) ? MAKE_SMALL((int32_t)rd32(d)) : TAPA_NONE;
+    case T_SMALL_BIG: return need(d, 1) ? dec_big(d, rd8(d)) : TAPA_NONE;
+    case T_LARGE_BIG: return need(d, 4) ? dec_big(d, rd32(d)) : TAPA_NONE;
+    case T_FLOAT: return dec_old_float(d);
+    case T_NEW_FLOAT: {
+        if (!need(d, 8)) return TAPA_NONE;
+        uint64_t bits = rd64(d);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        return isfinite(v) ? tapa_float(v) : fail(d, "a float that is NaN or infinite");
+    }
+    }
+    return TAPA_NONE;
+}
+
+static tapa_term dec_tagged(dec *d, uint8_t tag)
+{
+    switch (tag) {
+    case T_SMALL_INT: case T_INT: case T_SMALL_BIG: case T_LARGE_BIG: case T_FLOAT:
+    case T_NEW_FLOAT: return dec_number(d, tag);
+    case T_SMALL_ATOM_UTF8: case T_ATOM_UTF8: case T_SMALL_ATOM: case T_ATOM:
+    case T_ATOM_CACHE_REF: return dec_atom_tagged(d, tag);
+    case T_PID: return dec_pid(d, false);
+    case T_NEW_PID: return dec_pid(d, true);
+    case T_PORT: case T_NEW_PORT: case T_V4_PORT: return dec_port(d, tag);
+    case T_REF: case T_NEW_REF: case T_NEWER_REF: return dec_ref(d, tag);
+    case T_SMALL_TUPLE: return need(d, 1) ? dec_tuple(d, rd8(d)) : TAPA_NONE;
+    case T_LARGE_TUPLE: return need(d, 4) ? dec_tuple(d, rd32(d)) : TAPA_NONE;
+    case T_NIL: return TERM_NIL;
+    case T_STRING: return dec_string(d);
+    case T_LIST: return dec_list(d);
+    case T_BINARY: return dec_binary(d, false);
+    case T_BIT_BINARY: return dec_binary(d, true);
+    case T_MAP: return dec_map(d);
+    case T_EXPORT: return dec_export(d);
+    case T_NEW_FUN: return dec_new_fun(d);
+    case T_FUN: return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
+    case T_COMPRESSED: return fail(d, "a compressed term inside a term");
+    }
+    return fail(d, "unknown tag %u", tag);
+}
+
+static tapa_term dec_term(dec *d)
+{
+    if (d->failed || !need(d, 1)) return TAPA_NONE;
+    if (++d->depth > d->lim->max_depth)
+        return fail(d, "nested deeper than %u levels", d->lim->max_depth);
+    tapa_term t = dec_tagged(d, rd8(d));
+    d->depth--;
+    return d->failed ? TAPA_NONE : t;
+}
+
+/* 80, UncompressedSize:32, zlib data: inflate to exactly that size. */
+static tapa_term dec_compressed(dec *d)
+{
+    if (!need(d, 4)) return TAPA_NONE;
+    size_t size = rd32(d);
+    if (size > d->lim->max_inflated)
+        return fail(d, "a compressed term of %zu bytes (the limit is %zu)", size, d->lim->max_inflated);
+    uint8_t *out = malloc(size ? size : 1);
+    if (!out) return fail(d, "out of memory inflating %zu bytes", size);
+    z_stream z = {0};
+    z.next_in = (Bytef *)d->p;
+    z.avail_in = (uInt)(left(d) > UINT32_MAX ? UINT32_MAX : left(d));
+    z.next_out = out;
+    z.avail_out = (uInt)size;
+    int rc = inflateInit(&z) == Z_OK ? inflate(&z, Z_FINISH) : Z_DATA_ERROR;
+    size_t produced = size - z.avail_out;
+    d->p += z.total_in;
+    inflateEnd(&z);
+    tapa_term t;
+    if (rc != Z_STREAM_END || produced != size) {
+        t = fail(d, "a compressed term that does not inflate to its stated %zu bytes", size);
+    } else {
+        dec inner = *d;
+        inner.p = out;
+        inner.end = out + size;
+        t = dec_term(&inner);
+        if (t && inner.p != inner.end) t = fail(&inner, "%zu stray bytes after a compressed term", (size_t)(inner.end - inner.p));
+        d->failed = inner.failed;
+        d->new_atoms = inner.new_atoms;
+    }
+    free(out);
+    return t;
+}
+
+tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
+                     char *err, size_t errlen)
+{
+    dec d = {.p = buf, .end = buf + len, .lim = lim ? lim : &etf_default_limits,
+             .err = err, .errlen = errlen};
+    if (err && errlen) err[0] = 0;
+    if (!need(&d, 2)) return TAPA_NONE;
+    if (rd8(&d) != ETF_VERSION) return fail(&d, "not an external term (no 131 version byte)");
+    tapa_term t;
+    if (*d.p == T_COMPRESSED) {
+        d.p++;
+        t = dec_compressed(&d);
+    } else {
+        t = dec_term(&d);
+    }
+    if (used) *used = (size_t)(d.p - buf);
+    return d.failed ? TAPA_NONE : t;
+}

@@ -1,0 +1,55 @@
+/* etf.h — Erlang's external term format (term_to_binary / binary_to_term).
+ *
+ * The same bytes travel between nodes, so a term encoded here decodes on
+ * BEAM and the other way round. Decoding is defensive: every length is
+ * checked against the bytes that are left, nesting and new atoms are
+ * bounded, and a compressed term may not inflate past a limit. A failure
+ * leaves a readable reason in the error buffer and builds nothing useful.
+ */
+#ifndef TAPA_DIST_ETF_H
+#define TAPA_DIST_ETF_H
+
+#include "term/term.h"
+
+#define ETF_VERSION 131
+
+/* A growable byte buffer (malloc'd). */
+typedef struct dbuf {
+    uint8_t *data;
+    size_t len, cap;
+} dbuf;
+void dbuf_reserve(dbuf *b, size_t more);
+void dbuf_put(dbuf *b, const void *bytes, size_t n);
+void dbuf_u8(dbuf *b, uint8_t v);
+void dbuf_u16(dbuf *b, uint16_t v); /* big-endian, as the wire is */
+void dbuf_u32(dbuf *b, uint32_t v);
+void dbuf_u64(dbuf *b, uint64_t v);
+void dbuf_free(dbuf *b);
+
+typedef struct etf_limits {
+    uint32_t max_depth; /* nesting of tuples, lists, maps, funs */
+    uint32_t max_new_atoms; /* atoms one term may add to the atom table */
+    size_t max_inflated; /* bytes a compressed term may inflate to */
+    bool existing_atoms_only; /* binary_to_term(B, [:safe]) */
+} etf_limits;
+extern etf_limits etf_default_limits; /* depth 512, 10k atoms, 64 MiB */
+
+/* Append t's encoding (without the 131 version byte) to b. Returns false
+ * (with a reason in err) for something that has no external form. */
+bool etf_encode_term(dbuf *b, tapa_term t, char *err, size_t errlen);
+/* term_to_binary: 131 then the term. */
+bool etf_encode(dbuf *b, tapa_term t, char *err, size_t errlen);
+
+/* binary_to_term of buf[0..len): expects 131 first. Builds the term in
+ * tapa_current_heap. *used (may be NULL) gets the bytes consumed; extra
+ * bytes after the term are left for the caller (a packet holds two terms).
+ * Returns TAPA_NONE with a reason in err on bad input. */
+tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
+                     char *err, size_t errlen);
+
+/* A fun made of an exported C function with captured terms travels as a
+ * NEW_FUN_EXT whose 16-byte uniq is this marker and whose first free
+ * variable is the function's name (BEAM sees a fun of an unknown module). */
+#define ETF_TAPA_FUN_MAGIC "tapa C fun v1\0\0\0"
+
+#endif

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# interop.sh — C nodes against real erl nodes and against each other, on
+# 127.0.0.1 only. Every node here is started with a timeout and killed on
+# exit, so the suite ends by itself (well under a minute).
+#
+#   tests/interop/interop.sh DRIVER BIN_DIR
+set -u
+DRIVER=${1:?driver}
+BIN=${2:?bin dir}
+TAPA_NODE=$BIN/tapa-node
+export TAPA_EPMD=$BIN/tapa-epmd
+
+if ! command -v erl >/dev/null 2>&1; then
+    echo "interop: SKIPPED: erl is not installed (apt-get install erlang-base runs these tests)"
+    exit 0
+fi
+
+WORK=$(mktemp -d /tmp/tapa-interop.XXXXXX)
+COOKIE=interop$$
+TAG=$$
+PIDS=()
+FAILS=0
+PASSES=0
+cleanup() {
+    # each pid is a `timeout` whose child is the node: stop both
+    for p in "${PIDS[@]}"; do
+        for c in $(pgrep -P "$p") "$p"; do kill -CONT "$c" 2>/dev/null; kill -9 "$c" 2>/dev/null; done
+    done
+    wait 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { printf 'interop: %s\n' "$*"; }
+pass() { PASSES=$((PASSES + 1)); }
+fail() { FAILS=$((FAILS + 1)); say "FAIL $*"; }
+
+# Wait until file $1 contains $2 (up to $3 tenths of a second).
+wait_for() {
+    local i
+    for ((i = 0; i < $3; i++)); do
+        grep -q -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# Count the driver's "ok"/"FAIL" lines.
+tally() {
+    local out=$1 label=$2
+    local oks fails
+    oks=$(grep -c '^ok ' "$out")
+    fails=$(grep -c '^FAIL' "$out")
+    PASSES=$((PASSES + oks))
+    if [ "$fails" -gt 0 ] || ! grep -q 'driver done: 0 failure' "$out"; then
+        FAILS=$((FAILS + 1))
+        say "FAIL $label:"
+        sed 's/^/    /' "$out"
+    else
+        say "$label: $oks checks passed"
+    fi
+}
+
+# A real erl node with `repl` registered: answers {from, msg} with {:echo, msg}.
+start_beam() { # name, extra erl args...
+    local name=$1
+    shift
+    timeout 50 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
+        register(repl, self()),
+        io:format("BEAM READY~n"),
+        L = fun L() -> receive {F, M} when is_pid(F) -> F ! {echo, M}, L(); _ -> L() end end,
+        L().' >"$WORK/$name.out" 2>&1 &
+    LAST_PID=$!
+    PIDS+=($!)
+    disown $!
+    wait_for "$WORK/$name.out" "BEAM READY" 100 || fail "erl node $name did not start"
+}
+
+start_tapa() { # name, extra args...
+    local name=$1
+    shift
+    timeout 50 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    LAST_PID=$!
+    PIDS+=($!)
+    disown $!
+    wait_for "$WORK/$name.out" "is up" 50 || fail "tapa-node $name did not start: $(cat "$WORK/$name.err")"
+}
+
+# ------------------------------------------------------------ C <-> BEAM --
+start_beam "beam$TAG"
+BEAM=beam$TAG@127.0.0.1
+timeout 20 "$DRIVER" beam "cb$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cb.out" 2>&1
+tally "$WORK/cb.out" "C node -> erl node (ping, send, rpc, spawn, links, monitors)"
+
+start_tapa "tapa$TAG"
+TAPA=tapa$TAG@127.0.0.1
+TAPA_PID=$LAST_PID
+HERE=$(cd "$(dirname "$0")" && pwd)
+TAPA_PEER=$TAPA SCRIPT=$HERE/erl_to_c.escript timeout 20 erl -noshell -name "eb$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+    C = list_to_atom(os:getenv("TAPA_PEER")),
+    case file:script(os:getenv("SCRIPT"), [{'"'"'C'"'"', C}]) of
+        {ok, _} -> ok;
+        Err -> io:format("FAIL the script: ~p~n", [Err])
+    end,
+    halt().' >"$WORK/eb.out" 2>&1
+oks=$(grep -c '^ok ' "$WORK/eb.out")
+if grep -q '^FAIL' "$WORK/eb.out" || [ "$oks" -lt 15 ]; then
+    fail "erl node -> C node:"; sed 's/^/    /' "$WORK/eb.out"
+else
+    PASSES=$((PASSES + oks)); say "erl node -> C node (ping, send, terms, rpc, spawn, links, monitors): $oks checks passed"
+fi
+if wait_for "$WORK/tapa$TAG.out" "pid: #PID<0\." 20; then pass; else fail "whoami did not print 'pid: #PID<0.N.0>' on the C node"; fi
+
+# ------------------------------------------------------------------ C <-> C --
+timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
+tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"
+
+# ------------------------------------------------------------ wrong cookie --
+timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
+tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"
+if grep -q "handshake\|refused" "$WORK/ck.out"; then pass; else fail "the C node did not log the refusal"; fi
+timeout 10 erl -noshell -name "ew$TAG@127.0.0.1" -setcookie "wrong$COOKIE" -eval '
+    io:format("~p~n", [net_adm:ping(list_to_atom("'"$TAPA"'"))]),
+    {echo, list_to_atom("'"$TAPA"'")} ! {self(), sneaky},
+    receive M -> io:format("GOT ~p~n", [M]) after 500 -> ok end, halt().' >"$WORK/ew.out" 2>&1
+if grep -q '^pang' "$WORK/ew.out" && ! grep -q GOT "$WORK/ew.out"; then pass; else fail "erl with a wrong cookie was not refused: $(cat "$WORK/ew.out")"; fi
+if wait_for "$WORK/tapa$TAG.err" "wrong digest" 20; then pass; else fail "tapa-node did not log the wrong cookie: $(cat "$WORK/tapa$TAG.err")"; fi
+
+# -------------------------------------------------------- a killed peer --
+start_beam "victim$TAG"
+VICTIM_PID=$LAST_PID
+timeout 20 "$DRIVER" kill "ckill$TAG@127.0.0.1" "$COOKIE" "victim$TAG@127.0.0.1" >"$WORK/kill.out" 2>&1 &
+DPID=$!
+PIDS+=($DPID)
+if wait_for "$WORK/kill.out" "^READY" 100; then pkill -9 -P "$VICTIM_PID" 2>/dev/null; kill -9 "$VICTIM_PID" 2>/dev/null; fi
+wait "$DPID"
+tally "$WORK/kill.out" "a killed erl peer: $(grep -o 'noconnection after [0-9]* ms' "$WORK/kill.out")"
+ms=$(grep -o 'noconnection after [0-9]*' "$WORK/kill.out" | grep -o '[0-9]*$')
+if [ -n "$ms" ] && [ "$ms" -lt 1000 ]; then pass; else fail "noconnection took ${ms:-forever} ms (limit 1000)"; fi
+
+# C peer killed
+start_tapa "tvictim$TAG"
+TV_PID=$LAST_PID
+timeout 20 "$DRIVER" killc "ckill2$TAG@127.0.0.1" "$COOKIE" "tvictim$TAG@127.0.0.1" >"$WORK/kill2.out" 2>&1 &
+DPID=$!
+PIDS+=($DPID)
+if wait_for "$WORK/kill2.out" "^READY" 100; then pkill -9 -P "$TV_PID"; fi
+wait "$DPID"
+tally "$WORK/kill2.out" "a killed C peer: $(grep -o 'noconnection after [0-9]* ms' "$WORK/kill2.out")"
+
+# -------------------------------------------------------- a stopped peer --
+start_beam "frozen$TAG"
+FROZEN=$LAST_PID
+timeout 20 "$DRIVER" stop "cstop$TAG@127.0.0.1" "$COOKIE" "frozen$TAG@127.0.0.1" 2 >"$WORK/stop.out" 2>&1 &
+DPID=$!
+PIDS+=($DPID)
+if wait_for "$WORK/stop.out" "^READY" 100; then
+    for p in $(pgrep -P "$FROZEN") "$FROZEN"; do kill -STOP "$p" 2>/dev/null; done
+fi
+wait "$DPID"
+tally "$WORK/stop.out" "a SIGSTOPped erl peer, ticktime 2 s: $(grep -o 'nodedown after [0-9]* ms' "$WORK/stop.out")"
+
+# ------------------------------------------------------------- clean stop --
+kill -TERM "$TAPA_PID"
+for _ in $(seq 1 30); do kill -0 "$TAPA_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$TAPA_PID" 2>/dev/null; then fail "tapa-node ignored SIGTERM"; else pass; fi
+
+say "$PASSES checks passed, $FAILS failed"
+[ "$FAILS" -eq 0 ]

@@ -1,0 +1,157 @@
+/* steps.h — the course's steps and what is checked in each.
+ *
+ * Every step has two gates (0 points: the program compiles, and its demo
+ * runs to the end) and graded checks of three kinds:
+ *   TRANSCRIPT  the demo's output is the tutorial's iex session
+ *               (tests/course/expected/NN_slug.out, pid numbers as ${name})
+ *   PROBE       a verdict of tests/course/probes/NN_slug.c, a program linked
+ *               with the learner's functions and run once per scenario
+ *   ANSWER      a prediction in answers/NN_slug.answers
+ * An answer's truth is a constant, and `make check-course` proves it is
+ * what the runs show: `obs` names the iex prompt whose result line shows it,
+ * in the solution's run ('s') or in the untouched exercise's run ('x').
+ * Checks with 0 points are reported but not scored; they may pass on the
+ * untouched exercise, every other check must fail there.
+ */
+#ifndef TAPA_GRADE_STEPS_H
+#define TAPA_GRADE_STEPS_H
+
+typedef enum check_kind { GATE_COMPILE, GATE_RUN, TRANSCRIPT, PROBE, ANSWER } check_kind;
+
+typedef struct check_def {
+    check_kind kind;
+    const char *id;
+    const char *name;
+    int points;
+    const char *scenario, *verdict; /* PROBE */
+    const char *key, *type, *truth; /* ANSWER: type int | bool | choice | term */
+    const char *obs; /* ANSWER: the iex prompt whose result shows the truth */
+    int obs_nth; /* which occurrence of that prompt, from 1 */
+    char obs_src; /* 's': the solution's run, 'x': the untouched exercise's */
+} check_def;
+
+typedef struct step_def {
+    const char *num, *slug, *title;
+    const check_def *checks;
+} step_def;
+
+#define GATES                                                                                      \
+    {.kind = GATE_COMPILE, .id = "compile", .name = "compiles"},                                   \
+    {.kind = GATE_RUN, .id = "run", .name = "runs to the end"}
+#define TRANSCRIPT_CHECK(pts)                                                                      \
+    {.kind = TRANSCRIPT, .id = "transcript", .name = "shows the tutorial's iex session", .points = pts}
+#define PROBE_CHECK(scen, verd, nm, pts)                                                           \
+    {.kind = PROBE, .id = "probe." verd, .name = nm, .points = pts, .scenario = scen, .verdict = verd}
+#define ANSWER_CHECK(k, ty, tr, ob, nth, src)                                                      \
+    {.kind = ANSWER, .id = "answer." k, .name = "prediction: " k, .points = 1, .key = k, .type = ty,  \
+     .truth = tr, .obs = ob, .obs_nth = nth, .obs_src = src}
+#define END_CHECKS {.id = NULL}
+
+#define QLEN_SELF "Process.info(self()) |> Keyword.get(:message_queue_len)"
+#define QLEN_PID "Process.info(pid) |> Keyword.get(:message_queue_len)"
+
+static const check_def checks_01[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("counts", "counts", "message_queue_len(pid) counts the waiting messages", 3),
+    ANSWER_CHECK("queue_len_after_hello", "int", "1", QLEN_SELF, 1, 's'),
+    ANSWER_CHECK("queue_len_after_world", "int", "2", QLEN_SELF, 2, 's'),
+    ANSWER_CHECK("unreceived_message", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_02[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("order", "prints_in_order", "flush() prints every message, oldest first, empties the mailbox", 3),
+    ANSWER_CHECK("flush_prints_first", "term", ":hello", "flush()", 1, 's'),
+    ANSWER_CHECK("queue_len_after_flush", "int", "0", QLEN_SELF, 1, 's'),
+    ANSWER_CHECK("flush_on_empty_mailbox", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_03[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("one", "receives_one", "the receiver prints the one message it gets, then ends", 3),
+    ANSWER_CHECK("alive_after_message", "bool", "false", "Process.alive?(pid)", 1, 's'),
+    ANSWER_CHECK("second_message", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("receive_without_spawn", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_04[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("ping", "pong_to_from", "{:ping, from} is answered with :pong, sent to from", 3),
+    PROBE_CHECK("show", "show_pid", ":show_pid prints the receiver's pid", 0),
+    ANSWER_CHECK("flush_after_ping", "term", ":pong", "flush()", 1, 's'),
+    ANSWER_CHECK("alive_after_ping", "bool", "false", "Process.alive?(pid)", 1, 's'),
+    ANSWER_CHECK("pong_goes_to", "choice", "a", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_05[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("junk", "queue_stays_empty", "unexpected messages leave message_queue_len at 0", 3),
+    PROBE_CHECK("serve", "keeps_serving", "stays alive and keeps answering {:ping, from}", 3),
+    ANSWER_CHECK("alive_after_some_message", "bool", "true", "Process.alive?(pid)", 1, 'x'),
+    ANSWER_CHECK("queue_len_after_some_message", "int", "1", QLEN_PID, 1, 'x'),
+    ANSWER_CHECK("queue_len_after_some_message_2", "int", "2", QLEN_PID, 2, 'x'),
+    ANSWER_CHECK("what_is_happening", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("the_fix", "choice", "c", NULL, 0, 0),
+    ANSWER_CHECK("queue_len_when_fixed", "int", "0", QLEN_PID, 2, 's'),
+    END_CHECKS,
+};
+
+static const check_def checks_06[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("linked", "child1_exits", "child1 exits with :some_error", 3),
+    PROBE_CHECK("linked", "child2_dies", "child2, linked, dies with child1's reason", 3),
+    PROBE_CHECK("linked", "prints", "prints Starting child1, child2: pid, Exiting in child1", 0),
+    ANSWER_CHECK("child2_alive_after_child1_exit", "bool", "false", "Process.alive?(child2)", 1, 's'),
+    ANSWER_CHECK("child2_alive_if_child1_exits_normal", "bool", "true", "Process.alive?(child2)", 1, 'x'),
+    ANSWER_CHECK("why_child2_dies", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_07[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("trap", "child2_survives", "child2 survives its parent's exit", 3),
+    PROBE_CHECK("trap", "exit_message", "child2 receives {:EXIT, child1, :some_error}", 3),
+    PROBE_CHECK("trap", "type_line", "child2 prints the Type: Process.alive?(...) line", 0),
+    ANSWER_CHECK("child2_alive", "bool", "true", "Process.alive?(child2)", 1, 's'),
+    ANSWER_CHECK("child2_alive_without_trap", "bool", "false", "Process.alive?(child2)", 1, 'x'),
+    ANSWER_CHECK("what_child2_receives", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("exit_kill_when_trapping", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_08[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PROBE_CHECK("down", "gets_down", "the watcher gets {:DOWN, ref, :process, pid, reason}", 3),
+    PROBE_CHECK("normal", "normal_and_noproc", "DOWN also for a :normal exit and a pid already gone", 3),
+    ANSWER_CHECK("watcher_linked", "bool", "false", NULL, 0, 0),
+    ANSWER_CHECK("down_message", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("down_on_normal_exit", "bool", "true", NULL, 0, 0),
+    ANSWER_CHECK("worker_alive_after", "bool", "false", "Process.alive?(pid)", 1, 's'),
+    END_CHECKS,
+};
+
+static const step_def steps[] = {
+    {"01", "mailbox", "Every process has a mailbox", checks_01},
+    {"02", "flush", "flush() empties the mailbox", checks_02},
+    {"03", "message_receiver", "A process that receives", checks_03},
+    {"04", "ping_pong", "Pids are values: ping, pong", checks_04},
+    {"05", "mailbox_growth", "Mailbox growth", checks_05},
+    {"06", "linked_children", "Linked processes die together", checks_06},
+    {"07", "trap_exit", "Trapping exits", checks_07},
+    {"08", "monitor", "Monitors", checks_08},
+};
+#define NSTEPS ((int)(sizeof steps / sizeof steps[0]))
+
+#endif

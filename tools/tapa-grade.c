@@ -1,0 +1,1626 @@
+/* tapa-grade — the course's grader, hints, watch mode and self-test.
+ *
+ *   tapa-grade [grade] [STEP...]      grade the exercises in the tree (make grade)
+ *   tapa-grade run STEP               build and run a step, then check it (make 05)
+ *   tapa-grade hint [STEP]            the next hint for a step (make hint)
+ *   tapa-grade solution STEP          the reference solution, once the step passes
+ *   tapa-grade watch                  re-check the current step on every save (make watch)
+ *   tapa-grade check-course           prove the checks discriminate (make check-course)
+ *   tapa-grade grade-all DIR          grade every submission folder in DIR (make grade-all)
+ *
+ * Options (make passes them): --kit DIR (the kit: probes, expected output,
+ * hints; default .), --tree DIR (whose exercises/ and answers/ are graded;
+ * default the kit), --out DIR (reports; default build/grade), --progress
+ * FILE, -j N, --seed N, --starters DIR, -q. The compiler comes from the
+ * environment: TAPA_CC, TAPA_CFLAGS, TAPA_LIB (libtapa.a), TAPA_LIBS.
+ * TAPA_SLOW=N multiplies every timeout (sanitizer builds), NO_COLOR turns
+ * colour off (it is only ever used on a terminal).
+ *
+ * Each learner program is judged from outside: compiled with the kit's own
+ * flags and runtime, run as a child process in its own process group with
+ * rlimits and a timeout, its stdout parsed. A failure says what was
+ * expected, what happened and what to try; a compile error, a crash, a hang
+ * and a wrong behaviour are told apart. Reports: results.json (Gradescope),
+ * junit.xml, results.tap (TAP version 14). Exit status 0 only at full marks.
+ */
+#include "grade/util.h"
+#include "grade/runner.h"
+#include "grade/steps.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <pthread.h>
+#include <uv.h>
+
+/* ------------------------------------------------------------ settings -- */
+
+static char *kit; /* absolute */
+static char *cc = "cc";
+static char **cflags, **libs;
+static char *libtapa;
+static int slow = 1;
+static unsigned long seed = 20240601;
+static int njobs = 2;
+static bool quiet, color;
+
+static char **split_words(const char *s)
+{
+    size_t n = 0;
+    char **v = xmalloc(sizeof(char *) * (strlen(s) / 2 + 2));
+    char *copy = xstrdup(s), *save = NULL;
+    for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) v[n++] = xstrdup(w);
+    v[n] = NULL;
+    free(copy);
+    return v;
+}
+
+static const char *c_red(void) { return color ? "\033[31m" : ""; }
+static const char *c_green(void) { return color ? "\033[32m" : ""; }
+static const char *c_yellow(void) { return color ? "\033[33m" : ""; }
+static const char *c_bold(void) { return color ? "\033[1m" : ""; }
+static const char *c_dim(void) { return color ? "\033[2m" : ""; }
+static const char *c_off(void) { return color ? "\033[0m" : ""; }
+
+static const step_def *find_step(const char *num)
+{
+    char want[8];
+    snprintf(want, sizeof want, "%02d", atoi(num));
+    for (int i = 0; i < NSTEPS; i++)
+        if (strcmp(steps[i].num, want) == 0 || strcmp(steps[i].slug, num) == 0) return &steps[i];
+    return NULL;
+}
+
+static int max_points(const step_def *s)
+{
+    int m = 0;
+    for (const check_def *c = s->checks; c->id; c++) m += c->points;
+    return m;
+}
+
+/* ------------------------------------------------------------- results -- */
+
+typedef struct check_result {
+    const check_def *def;
+    bool passed;
+    char *message; /* what was expected, what happened, what to try */
+    char *output; /* an excerpt of what the program printed */
+    char *observed; /* ANSWER: what the run showed, when it shows it */
+    char *outcome; /* GATE_*: ok | compile-error | link-error | crash | hang | busy | deadlock | exit | flood */
+} check_result;
+
+typedef struct job {
+    const step_def *step;
+    char *label; /* "exercises", "solution", "starter", a fixture's or a student's name */
+    char *group; /* reports are written per group */
+    char *src, *answers, *work;
+    char role; /* 'l' learner, 's' solution, 'x' starter, 'f' fixture */
+    char *expect; /* a fixture's "expect:" line */
+    check_result *res;
+    int nres, score, max;
+    double seconds;
+    char *demo_out;
+    char *verify; /* check-course: a truth that the run contradicts */
+    char *verdict; /* check-course: NULL when the job behaved as its role requires */
+    double timeout_s; /* a fixture's own timeout (timeout=S), else 0 */
+} job;
+
+static void set_result(check_result *r, bool passed, char *message, char *output)
+{
+    r->passed = passed;
+    free(r->message);
+    free(r->output);
+    r->message = message;
+    r->output = output;
+}
+
+/* ---------------------------------------------------- shared objects -- */
+
+static pthread_mutex_t obj_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *common_dir;
+
+static char *compile_cmd_output(run_result *rr)
+{
+    sbuf b = {0};
+    sb_str(&b, rr->out);
+    sb_str(&b, rr->err);
+    return sb_take(&b);
+}
+
+static run_limits compile_limits(void)
+{
+    return (run_limits){.timeout_s = 60.0 * slow, .cpu_s = 60L * slow, .fsize_mb = 256};
+}
+
+/* cc CFLAGS -I... extra... -c src -o obj */
+static bool compile_object(const char *src, const char *obj, const char *define, char **output)
+{
+    const char *argv[64];
+    int n = 0;
+    char *inc1 = xasprintf("-I%s/runtime/include", kit), *inc2 = xasprintf("-I%s/exercises", kit);
+    argv[n++] = cc;
+    for (char **f = cflags; *f && n < 40; f++) argv[n++] = *f;
+    argv[n++] = inc1;
+    argv[n++] = inc2;
+    if (define) argv[n++] = define;
+    argv[n++] = "-c";
+    argv[n++] = src;
+    argv[n++] = "-o";
+    argv[n++] = obj;
+    argv[n] = NULL;
+    run_limits lim = compile_limits();
+    run_result rr;
+    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
+    if (output) *output = compile_cmd_output(&rr);
+    if (rr.kind == RUN_HUNG || rr.kind == RUN_BUSY) {
+        free(*output);
+        *output = xasprintf("the compiler did not finish within %.0f s", lim.timeout_s);
+    }
+    free_run(&rr);
+    free(inc1);
+    free(inc2);
+    return ok;
+}
+
+static bool link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+{
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = cc;
+    argv[n++] = obj1;
+    argv[n++] = obj2;
+    argv[n++] = libtapa;
+    for (char **f = libs; *f && n < 60; f++) argv[n++] = *f;
+    argv[n++] = "-o";
+    argv[n++] = exe;
+    argv[n] = NULL;
+    /* sanitizer builds need the same flags at link time */
+    for (char **f = cflags; *f; f++)
+        if (strncmp(*f, "-fsanitize", 10) == 0 && n < 62) {
+            argv[n++] = *f;
+            argv[n] = NULL;
+        }
+    run_limits lim = compile_limits();
+    run_result rr;
+    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
+    *output = compile_cmd_output(&rr);
+    free_run(&rr);
+    return ok;
+}
+
+/* The kit's own objects (the demo's main, each step's probe), built once
+ * per grader run, whatever is in the graded tree. */
+static char *common_object(const char *name, const char *src)
+{
+    char *obj = xasprintf("%s/%s.o", common_dir, name);
+    pthread_mutex_lock(&obj_lock);
+    if (!file_exists(obj)) {
+        char *out = NULL;
+        char *tmp = xasprintf("%s.part", obj);
+        if (compile_object(src, tmp, NULL, &out)) rename(tmp, obj);
+        else fprintf(stderr, "tapa-grade: the kit's own %s does not compile:\n%s\n", src, out);
+        free(out);
+        free(tmp);
+    }
+    pthread_mutex_unlock(&obj_lock);
+    return obj;
+}
+
+/* ------------------------------------------------------- running things -- */
+
+static const char *const run_env_add[] = {"TAPA_FAST=1", NULL};
+static const char *const run_env_drop[] = {"TAPA_TRACE", NULL};
+static char **run_env;
+static long nproc_limit;
+
+static run_limits program_limits(void)
+{
+    bool sanitized = false;
+    for (char **f = cflags; *f; f++) sanitized |= strncmp(*f, "-fsanitize", 10) == 0;
+    return (run_limits){.timeout_s = 10.0 * slow,
+                        .as_mb = sanitized ? 0 : 2048,
+                        .nproc = nproc_limit,
+                        .fsize_mb = 16};
+}
+
+/* What went wrong with a run, for a learner; NULL when it exited 0. */
+static char *describe_run(const run_result *rr, const run_limits *lim, const char **outcome)
+{
+    switch (rr->kind) {
+    case RUN_EXITED:
+        if (rr->exit_code == 0) {
+            *outcome = "ok";
+            return NULL;
+        }
+        if (rr->exit_code == 2 && strstr(rr->err, "deadlock")) {
+            *outcome = "deadlock";
+            return xasprintf("deadlock: every process was waiting in a receive that nothing could satisfy, "
+                             "the shell (demo) too. Which receive waits for a message nobody sends?");
+        }
+        *outcome = "exit";
+        return xasprintf("the shell process (demo) ended abnormally (exit status %d)%s", rr->exit_code,
+                         strstr(rr->err, "[error]") ? ": a process raised an error, see its log below"
+                                                    : "");
+    case RUN_SIGNALED:
+        *outcome = "crash";
+        return xasprintf("crashed with %s", signal_text(rr->signal));
+    case RUN_HUNG:
+        *outcome = "hang";
+        if (rr->cpu_s > rr->seconds * 0.5)
+            return xasprintf("hung, spinning: it used the CPU for %.0f s without printing or waiting. A loop that "
+                             "never receives, sleeps or yields stops every other process (scheduling is "
+                             "cooperative).", rr->cpu_s);
+        return xasprintf("hung: still running after %.0f s, silent for the last %.0f s. A receive waiting "
+                         "for a message that never comes, in the shell's own process?",
+                         lim->timeout_s, lim->timeout_s / 2);
+    case RUN_BUSY:
+        *outcome = "busy";
+        return xasprintf("still running and printing after %.0f s: a loop that never ends or never waits?",
+                         lim->timeout_s);
+    case RUN_FLOOD:
+        *outcome = "flood";
+        return xasprintf("printed more than %u bytes and was stopped: a loop that prints without end?",
+                         RUN_MAX_OUTPUT);
+    case RUN_NOEXEC:
+        *outcome = "noexec";
+        return xasprintf("could not be started: %s", rr->err);
+    }
+    return NULL;
+}
+
+static char *excerpt(const char *out, const char *err)
+{
+    sbuf b = {0};
+    if (out && *out) {
+        sb_str(&b, "stdout:\n");
+        sb_str(&b, tail_of(out, 1500));
+        if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
+    }
+    if (err && *err) {
+        sb_str(&b, "stderr:\n");
+        sb_str(&b, tail_of(err, 1200));
+        if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
+    }
+    return sb_take(&b);
+}
+
+/* ----------------------------------------------------------- transcript -- */
+
+typedef struct binding {
+    char name[24];
+    char value[32];
+} binding;
+
+typedef struct bindings {
+    binding v[32];
+    int n;
+} bindings;
+
+/* Match a line against a pattern: ${name} matches digits (the same digits
+ * wherever the same name appears), ${...} any text. */
+static bool match_line(const char *pat, const char *line, bindings *b)
+{
+    while (*pat) {
+        if (pat[0] == '$' && pat[1] == '{') {
+            pat++;
+            const char *close = strchr(pat, '}');
+            if (!close) return strcmp(pat - 1, line) == 0;
+            size_t nl = (size_t)(close - pat - 1);
+            if (nl == 3 && strncmp(pat + 1, "...", 3) == 0) {
+                for (const char *l = line;; l++) {
+                    bindings save = *b;
+                    if (match_line(close + 1, l, b)) return true;
+                    *b = save;
+                    if (!*l) return false;
+                }
+            }
+            size_t d = 0;
+            while (isdigit((unsigned char)line[d])) d++;
+            if (d == 0 || d >= sizeof b->v[0].value || nl >= sizeof b->v[0].name) return false;
+            int found = -1;
+            for (int i = 0; i < b->n; i++)
+                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0) found = i;
+            if (found >= 0) {
+                if (strlen(b->v[found].value) != d || strncmp(b->v[found].value, line, d) != 0) return false;
+            } else if (b->n < 32) {
+                memcpy(b->v[b->n].name, pat + 1, nl);
+                b->v[b->n].name[nl] = 0;
+                memcpy(b->v[b->n].value, line, d);
+                b->v[b->n].value[d] = 0;
+                b->n++;
+            }
+            pat = close + 1;
+            line += d;
+            continue;
+        }
+        if (*pat != *line) return false;
+        pat++;
+        line++;
+    }
+    return *line == 0;
+}
+
+/* The pattern with its bound names filled in, for showing. */
+static char *show_pattern(const char *pat, const bindings *b)
+{
+    sbuf s = {0};
+    sb_str(&s, "");
+    while (*pat) {
+        const char *close = pat[0] == '$' && pat[1] == '{' ? strchr(pat, '}') : NULL;
+        if (close) {
+            pat++;
+            size_t nl = (size_t)(close - pat - 1);
+            const char *value = NULL;
+            for (int i = 0; i < b->n; i++)
+                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0) value = b->v[i].value;
+            if (value) sb_str(&s, value);
+            else if (nl == 3 && strncmp(pat + 1, "...", 3) == 0) sb_str(&s, "...");
+            else sb_str(&s, "N");
+            pat = close + 1;
+        } else {
+            sb_chr(&s, *pat++);
+        }
+    }
+    return sb_take(&s);
+}
+
+/* Compare the demo's output with the expected session; NULL if it matches. */
+static char *compare_transcript(const char *expected, const char *got)
+{
+    lines e = split_lines(expected), g = split_lines(got);
+    while (e.n && !*e.v[e.n - 1]) e.n--;
+    while (g.n && !*g.v[g.n - 1]) g.n--;
+    bindings b = {0};
+    int i = 0;
+    while (i < e.n && i < g.n && match_line(e.v[i], g.v[i], &b)) i++;
+    char *why = NULL;
+    if (i < e.n || i < g.n) {
+        sbuf s = {0};
+        if (i < e.n && i < g.n) {
+            char *want = show_pattern(e.v[i], &b);
+            sb_fmt(&s, "line %d: expected `%s`, found `%s`.\n", i + 1, want, g.v[i]);
+            free(want);
+        } else if (i < e.n) {
+            char *want = show_pattern(e.v[i], &b);
+            sb_fmt(&s, "the output stops at line %d; expected next: `%s`.\n", i + 1, want);
+            free(want);
+        } else {
+            sb_fmt(&s, "line %d is extra: `%s` (the tutorial's session ends before it; remove debugging prints).\n",
+                   i + 1, g.v[i]);
+        }
+        for (int k = i - 3 < 0 ? 0 : i - 3; k < i; k++) sb_fmt(&s, "  GOOD    %s\n", g.v[k]);
+        if (i < g.n) sb_fmt(&s, "  BAD     %s\n", g.v[i]);
+        if (i < e.n) {
+            for (int k = i; k < e.n && k < i + 3; k++) {
+                char *want = show_pattern(e.v[k], &b);
+                sb_fmt(&s, "  MISSING %s\n", want);
+                free(want);
+            }
+        }
+        why = sb_take(&s);
+    }
+    free_lines(&e);
+    free_lines(&g);
+    return why;
+}
+
+/* The result line printed after the nth "iex> prompt" line, or NULL. */
+static char *observe(const char *out, const char *prompt, int nth)
+{
+    if (!out || !prompt) return NULL;
+    lines l = split_lines(out);
+    char *want = xasprintf("iex> %s", prompt), *found = NULL;
+    int seen = 0;
+    for (int i = 0; i + 1 < l.n && !found; i++)
+        if (strcmp(l.v[i], want) == 0 && ++seen == nth && strncmp(l.v[i + 1], "iex> ", 5) != 0)
+            found = xstrdup(l.v[i + 1]);
+    free(want);
+    free_lines(&l);
+    return found;
+}
+
+/* -------------------------------------------------------------- answers -- */
+
+typedef struct answer {
+    char key[64];
+    char value[256];
+    int line;
+} answer;
+
+static int load_answers(const char *path, answer *a, int max)
+{
+    char *text = read_file(path, NULL);
+    if (!text) return -1;
+    lines l = split_lines(text);
+    int n = 0;
+    for (int i = 0; i < l.n && n < max; i++) {
+        char *s = trim(l.v[i]);
+        if (!*s || *s == '#') continue;
+        char *eq = strchr(s, '=');
+        if (!eq) continue;
+        *eq = 0;
+        char *key = trim(s), *value = trim(eq + 1);
+        char *hash = strstr(value, " #");
+        if (hash) *hash = 0;
+        value = trim(value);
+        snprintf(a[n].key, sizeof a[n].key, "%s", key);
+        snprintf(a[n].value, sizeof a[n].value, "%s", value);
+        a[n].line = i + 1;
+        n++;
+    }
+    free_lines(&l);
+    free(text);
+    return n;
+}
+
+static int parse_bool(const char *s)
+{
+    char w[16];
+    size_t i = 0;
+    for (; s[i] && i < sizeof w - 1; i++) w[i] = (char)tolower((unsigned char)s[i]);
+    w[i] = 0;
+    if (!strcmp(w, "true") || !strcmp(w, "yes") || !strcmp(w, "y") || !strcmp(w, "t")) return 1;
+    if (!strcmp(w, "false") || !strcmp(w, "no") || !strcmp(w, "n") || !strcmp(w, "f")) return 0;
+    return -1;
+}
+
+/* Does `given` say the same as `truth`, for answers of `type`? */
+static bool same_answer(const char *type, const char *given, const char *truth)
+{
+    if (!given) return false;
+    if (!strcmp(type, "int")) {
+        char *end;
+        long long v = strtoll(given, &end, 10);
+        return end != given && !*trim(end) && v == atoll(truth);
+    }
+    if (!strcmp(type, "bool")) return parse_bool(given) >= 0 && parse_bool(given) == parse_bool(truth);
+    if (!strcmp(type, "choice")) {
+        const char *g = given;
+        if (*g == '(') g++;
+        return tolower((unsigned char)g[0]) == truth[0] && (!g[1] || g[1] == ')' || g[1] == ' ' || g[1] == '.');
+    }
+    /* a term: as iex prints it; an atom may be written without its colon */
+    if (!strcmp(given, truth)) return true;
+    return truth[0] == ':' && !strcmp(given, truth + 1);
+}
+
+/* ----------------------------------------------------------- one step -- */
+
+/* A path as the learner knows it: relative to the kit when inside it. */
+static const char *rel(const char *p)
+{
+    size_t n = strlen(kit);
+    return p && !strncmp(p, kit, n) && p[n] == '/' ? p + n + 1 : p;
+}
+
+static char *path_in(const char *dir, const char *num, const char *slug, const char *ext)
+{
+    return xasprintf("%s/%s_%s.%s", dir, num, slug, ext);
+}
+
+static check_result *result_for(job *j, const char *id)
+{
+    for (int i = 0; i < j->nres; i++)
+        if (!strcmp(j->res[i].def->id, id)) return &j->res[i];
+    return NULL;
+}
+
+static void fail_all_after(job *j, int from, const char *why)
+{
+    for (int i = from; i < j->nres; i++)
+        if (!j->res[i].message) set_result(&j->res[i], false, xstrdup(why), NULL);
+}
+
+typedef struct scenario_run {
+    const char *name;
+    run_result rr;
+    char *problem; /* describe_run's text, or NULL */
+    const char *outcome;
+    char *captured; /* the learner's output inside the probe */
+} scenario_run;
+
+static void grade_answers(job *j)
+{
+    answer ans[64];
+    int na = j->answers ? load_answers(j->answers, ans, 64) : -1;
+    for (int i = 0; i < j->nres; i++) {
+        check_result *r = &j->res[i];
+        const check_def *d = r->def;
+        if (d->kind != ANSWER) continue;
+        const char *given = NULL;
+        int line = 0;
+        for (int k = 0; k < na; k++)
+            if (!strcmp(ans[k].key, d->key)) given = ans[k].value, line = ans[k].line;
+        r->observed = d->obs && ((d->obs_src == 's' && j->role != 'x') || (d->obs_src == 'x' && j->role == 'x'))
+                          ? observe(j->demo_out, d->obs, d->obs_nth)
+                          : NULL;
+        if (na < 0) {
+            set_result(r, false, xasprintf("no answers file: expected %s (make reset STEP=%s restores it).",
+                                           j->answers ? rel(j->answers) : "answers/NN_slug.answers", j->step->num),
+                       NULL);
+        } else if (!given) {
+            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.", d->key,
+                                           rel(j->answers), d->key), NULL);
+        } else if (!*given || !strcmp(given, "?")) {
+            set_result(r, false, xasprintf("not answered yet: write your prediction after `%s =` (line %d of %s).",
+                                           d->key, line, rel(j->answers)), NULL);
+        } else if (same_answer(d->type, given, d->truth)) {
+            set_result(r, true, NULL, NULL);
+        } else if (!strcmp(d->type, "choice")) {
+            set_result(r, false, xasprintf("`%s = %s` is not what happens. Re-read the question's choices in %s "
+                                           "and the lesson (lessons/%s_%s.md); run `make %s` and watch.",
+                                           d->key, given, rel(j->answers), j->step->num, j->step->slug, j->step->num),
+                       NULL);
+        } else {
+            const char *shows = d->obs_src == 'x' ? "the untouched exercise (before your fix) shows"
+                                                  : "the run shows";
+            set_result(r, false, xasprintf("you predicted %s = %s; %s %s%s%s.", d->key, given, shows,
+                                           d->obs ? "`" : "", d->obs ? d->obs : d->truth, d->obs ? "` giving a different value" : ""),
+                       NULL);
+            if (d->obs && r->observed && same_answer(d->type, r->observed, d->truth)) {
+                free(r->message);
+                r->message = xasprintf("you predicted %s = %s; your run printed %s after `iex> %s`.", d->key,
+                                       given, r->observed, d->obs);
+            } else if (d->obs) {
+                free(r->message);
+                r->message = xasprintf("you predicted %s = %s, which is not what %s after `iex> %s`. Run `make %s` "
+                                       "(for this one: %s) and look.",
+                                       d->key, given, shows, d->obs, j->step->num,
+                                       d->obs_src == 'x' ? "the shipped exercise, before your fix" : "your program");
+            }
+        }
+        /* check-course: the truth must be what the run shows */
+        if (d->obs && r->observed == NULL && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')))
+            j->verify = xasprintf("%s: the run shows no result after `iex> %s` (#%d)", d->key, d->obs, d->obs_nth);
+        else if (r->observed && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')) &&
+                 !same_answer(d->type, r->observed, d->truth))
+            j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth, r->observed);
+    }
+}
+
+static void grade_job(job *j)
+{
+    double t0 = now_s();
+    const step_def *s = j->step;
+    int n = 0;
+    while (s->checks[n].id) n++;
+    j->res = calloc((size_t)n, sizeof *j->res);
+    j->nres = n;
+    j->max = max_points(s);
+    for (int i = 0; i < n; i++) j->res[i].def = &s->checks[i];
+    mkdir_p(j->work);
+
+    /* 1. compile the learner's file, a copy in the job's own folder */
+    check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run"), *tr = result_for(j, "transcript");
+    char *copy = xasprintf("%s/%s_%s.c", j->work, s->num, s->slug);
+    char *obj = xasprintf("%s/learner.o", j->work), *demo = xasprintf("%s/demo", j->work);
+    char *probe = xasprintf("%s/probe", j->work);
+    char *out = NULL;
+    if (!copy_file(j->src, copy)) {
+        set_result(gc, false, xasprintf("%s is missing: `make reset STEP=%s` restores the starter.", rel(j->src), s->num), NULL);
+        gc->outcome = "missing";
+        fail_all_after(j, 0, "not run: the exercise file is missing.");
+        goto done;
+    }
+    if (!compile_object(copy, obj, "-Dmain=tapa_learner_main", &out)) {
+        gc->outcome = "compile-error";
+        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), tail_of(out, 3000)), NULL);
+        fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
+        goto done;
+    }
+    char *warnings = *trim(out) ? xasprintf("compiled, with warnings:\n%s", tail_of(out, 2000)) : NULL;
+    free(out);
+    char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
+    char *demo_obj = common_object("demo_main", demo_main);
+    free(demo_main);
+    if (!link_program(demo_obj, obj, demo, &out)) {
+        gc->outcome = "link-error";
+        set_result(gc, false, xasprintf("%s compiles but does not link. The linker said:\n%s\nA function is used "
+                                        "that nothing defines: check its spelling against tapa.h.",
+                                        rel(j->src), tail_of(out, 2000)), NULL);
+        free(out);
+        free(demo_obj);
+        free(warnings);
+        fail_all_after(j, 0, "not run: the program does not link (see \"compiles\").");
+        goto done;
+    }
+    free(out);
+    free(demo_obj);
+    gc->outcome = "ok";
+    set_result(gc, true, warnings, NULL);
+
+    /* 2. run the demo: the tutorial's session */
+    run_limits lim = program_limits();
+    if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
+    run_result rr;
+    run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
+    const char *outcome = "ok";
+    char *problem = describe_run(&rr, &lim, &outcome);
+    gr->outcome = (char *)outcome;
+    j->demo_out = xstrdup(rr.out);
+    set_result(gr, problem == NULL, problem ? xasprintf("%s (%.2f s).", problem, rr.seconds) : NULL,
+               problem ? excerpt(rr.out, rr.err) : NULL);
+    char *exp_path = xasprintf("%s/tests/course/expected/%s_%s.out", kit, s->num, s->slug);
+    char *expected = read_file(exp_path, NULL);
+    if (!expected) {
+        set_result(tr, false, xasprintf("the kit has no %s", exp_path), NULL);
+    } else {
+        char *diff = compare_transcript(expected, rr.out);
+        if (diff && problem) {
+            char *both = xasprintf("%s\n(The run %s, which may explain it.)", diff, problem);
+            free(diff);
+            diff = both;
+        }
+        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, tail_of(rr.out, 2000)) : NULL);
+    }
+    free(expected);
+    free(exp_path);
+    free_run(&rr);
+
+    /* 3. the probes: the learner's functions, driven by the kit's program */
+    bool any_probe = false;
+    for (int i = 0; i < n; i++) any_probe |= s->checks[i].kind == PROBE;
+    if (any_probe) {
+        char *psrc = xasprintf("%s/tests/course/probes/%s_%s.c", kit, s->num, s->slug);
+        char *pname = xasprintf("probe_%s", s->num);
+        char *pobj = common_object(pname, psrc);
+        bool linked = link_program(pobj, obj, probe, &out);
+        if (!linked) {
+            const char *undef = strstr(out, "undefined reference to `");
+            char fn[128] = "";
+            if (undef) sscanf(undef + 24, "%127[^'`]", fn);
+            char *why = *fn ? xasprintf("the checks call %s(), which %s no longer defines (or made static). Keep "
+                                        "the functions named and declared as shipped.", fn, rel(j->src))
+                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), tail_of(out, 1500));
+            for (int i = 0; i < n; i++)
+                if (s->checks[i].kind == PROBE) set_result(&j->res[i], false, xstrdup(why), NULL);
+            free(why);
+        }
+        free(out);
+        scenario_run runs[8];
+        int nruns = 0;
+        for (int i = 0; i < n && linked; i++) {
+            const check_def *d = &s->checks[i];
+            if (d->kind != PROBE) continue;
+            scenario_run *sr = NULL;
+            for (int k = 0; k < nruns; k++)
+                if (!strcmp(runs[k].name, d->scenario)) sr = &runs[k];
+            if (!sr) {
+                sr = &runs[nruns++];
+                memset(sr, 0, sizeof *sr);
+                sr->name = d->scenario;
+                char seedtxt[32];
+                snprintf(seedtxt, sizeof seedtxt, "%lu", seed);
+                run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, NULL}, run_env, j->work, &lim, &sr->rr);
+                sr->problem = describe_run(&sr->rr, &lim, &sr->outcome);
+                sbuf cap = {0};
+                sb_str(&cap, "");
+                lines l = split_lines(sr->rr.out);
+                for (int k = 0; k < l.n; k++)
+                    if (!strncmp(l.v[k], "| ", 2)) sb_fmt(&cap, "%s\n", l.v[k] + 2);
+                free_lines(&l);
+                sr->captured = sb_take(&cap);
+            }
+            /* find this check's verdict */
+            lines l = split_lines(sr->rr.out);
+            bool found = false;
+            char *pass = xasprintf("@pass %s", d->verdict), *failp = xasprintf("@fail %s\t", d->verdict);
+            for (int k = 0; k < l.n && !found; k++) {
+                if (!strcmp(l.v[k], pass)) {
+                    set_result(&j->res[i], true, NULL, NULL);
+                    found = true;
+                } else if (!strncmp(l.v[k], failp, strlen(failp))) {
+                    set_result(&j->res[i], false, xstrdup(l.v[k] + strlen(failp)),
+                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, tail_of(sr->captured, 1500)) : NULL);
+                    found = true;
+                }
+            }
+            if (!found) {
+                char *why = sr->problem ? xasprintf("not judged: the check's run %s before it got here.", sr->problem)
+                                        : xasprintf("not judged: an earlier condition of the same run failed first.");
+                set_result(&j->res[i], false, why, excerpt(sr->captured, sr->rr.err));
+            }
+            free(pass);
+            free(failp);
+            free_lines(&l);
+        }
+        for (int k = 0; k < nruns; k++) {
+            free_run(&runs[k].rr);
+            free(runs[k].problem);
+            free(runs[k].captured);
+        }
+        free(psrc);
+        free(pname);
+        free(pobj);
+    }
+
+    /* 4. the predictions */
+    grade_answers(j);
+
+done:
+    j->score = 0;
+    for (int i = 0; i < n; i++)
+        if (j->res[i].passed) j->score += j->res[i].def->points;
+    j->seconds = now_s() - t0;
+    free(copy);
+    free(obj);
+    free(demo);
+    free(probe);
+}
+
+/* ------------------------------------------------------------ the pool -- */
+
+static job *pool_jobs;
+static int pool_n, pool_next, pool_done;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*pool_progress)(int done, int total);
+
+static void *pool_worker(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&pool_lock);
+        int i = pool_next < pool_n ? pool_next++ : -1;
+        pthread_mutex_unlock(&pool_lock);
+        if (i < 0) return NULL;
+        grade_job(&pool_jobs[i]);
+        pthread_mutex_lock(&pool_lock);
+        pool_done++;
+        if (pool_progress) pool_progress(pool_done, pool_n);
+        pthread_mutex_unlock(&pool_lock);
+    }
+}
+
+static void run_jobs(job *jobs, int n)
+{
+    pool_jobs = jobs;
+    pool_n = n;
+    pool_next = pool_done = 0;
+    int t = njobs < 1 ? 1 : njobs > 16 ? 16 : njobs;
+    if (t > n) t = n;
+    pthread_t th[16];
+    for (int i = 0; i < t; i++) pthread_create(&th[i], NULL, pool_worker, NULL);
+    for (int i = 0; i < t; i++) pthread_join(th[i], NULL);
+}
+
+/* ------------------------------------------------------------- printing -- */
+
+static void print_indented(const char *text, const char *prefix, int max_lines)
+{
+    lines l = split_lines(text);
+    int from = l.n > max_lines ? l.n - max_lines : 0;
+    if (from) printf("%s%s... (%d lines above cut)%s\n", prefix, c_dim(), from, c_off());
+    for (int i = from; i < l.n; i++) printf("%s%s\n", prefix, l.v[i]);
+    free_lines(&l);
+}
+
+static int hint_count(const step_def *s);
+
+static void print_job(const job *j, bool show_output)
+{
+    printf("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(), rel(j->src));
+    for (int i = 0; i < j->nres; i++) {
+        const check_result *r = &j->res[i];
+        const check_def *d = r->def;
+        char name[80];
+        snprintf(name, sizeof name, "%s ", d->name);
+        int dots = 58 - (int)strlen(name);
+        printf("   %s", name);
+        for (int k = 0; k < dots; k++) putchar('.');
+        const char *pts = d->points ? "" : " (not scored)";
+        if (r->passed) printf(" %sOK%s%s\n", c_green(), c_off(), pts);
+        else if (d->kind == ANSWER && r->message && strstr(r->message, "not answered")) printf(" %sTODO%s\n", c_yellow(), c_off());
+        else printf(" %sFAIL%s%s\n", c_red(), c_off(), pts);
+        if (!r->passed && r->message) print_indented(r->message, "        ", 30);
+        if (r->passed && r->message && d->kind == GATE_COMPILE) print_indented(r->message, "        ", 12);
+        if (!r->passed && r->output && show_output && d->kind != ANSWER && d->kind != TRANSCRIPT) print_indented(r->output, "        | ", 16);
+    }
+    printf("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(), j->score, j->max,
+           c_off(), j->seconds, seed);
+    if (j->score < j->max && j->role == 'l') {
+        printf("   Next: edit %s%s%s, then `make %s`. Stuck? `make hint STEP=%s` (%d hints, from a nudge to most "
+               "of the answer).\n",
+               c_bold(), rel(j->src), c_off(), j->step->num, j->step->num, hint_count(j->step));
+    }
+}
+
+/* -------------------------------------------------------------- reports -- */
+
+static void write_reports(job *jobs, int n, const char *dir, double seconds)
+{
+    mkdir_p(dir);
+    int total = 0, max = 0, tests = 0, failures = 0;
+    for (int i = 0; i < n; i++) total += jobs[i].score, max += jobs[i].max, tests += jobs[i].nres;
+    /* Gradescope */
+    sbuf js = {0};
+    sb_fmt(&js, "{\n  \"score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", total, seconds + 0.5);
+    char *summary = xasprintf("Tapas in C: %d/%d points (seed %lu)", total, max, seed);
+    sb_json(&js, summary);
+    free(summary);
+    sb_str(&js, ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"visible\",\n  \"tests\": [");
+    int num = 0;
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < jobs[i].nres; k++) {
+            const check_result *r = &jobs[i].res[k];
+            sb_str(&js, num++ ? ",\n    {" : "\n    {");
+            sb_fmt(&js, "\"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"name\": ", r->passed ? r->def->points : 0,
+                   r->def->points, r->passed ? "passed" : "failed");
+            char *name = xasprintf("%s %s: %s", jobs[i].step->num, jobs[i].step->slug, r->def->name);
+            sb_json(&js, name);
+            free(name);
+            sb_fmt(&js, ", \"number\": \"%d.%d\", \"output\": ", atoi(jobs[i].step->num), k + 1);
+            char *o = xasprintf("%s%s%s", r->message ? r->message : (r->passed ? "passed" : "failed"),
+                                r->output ? "\n\n" : "", r->output ? r->output : "");
+            sb_json(&js, o);
+            free(o);
+            sb_fmt(&js, ", \"output_format\": \"text\", \"tags\": [\"step%s\", \"%s\"], \"visibility\": \"visible\"}",
+                   jobs[i].step->num, r->def->kind == ANSWER ? "answer" : r->def->kind == PROBE ? "behaviour"
+                                      : r->def->kind == TRANSCRIPT ? "transcript" : "gate");
+        }
+    }
+    sb_str(&js, "\n  ]\n}\n");
+    char *p = xasprintf("%s/results.json", dir);
+    write_file(p, js.s, js.len);
+    free(p);
+    free(js.s);
+
+    /* JUnit */
+    sbuf x = {0};
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < jobs[i].nres; k++) failures += !jobs[i].res[k].passed;
+    sb_fmt(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tapas-in-c\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
+           tests, failures, seconds);
+    for (int i = 0; i < n; i++) {
+        const job *j = &jobs[i];
+        int f = 0;
+        for (int k = 0; k < j->nres; k++) f += !j->res[k].passed;
+        sb_fmt(&x, "  <testsuite name=\"%s_%s\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n", j->step->num,
+               j->step->slug, j->nres, f, j->seconds);
+        for (int k = 0; k < j->nres; k++) {
+            const check_result *r = &j->res[k];
+            sb_str(&x, "    <testcase classname=\"course.");
+            sb_fmt(&x, "%s_%s\" name=\"", j->step->num, j->step->slug);
+            sb_xml(&x, r->def->name);
+            sb_str(&x, "\">");
+            if (!r->passed) {
+                sb_str(&x, "\n      <failure message=\"");
+                char first[300];
+                snprintf(first, sizeof first, "%s", r->message ? r->message : "failed");
+                char *nl = strchr(first, '\n');
+                if (nl) *nl = 0;
+                sb_xml(&x, first);
+                sb_str(&x, "\">");
+                sb_xml(&x, r->message ? r->message : "");
+                sb_str(&x, "</failure>");
+                if (r->output) {
+                    sb_str(&x, "\n      <system-out>");
+                    sb_xml(&x, r->output);
+                    sb_str(&x, "</system-out>");
+                }
+                sb_str(&x, "\n    ");
+            }
+            sb_str(&x, "</testcase>\n");
+        }
+        sb_str(&x, "  </testsuite>\n");
+    }
+    sb_str(&x, "</testsuites>\n");
+    p = xasprintf("%s/junit.xml", dir);
+    write_file(p, x.s, x.len);
+    free(p);
+    free(x.s);
+
+    /* TAP 14 */
+    sbuf t = {0};
+    sb_fmt(&t, "TAP version 14\n1..%d\n", tests);
+    num = 0;
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < jobs[i].nres; k++) {
+            const check_result *r = &jobs[i].res[k];
+            sb_fmt(&t, "%s %d - %s %s: %s\n", r->passed ? "ok" : "not ok", ++num, jobs[i].step->num,
+                   jobs[i].step->slug, r->def->name);
+            if (!r->passed) {
+                sb_fmt(&t, "  ---\n  step: \"%s\"\n  points: %d\n  message: |\n", jobs[i].step->num, r->def->points);
+                sb_yaml_block(&t, r->message ? r->message : "failed", 4);
+                if (r->output) {
+                    sb_str(&t, "  output: |\n");
+                    sb_yaml_block(&t, r->output, 4);
+                }
+                sb_str(&t, "  ...\n");
+            }
+        }
+    }
+    sb_fmt(&t, "# score %d/%d\n", total, max);
+    p = xasprintf("%s/results.tap", dir);
+    write_file(p, t.s, t.len);
+    free(p);
+    free(t.s);
+}
+
+/* ------------------------------------------------------------- progress -- */
+
+typedef struct progress {
+    bool done[NSTEPS];
+    int hints[NSTEPS];
+} progress;
+
+static char *progress_path;
+
+static int step_index(const step_def *s) { return (int)(s - steps); }
+
+static progress progress_load(void)
+{
+    progress p = {0};
+    char *text = progress_path ? read_file(progress_path, NULL) : NULL;
+    if (!text) return p;
+    lines l = split_lines(text);
+    for (int i = 0; i < l.n; i++) {
+        char num[8], what[16];
+        int value = 0;
+        if (l.v[i][0] == '#' || sscanf(l.v[i], "%7s %15s %d", num, what, &value) < 2) continue;
+        const step_def *s = find_step(num);
+        if (!s) continue;
+        if (!strcmp(what, "done")) p.done[step_index(s)] = true;
+        if (!strcmp(what, "hints")) p.hints[step_index(s)] = value;
+    }
+    free_lines(&l);
+    free(text);
+    return p;
+}
+
+static void progress_save(const progress *p)
+{
+    if (!progress_path) return;
+    sbuf b = {0};
+    sb_str(&b, "# Tapas in C: your progress (written by make; delete this file to start over)\n");
+    for (int i = 0; i < NSTEPS; i++) {
+        if (p->done[i]) sb_fmt(&b, "%s done\n", steps[i].num);
+        if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", steps[i].num, p->hints[i]);
+    }
+    write_file(progress_path, b.s, b.len);
+    free(b.s);
+}
+
+static const step_def *current_step(const progress *p)
+{
+    for (int i = 0; i < NSTEPS; i++)
+        if (!p->done[i]) return &steps[i];
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- hints -- */
+
+static char *hints_text(const step_def *s)
+{
+    char *path = xasprintf("%s/exercises/hints/%s.md", kit, s->num);
+    char *text = read_file(path, NULL);
+    free(path);
+    return text;
+}
+
+static int hint_count(const step_def *s)
+{
+    char *text = hints_text(s);
+    int n = 0;
+    for (char *p = text; p && (p = strstr(p, "\n## ")); p++) n++;
+    if (text && !strncmp(text, "## ", 3)) n++;
+    free(text);
+    return n;
+}
+
+/* Hint number k (from 1): the text under its "## " heading. */
+static char *hint_number(const step_def *s, int k)
+{
+    char *text = hints_text(s);
+    if (!text) return NULL;
+    int seen = 0;
+    char *start = NULL;
+    for (char *p = text; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+        if (!strncmp(p, "## ", 3)) {
+            if (start) break;
+            if (++seen == k) start = p;
+        }
+        if (!strchr(p, '\n')) break;
+    }
+    char *out = NULL;
+    if (start) {
+        char *end = strstr(start + 3, "\n## ");
+        out = end ? strndup(start, (size_t)(end - start + 1)) : xstrdup(start);
+    }
+    free(text);
+    return out;
+}
+
+/* ------------------------------------------------------------- the jobs -- */
+
+static char *tree_exercises, *tree_answers, *out_dir, *work_root;
+
+static job make_job(const step_def *s, const char *label, const char *src, const char *answers, char role)
+{
+    job j = {0};
+    j.step = s;
+    j.label = xstrdup(label);
+    j.group = xstrdup(label);
+    j.src = xstrdup(src);
+    j.answers = answers ? xstrdup(answers) : NULL;
+    j.role = role;
+    j.work = xasprintf("%s/%s/%s", work_root, label, s->num);
+    return j;
+}
+
+static void setup_common(void)
+{
+    common_dir = xasprintf("%s/common-%d", work_root, (int)getpid());
+    mkdir_p(common_dir);
+}
+
+static void cleanup_common(void)
+{
+    DIR *d = opendir(common_dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)))
+            if (e->d_name[0] != '.') {
+                char *p = xasprintf("%s/%s", common_dir, e->d_name);
+                unlink(p);
+                free(p);
+            }
+        closedir(d);
+    }
+    rmdir(common_dir);
+}
+
+/* ------------------------------------------------------------- commands -- */
+
+static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
+{
+    job *jobs = calloc((size_t)nsel, sizeof *jobs);
+    for (int i = 0; i < nsel; i++) {
+        char *src = path_in(tree_exercises, sel[i]->num, sel[i]->slug, "c");
+        char *ans = path_in(tree_answers, sel[i]->num, sel[i]->slug, "answers");
+        jobs[i] = make_job(sel[i], "exercises", src, ans, 'l');
+        free(src);
+        free(ans);
+    }
+    double t0 = now_s();
+    run_jobs(jobs, nsel);
+    int total = 0, max = 0;
+    progress p = progress_load();
+    for (int i = 0; i < nsel; i++) {
+        if (!quiet || jobs[i].score < jobs[i].max) print_job(&jobs[i], true);
+        else printf("== %s %s: %d/%d\n", jobs[i].step->num, jobs[i].step->slug, jobs[i].score, jobs[i].max);
+        total += jobs[i].score;
+        max += jobs[i].max;
+        int si = step_index(jobs[i].step);
+        bool was = p.done[si];
+        p.done[si] = jobs[i].score == jobs[i].max;
+        if (p.done[si] && !was && update_progress)
+            printf("   %sStep %s done!%s Compare with the reference: `make solution STEP=%s`.\n", c_green(),
+                   jobs[i].step->num, c_off(), jobs[i].step->num);
+    }
+    if (update_progress) progress_save(&p);
+    write_reports(jobs, nsel, out_dir, now_s() - t0);
+    printf("%sTotal: %d/%d%s  (reports: %s/results.json, junit.xml, results.tap)\n", c_bold(), total, max, c_off(),
+           out_dir);
+    return total == max ? 0 : 1;
+}
+
+static int cmd_run(const step_def *s)
+{
+    char *src = path_in(tree_exercises, s->num, s->slug, "c");
+    char *work = xasprintf("%s/run/%s", work_root, s->num);
+    mkdir_p(work);
+    char *obj = xasprintf("%s/learner.o", work), *exe = xasprintf("%s/%s_%s", work, s->num, s->slug), *out = NULL;
+    char *copy = xasprintf("%s/%s_%s.c", work, s->num, s->slug);
+    printf("%s$ build %s%s\n", c_dim(), rel(src), c_off());
+    fflush(stdout);
+    if (!copy_file(src, copy)) {
+        printf("%s is missing: `make reset STEP=%s` restores it.\n", src, s->num);
+        return 1;
+    }
+    char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
+    char *demo_obj = common_object("demo_main", demo_main);
+    bool ok = compile_object(copy, obj, "-Dmain=tapa_learner_main", &out);
+    if (*trim(out)) print_indented(out, "", 60);
+    free(out);
+    if (ok && !link_program(demo_obj, obj, exe, &out)) {
+        print_indented(out, "", 40);
+        ok = false;
+    }
+    if (!ok) {
+        printf("%sIt does not build.%s Fix the first error above, then `make %s` again.\n", c_red(), c_off(), s->num);
+        return 1;
+    }
+    printf("%s$ %s%s  %s(the tutorial's iex session, replayed)%s\n", c_dim(), rel(exe), c_off(), c_dim(), c_off());
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        execl(exe, exe, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), signal_text(WTERMSIG(status)), c_off());
+    printf("\n%s$ checking step %s%s\n", c_dim(), s->num, c_off());
+    fflush(stdout);
+    const step_def *sel[1] = {s};
+    return cmd_grade(sel, 1, true);
+}
+
+static int cmd_hint(const step_def *s)
+{
+    progress p = progress_load();
+    if (!s) s = current_step(&p);
+    if (!s) {
+        printf("Every step is done. No hints needed!\n");
+        return 0;
+    }
+    int n = hint_count(s), si = step_index(s);
+    if (n == 0) {
+        printf("Step %s has no hints.\n", s->num);
+        return 0;
+    }
+    int k = p.hints[si] < n ? p.hints[si] + 1 : n;
+    char *h = hint_number(s, k);
+    printf("%sStep %s — hint %d of %d%s\n%s\n", c_bold(), s->num, k, n, c_off(), h ? h : "");
+    if (k < n) printf("%s(`make hint STEP=%s` again for a bigger one.)%s\n", c_dim(), s->num, c_off());
+    free(h);
+    p.hints[si] = k;
+    progress_save(&p);
+    return 0;
+}
+
+static int cmd_solution(const step_def *s)
+{
+    progress p = progress_load();
+    if (!p.done[step_index(s)]) {
+        printf("The reference solution of step %s opens once the step passes: `make %s`.\n"
+               "Until then, `make hint STEP=%s` helps step by step.\n", s->num, s->num, s->num);
+        return 1;
+    }
+    char *path = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
+    char *text = read_file(path, NULL);
+    printf("%s%s%s\n%s", c_bold(), path, c_off(), text ? text : "(missing)\n");
+    free(text);
+    free(path);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- watch -- */
+
+static uv_timer_t watch_timer;
+static uv_fs_poll_t watch_poll[2];
+static const step_def *watch_step;
+
+static void watch_arm_polls(void);
+
+static void watch_check(uv_timer_t *t)
+{
+    (void)t;
+    printf("%s\n", color ? "\033[2J\033[H" : "----------------------------------------------------------------");
+    progress p = progress_load();
+    if (!watch_step) watch_step = current_step(&p);
+    if (!watch_step) {
+        printf("Every step is done. Congratulations! (`make` shows the course.)\n");
+        uv_stop(uv_default_loop());
+        return;
+    }
+    const step_def *sel[1] = {watch_step};
+    bool saved_quiet = quiet;
+    quiet = false;
+    int rc = cmd_grade(sel, 1, true);
+    quiet = saved_quiet;
+    if (rc == 0) {
+        p = progress_load();
+        const step_def *next = current_step(&p);
+        if (next && next != watch_step) {
+            printf("\n%sOn to step %s — %s.%s Read lessons/%s_%s.md, edit exercises/%s_%s.c; this window "
+                   "re-checks on every save.\n",
+                   c_bold(), next->num, next->title, c_off(), next->num, next->slug, next->num, next->slug);
+            watch_step = next;
+            watch_arm_polls();
+        } else if (!next) {
+            printf("\nEvery step is done. Congratulations!\n");
+        }
+    }
+    printf("\n%sWatching exercises/ and answers/ (Ctrl-C to stop).%s\n", c_dim(), c_off());
+    fflush(stdout);
+}
+
+static void watch_poke(void) { uv_timer_start(&watch_timer, watch_check, 300, 0); }
+
+static void on_fs_event(uv_fs_event_t *h, const char *file, int events, int status)
+{
+    (void)h, (void)events, (void)status;
+    if (file && (strstr(file, ".c") || strstr(file, ".answers"))) watch_poke();
+}
+
+static void on_fs_poll(uv_fs_poll_t *h, int status, const uv_stat_t *prev, const uv_stat_t *curr)
+{
+    (void)h, (void)status, (void)prev, (void)curr;
+    watch_poke();
+}
+
+/* Polling as well as inotify: events are lost on some network mounts and WSL. */
+static void watch_arm_polls(void)
+{
+    static bool started;
+    for (int i = 0; i < 2; i++) {
+        if (started) uv_fs_poll_stop(&watch_poll[i]);
+        char *path = i == 0 ? path_in(tree_exercises, watch_step->num, watch_step->slug, "c")
+                            : path_in(tree_answers, watch_step->num, watch_step->slug, "answers");
+        uv_fs_poll_start(&watch_poll[i], on_fs_poll, path, 1000);
+        free(path);
+    }
+    started = true;
+}
+
+static void on_sigint(uv_signal_t *h, int sig)
+{
+    (void)sig;
+    printf("\nStopped watching.\n");
+    uv_stop(h->loop);
+}
+
+static int cmd_watch(const step_def *s)
+{
+    uv_loop_t *loop = uv_default_loop();
+    uv_fs_event_t ev[2];
+    uv_signal_t sig;
+    uv_timer_init(loop, &watch_timer);
+    uv_fs_event_init(loop, &ev[0]);
+    uv_fs_event_init(loop, &ev[1]);
+    uv_fs_event_start(&ev[0], on_fs_event, tree_exercises, 0);
+    uv_fs_event_start(&ev[1], on_fs_event, tree_answers, 0);
+    uv_fs_poll_init(loop, &watch_poll[0]);
+    uv_fs_poll_init(loop, &watch_poll[1]);
+    uv_signal_init(loop, &sig);
+    uv_signal_start(&sig, on_sigint, SIGINT);
+    progress p = progress_load();
+    watch_step = s ? s : current_step(&p);
+    if (watch_step) watch_arm_polls();
+    watch_check(NULL);
+    uv_run(loop, UV_RUN_DEFAULT);
+    return 0;
+}
+
+/* --------------------------------------------------------- check-course -- */
+
+static bool words_has(const char *list, const char *id)
+{
+    if (!list) return false;
+    size_t n = strlen(id);
+    for (const char *p = list; (p = strstr(p, id)); p++)
+        if ((p == list || p[-1] == ',' || p[-1] == '=') && (p[n] == ',' || p[n] == ' ' || p[n] == 0 || p[n] == '\n'))
+            return true;
+    return false;
+}
+
+static char *expect_field(const char *expect, const char *name)
+{
+    if (!expect) return NULL;
+    char *key = xasprintf(" %s=", name);
+    const char *p = strstr(expect, key);
+    free(key);
+    if (!p) return NULL;
+    p += strlen(name) + 2;
+    size_t n = strcspn(p, " \n");
+    return strndup(p, n);
+}
+
+/* Does the job behave as its role requires? NULL if so, else why not. */
+static char *judge_role(job *j)
+{
+    sbuf b = {0};
+    if (j->verify) sb_fmt(&b, "an answer's truth is not what the run shows: %s; ", j->verify);
+    if (j->role == 's') {
+        for (int i = 0; i < j->nres; i++)
+            if (!j->res[i].passed)
+                sb_fmt(&b, "the solution fails \"%s\": %s; ", j->res[i].def->name,
+                       j->res[i].message ? j->res[i].message : "");
+    } else if (j->role == 'x') {
+        for (int i = 0; i < j->nres; i++) {
+            const check_result *r = &j->res[i];
+            if ((r->def->kind == GATE_COMPILE || r->def->kind == GATE_RUN) && !r->passed)
+                sb_fmt(&b, "the untouched exercise must build and run, but \"%s\" fails: %s; ", r->def->name,
+                       r->message ? r->message : "");
+            if (r->def->points > 0 && r->passed)
+                sb_fmt(&b, "the graded check \"%s\" passes on the untouched exercise; ", r->def->name);
+        }
+    } else if (j->role == 'f') {
+        char *gate = expect_field(j->expect, "gate"), *fails = expect_field(j->expect, "fail"),
+             *passes = expect_field(j->expect, "pass");
+        const char *want_gate = gate ? gate : "ok";
+        const check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run");
+        const char *got_gate = gc && !gc->passed ? gc->outcome : gr && gr->outcome ? gr->outcome : "?";
+        if (!got_gate) got_gate = "?";
+        if (strcmp(want_gate, got_gate) != 0)
+            sb_fmt(&b, "expected the run to be told as \"%s\", got \"%s\"; ", want_gate, got_gate);
+        for (int i = 0; i < j->nres; i++) {
+            const check_result *r = &j->res[i];
+            if (words_has(fails, r->def->id) && r->passed) sb_fmt(&b, "\"%s\" should fail but passes; ", r->def->id);
+            if (words_has(passes, r->def->id) && !r->passed)
+                sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id, r->message ? r->message : "");
+        }
+        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; ");
+        free(gate);
+        free(fails);
+        free(passes);
+    }
+    return b.len ? sb_take(&b) : NULL;
+}
+
+static void progress_bar(int done, int total)
+{
+    if (!isatty(2)) return;
+    int w = 30, filled = total ? done * w / total : w;
+    fprintf(stderr, "\r  [");
+    for (int i = 0; i < w; i++) fputc(i < filled ? '#' : i == filled ? '>' : '-', stderr);
+    fprintf(stderr, "] %d/%d%s", done, total, done == total ? "\n" : "");
+}
+
+static int cmd_check_course(const char *starters)
+{
+    job jobs[256];
+    int n = 0;
+    for (int i = 0; i < NSTEPS; i++) {
+        const step_def *s = &steps[i];
+        char *src = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
+        char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
+        jobs[n++] = make_job(s, "solution", src, ans, 's');
+        free(src);
+        src = xasprintf("%s/%s_%s.c", starters, s->num, s->slug);
+        char *pristine = xasprintf("%s/answers/%s_%s.answers", kit, s->num, s->slug);
+        jobs[n++] = make_job(s, "starter", src, pristine, 'x');
+        free(src);
+        free(pristine);
+        free(ans);
+    }
+    char *fdir = xasprintf("%s/tests/course/fixtures", kit);
+    DIR *d = opendir(fdir);
+    struct dirent *e;
+    char *names[128];
+    int nf = 0;
+    while (d && (e = readdir(d)) && nf < 128) {
+        size_t l = strlen(e->d_name);
+        if (l > 2 && !strcmp(e->d_name + l - 2, ".c")) names[nf++] = xstrdup(e->d_name);
+    }
+    if (d) closedir(d);
+    for (int i = 0; i < nf; i++)
+        for (int k = i + 1; k < nf; k++)
+            if (strcmp(names[i], names[k]) > 0) {
+                char *t = names[i];
+                names[i] = names[k];
+                names[k] = t;
+            }
+    for (int i = 0; i < nf && n < 256; i++) {
+        char num[3] = {names[i][0], names[i][1], 0};
+        const step_def *s = find_step(num);
+        if (!s) continue;
+        char *src = xasprintf("%s/%s", fdir, names[i]);
+        char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
+        char label[128];
+        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - 2), names[i]);
+        jobs[n] = make_job(s, label, src, ans, 'f');
+        char *text = read_file(src, NULL);
+        char *ex = text ? strstr(text, "expect:") : NULL;
+        if (ex) {
+            size_t len = strcspn(ex, "\n*");
+            jobs[n].expect = xasprintf(" %.*s ", (int)(len - 7), ex + 7);
+            char *t = expect_field(jobs[n].expect, "timeout");
+            if (t) jobs[n].timeout_s = atof(t);
+            free(t);
+        }
+        free(text);
+        n++;
+        free(src);
+        free(ans);
+    }
+    free(fdir);
+    double t0 = now_s();
+    pool_progress = progress_bar;
+    run_jobs(jobs, n);
+    pool_progress = NULL;
+    int bad = 0, sol_checks = 0, starter_graded = 0, starter_failed = 0, fixtures = 0;
+    for (int i = 0; i < n; i++) {
+        job *j = &jobs[i];
+        j->verdict = judge_role(j);
+        if (j->role == 's') sol_checks += j->nres;
+        if (j->role == 'x')
+            for (int k = 0; k < j->nres; k++)
+                if (j->res[k].def->points > 0) starter_graded++, starter_failed += !j->res[k].passed;
+        if (j->role == 'f') fixtures++;
+        const char *role = j->role == 's' ? "solution" : j->role == 'x' ? "starter" : j->label;
+        printf("  %-40s %s %-18s %3d/%-3d %s%s%s\n", role, j->step->num, j->step->slug, j->score, j->max,
+               j->verdict ? c_red() : c_green(), j->verdict ? "WRONG" : "as expected", c_off());
+        if (j->verdict) {
+            bad++;
+            print_indented(j->verdict, "      ", 20);
+            if (!quiet) print_job(j, true);
+        }
+    }
+    printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
+           "checks fail. Fixtures: %d, each failing as declared. %s%s%s\n",
+           n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures,
+           bad ? c_red() : c_green(), bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
+    return bad ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ grade-all -- */
+
+static int cmd_grade_all(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "tapa-grade: cannot open %s\n", dir);
+        return 2;
+    }
+    char *names[512];
+    int ns = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && ns < 512) {
+        if (e->d_name[0] == '.') continue;
+        char *p = xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) names[ns++] = xstrdup(e->d_name);
+        free(p);
+    }
+    closedir(d);
+    for (int i = 0; i < ns; i++)
+        for (int k = i + 1; k < ns; k++)
+            if (strcmp(names[i], names[k]) > 0) {
+                char *t = names[i];
+                names[i] = names[k];
+                names[k] = t;
+            }
+    int n = ns * NSTEPS;
+    job *jobs = calloc((size_t)n + 1, sizeof *jobs);
+    for (int i = 0; i < ns; i++)
+        for (int k = 0; k < NSTEPS; k++) {
+            const step_def *s = &steps[k];
+            char *src = xasprintf("%s/%s/exercises/%s_%s.c", dir, names[i], s->num, s->slug);
+            char *ans = xasprintf("%s/%s/answers/%s_%s.answers", dir, names[i], s->num, s->slug);
+            jobs[i * NSTEPS + k] = make_job(s, names[i], src, ans, 'l');
+            free(src);
+            free(ans);
+        }
+    double t0 = now_s();
+    pool_progress = progress_bar;
+    run_jobs(jobs, n);
+    pool_progress = NULL;
+    sbuf csv = {0};
+    sb_str(&csv, "student");
+    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", steps[k].num, steps[k].slug);
+    sb_str(&csv, ",total,max\n");
+    for (int i = 0; i < ns; i++) {
+        int total = 0, max = 0;
+        sb_fmt(&csv, "\"%s\"", names[i]);
+        for (int k = 0; k < NSTEPS; k++) {
+            job *j = &jobs[i * NSTEPS + k];
+            sb_fmt(&csv, ",%d", j->score);
+            total += j->score;
+            max += j->max;
+        }
+        sb_fmt(&csv, ",%d,%d\n", total, max);
+        char *sd = xasprintf("%s/%s", out_dir, names[i]);
+        write_reports(&jobs[i * NSTEPS], NSTEPS, sd, 0);
+        printf("  %-30s %3d/%d\n", names[i], total, max);
+        free(sd);
+    }
+    mkdir_p(out_dir);
+    char *p = xasprintf("%s/gradebook.csv", out_dir);
+    write_file(p, csv.s, csv.len);
+    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, now_s() - t0, p, out_dir);
+    free(p);
+    free(csv.s);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ main -- */
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
+            "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
+            "  --progress FILE --starters DIR --seed N -j N -q\n");
+}
+
+static long count_user_processes(void)
+{
+    long n = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    uid_t me = getuid();
+    while (d && (e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0])) continue;
+        char p[300];
+        struct stat st;
+        snprintf(p, sizeof p, "/proc/%s", e->d_name);
+        if (stat(p, &st) == 0 && st.st_uid == me) n++;
+    }
+    if (d) closedir(d);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = "grade", *tree = NULL, *starters = NULL, *kit_arg = ".";
+    const step_def *sel[NSTEPS];
+    int nsel = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define OPT(name) (!strcmp(a, name) && v && (i++, 1))
+        if (OPT("--kit")) kit_arg = v;
+        else if (OPT("--tree")) tree = v;
+        else if (OPT("--exercises")) tree_exercises = abs_path(v);
+        else if (OPT("--answers")) tree_answers = abs_path(v);
+        else if (OPT("--out")) out_dir = abs_path(v);
+        else if (OPT("--work")) work_root = abs_path(v);
+        else if (OPT("--progress")) progress_path = abs_path(v);
+        else if (OPT("--starters")) starters = v;
+        else if (OPT("--seed")) seed = strtoul(v, NULL, 10);
+        else if (OPT("-j")) njobs = atoi(v);
+        else if (!strncmp(a, "-j", 2) && a[2]) njobs = atoi(a + 2);
+        else if (!strcmp(a, "-q")) quiet = true;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(), 0;
+        else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
+                 !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
+            cmd = a;
+        else if (!strcmp(cmd, "grade-all") && !starters && a[0] != '-') starters = a; /* the submissions folder */
+        else if (find_step(a) && nsel < NSTEPS) sel[nsel++] = find_step(a);
+        else if (*a) {
+            fprintf(stderr, "tapa-grade: %s is not a step (01..%02d) or an option\n", a, NSTEPS);
+            usage();
+            return 2;
+        }
+#undef OPT
+    }
+    kit = abs_path(kit_arg);
+    char *tree_abs = abs_path(tree ? tree : kit);
+    if (!tree_exercises) tree_exercises = xasprintf("%s/exercises", tree_abs);
+    if (!tree_answers) tree_answers = xasprintf("%s/answers", tree_abs);
+    if (!out_dir) out_dir = xasprintf("%s/build/grade", kit);
+    if (!work_root) work_root = xasprintf("%s/work", out_dir);
+    const char *e;
+    if ((e = getenv("TAPA_CC")) && *e) cc = xstrdup(e);
+    cflags = split_words((e = getenv("TAPA_CFLAGS")) && *e ? e
+                         : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter");
+    libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
+    libtapa = (e = getenv("TAPA_LIB")) && *e ? abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
+    if ((e = getenv("TAPA_SLOW")) && atoi(e) > 1) slow = atoi(e);
+    if ((e = getenv("TAPA_GRADE_SEED")) && *e) seed = strtoul(e, NULL, 10);
+    color = isatty(1) && !getenv("NO_COLOR");
+    nproc_limit = count_user_processes() + 256;
+    if (getuid() == 0) nproc_limit = 0; /* not enforced for root anyway */
+    run_env = make_env(run_env_add, run_env_drop);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (!file_exists(libtapa) && strcmp(cmd, "hint") && strcmp(cmd, "solution")) {
+        fprintf(stderr, "tapa-grade: %s is missing: run `make lib` first.\n", libtapa);
+        return 2;
+    }
+    mkdir_p(work_root);
+    setup_common();
+    int rc;
+    if (!strcmp(cmd, "grade")) {
+        if (nsel == 0)
+            for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &steps[i];
+        rc = cmd_grade(sel, nsel, true);
+    } else if (!strcmp(cmd, "run")) {
+        rc = nsel ? cmd_run(sel[0]) : (fprintf(stderr, "tapa-grade run: which step? e.g. `make 05`\n"), 2);
+    } else if (!strcmp(cmd, "hint")) {
+        rc = cmd_hint(nsel ? sel[0] : NULL);
+    } else if (!strcmp(cmd, "solution")) {
+        rc = nsel ? cmd_solution(sel[0]) : (fprintf(stderr, "tapa-grade solution: which step?\n"), 2);
+    } else if (!strcmp(cmd, "watch")) {
+        rc = cmd_watch(nsel ? sel[0] : NULL);
+    } else if (!strcmp(cmd, "check-course")) {
+        rc = cmd_check_course(starters ? starters : tree_exercises);
+    } else {
+        rc = starters ? cmd_grade_all(starters) : (fprintf(stderr, "tapa-grade grade-all DIR\n"), 2);
+    }
+    cleanup_common();
+    return rc;
+}

@@ -159,7 +159,7 @@ typedef void (*tapa_fn)(tapa_term arg);
 
 #define TAPA_INFINITY (-1LL)
 #define TAPA_TIMEOUT (-1) /* tapa_receive's result when `after` fired */
-#define TAPA_MAX_VARS 16
+#define TAPA_MAX_VARS 8 /* bindings and pins of one receive */
 
 /* The bindings of one receive: variables the matching clause bound, and
  * values pinned beforehand with tapa_pin (used as ^name in patterns). Keep
@@ -194,8 +194,11 @@ tapa_term tapa_send(tapa_term dest, tapa_term msg);
  * variables that bind, _ and ^pinned. Returns the index of the pattern
  * that matched, or TAPA_TIMEOUT. Unmatched messages stay in the mailbox,
  * in order. A malformed pattern stops the process with its line and column. */
-#define tapa_receive(m, timeout_ms, ...) tapa_receive_((m), (timeout_ms), __VA_ARGS__, (const char *)0)
-int tapa_receive_(tapa_match *m, int64_t timeout_ms, ...);
+#define tapa_receive(m, timeout_ms, ...)                                          \
+    tapa_receive_((m), (timeout_ms), (const char *const[]){__VA_ARGS__, (const char *)0})
+/* The patterns as a NULL-terminated array (not varargs: a variadic frame
+ * would keep a 176-byte register save area on every waiting stack). */
+int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns);
 /* The next message, whatever it is (receive do msg -> msg end). */
 tapa_term tapa_receive_any(void);
 tapa_term tapa_var(const tapa_match *m, const char *name); /* :badarg if unbound */

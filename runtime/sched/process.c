@@ -1,9 +1,8 @@
 /* process.c — the process table: creating, finding and freeing processes.
  *
  * Pids number as BEAM's do: #PID<0.N.0>, N counting up from the first
- * user process; the serial (third field) grows when N wraps. Lookup is an
- * open-addressing table keyed by N, so a node that spawns forever keeps a
- * table the size of its live processes.
+ * user process; the serial (third field) grows when N wraps. The table
+ * holds only live processes, so a node that spawns forever stays flat.
  */
 #include "sched/process.h"
 #include "trace/trace.h"
@@ -14,19 +13,14 @@
 #define FIRST_ID 100u
 #define MAX_ID ((1u << 28) - 1) /* BEAM's pid number space */
 
+/* The table works as BEAM's does: a pid's number picks its slot
+ * (number & mask), and a fresh pid skips numbers whose slot is taken, so
+ * lookup, insert and delete are one array access. Kept at most half full. */
 static process **table;
 static size_t table_cap, table_used;
 static uint32_t next_id = FIRST_ID, next_serial;
 
-static size_t slot_of(uint32_t id) { return (id * 2654435761u) & (table_cap - 1); }
-
-static void table_insert(process *p)
-{
-    size_t i = slot_of(PID_ID(p->pid));
-    while (table[i]) i = (i + 1) & (table_cap - 1);
-    table[i] = p;
-    table_used++;
-}
+static size_t slot_of(uint32_t id) { return id & (table_cap - 1); }
 
 static void table_grow(void)
 {
@@ -35,42 +29,17 @@ static void table_grow(void)
     table_cap = table_cap ? table_cap * 2 : 1024;
     table = calloc(table_cap, sizeof *table);
     if (!table) abort();
-    table_used = 0;
+    /* distinct slots under the old mask stay distinct under the wider one */
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i]) table_insert(old[i]);
+        if (old[i]) table[slot_of(PID_ID(old[i]->pid))] = old[i];
     free(old);
-}
-
-static size_t table_find(uint32_t id)
-{
-    if (!table_cap) return SIZE_MAX;
-    for (size_t i = slot_of(id);; i = (i + 1) & (table_cap - 1)) {
-        if (!table[i]) return SIZE_MAX;
-        if (PID_ID(table[i]->pid) == id) return i;
-    }
-}
-
-/* Backward-shift deletion keeps probe chains intact without tombstones. */
-static void table_delete(uint32_t id)
-{
-    size_t i = table_find(id);
-    if (i == SIZE_MAX) return;
-    table[i] = NULL;
-    table_used--;
-    for (size_t j = (i + 1) & (table_cap - 1); table[j]; j = (j + 1) & (table_cap - 1)) {
-        process *q = table[j];
-        table[j] = NULL;
-        table_used--;
-        table_insert(q);
-    }
 }
 
 process *proc_lookup(tapa_term pid)
 {
-    if (TERM_TAG(pid) != TAG_PID || PID_NODE(pid) != 0) return NULL;
-    size_t i = table_find(PID_ID(pid));
-    if (i == SIZE_MAX || table[i]->pid != pid) return NULL;
-    return table[i];
+    if (TERM_TAG(pid) != TAG_PID || PID_NODE(pid) != 0 || !table_cap) return NULL;
+    process *p = table[slot_of(PID_ID(pid))];
+    return p && p->pid == pid ? p : NULL;
 }
 
 static tapa_term fresh_pid(void)
@@ -81,7 +50,7 @@ static tapa_term fresh_pid(void)
             next_id = FIRST_ID;
             next_serial = (next_serial + 1) & 0x1fff;
         }
-        if (table_find(id) == SIZE_MAX) return MAKE_PID(0, id, next_serial);
+        if (!table[slot_of(id)]) return MAKE_PID(0, id, next_serial);
     }
 }
 
@@ -91,12 +60,13 @@ process *proc_spawn(tapa_fn fn, tapa_term arg)
     process *p = calloc(1, sizeof *p);
     if (!p) abort();
     p->pid = fresh_pid();
+    table[slot_of(PID_ID(p->pid))] = p;
+    table_used++;
     p->fn = fn;
     mailbox_init(&p->mbox);
     heap_init(&p->heap);
     p->arg = heap_copy(&p->heap, arg);
     p->exit_reason = A(normal);
-    table_insert(p);
     return p;
 }
 
@@ -104,7 +74,8 @@ size_t proc_count(void) { return table_used; }
 
 void proc_free(process *p)
 {
-    table_delete(PID_ID(p->pid));
+    table[slot_of(PID_ID(p->pid))] = NULL;
+    table_used--;
     mailbox_clear(&p->mbox);
     heap_destroy(&p->heap);
     stack_release(p);

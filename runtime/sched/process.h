@@ -55,8 +55,10 @@ typedef struct process {
     void *sp; /* saved stack pointer while switched out */
     uint8_t *saved_stack; /* copy-stack: the bytes of the stack in use */
     uint32_t saved_len, saved_cap;
-    void *stack_base; /* dedicated-stack builds */
+#ifdef TAPA_DEDICATED_STACKS
+    void *stack_base;
     void *asan_fake_stack;
+#endif
 
     tapa_fn fn;
     tapa_term arg;

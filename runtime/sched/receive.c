@@ -13,11 +13,10 @@
 #include "trace/trace.h"
 
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CLAUSES 16
+#define MAX_CLAUSES 8
 
 typedef struct clauses {
     const pattern *p[MAX_CLAUSES];
@@ -46,13 +45,13 @@ static __attribute__((noinline)) const pattern *compiled(const char *src)
     return p;
 }
 
-static void compile_clauses(clauses *c, va_list ap)
+static void compile_clauses(clauses *c, const char *const *patterns)
 {
     c->n = 0;
     c->key = 14695981039346656037ull;
     bool pins = false;
-    for (const char *src; (src = va_arg(ap, const char *));) {
-        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 16 patterns; split the receive");
+    for (const char *src; (src = *patterns++);) {
+        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 8 patterns; split the receive");
         const pattern *p = compiled(src);
         pins |= pattern_has_pins(p);
         c->p[c->n++] = p;
@@ -138,46 +137,66 @@ static int64_t remaining_ms(int64_t timeout_ms, uint64_t deadline)
     return now >= deadline ? 0 : (int64_t)(deadline - now);
 }
 
-int tapa_receive_(tapa_match *m, int64_t timeout_ms, ...)
+/* One pass over the mailbox from *at (NULL: from the start, or from the
+ * save point these patterns left). Out of line, so the compiled clauses
+ * live only in its frame and not on the stack of a waiting process. */
+static __attribute__((noinline)) int scan_pass(process *p, const char *const *patterns,
+                                               msg ***at, tapa_match *m)
+{
+    clauses c;
+    compile_clauses(&c, patterns);
+    if (!*at) {
+        *at = scan_start(p, &c);
+        /* A different receive may remove messages the saved point depends on. */
+        p->mbox.resume = NULL;
+        p->mbox.resume_key = 0;
+    }
+    int clause = scan(p, &c, at, m);
+    remember_scan(&p->mbox, &c, *at);
+    return clause;
+}
+
+int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns)
 {
     process *p = proc_current();
     if (!p) term_fail(A(badarg), "receive: called outside a process; start one with tapa_run()");
     proc_check_pending(p);
-    clauses c;
-    va_list ap;
-    va_start(ap, timeout_ms);
-    compile_clauses(&c, ap);
-    va_end(ap);
     keep_only_pins(m);
     uint64_t deadline = timeout_ms > 0 ? sched_now_ms() + (uint64_t)timeout_ms : 0;
-    msg **at = scan_start(p, &c);
-    /* A different receive may remove messages the saved point depends on. */
-    p->mbox.resume = NULL;
-    p->mbox.resume_key = 0;
+    msg **at = NULL;
     for (bool waited = false;; waited = true) {
-        int clause = scan(p, &c, &at, m);
+        int clause = scan_pass(p, patterns, &at, m);
         if (clause >= 0) {
             TRACE(TR_RECEIVE, p->pid, TAPA_NONE, m->message);
-            remember_scan(&p->mbox, &c, at);
             return clause;
         }
-        if (waited && p->timed_out) break;
-        if (timeout_ms == 0) break;
+        if ((waited && p->timed_out) || timeout_ms == 0) break;
         maybe_collect(p);
         int64_t left = remaining_ms(timeout_ms, deadline);
         if (left == 0) break;
         sched_wait(p, left);
         proc_check_pending(p);
     }
-    remember_scan(&p->mbox, &c, at);
     return TAPA_TIMEOUT;
 }
 
+/* receive do msg -> msg end: no patterns to match, so no bindings either. */
 tapa_term tapa_receive_any(void)
 {
-    tapa_match m = {0};
-    tapa_receive(&m, TAPA_INFINITY, "_");
-    return m.message;
+    process *p = proc_current();
+    if (!p) term_fail(A(badarg), "receive: called outside a process; start one with tapa_run()");
+    proc_check_pending(p);
+    while (!p->mbox.head) {
+        maybe_collect(p);
+        sched_wait(p, -1);
+        proc_check_pending(p);
+    }
+    tapa_term t = p->mbox.head->term;
+    mailbox_unlink(&p->mbox, &p->mbox.head);
+    p->mbox.resume = NULL; /* it may have pointed into the message just taken */
+    p->mbox.resume_key = 0;
+    TRACE(TR_RECEIVE, p->pid, TAPA_NONE, t);
+    return t;
 }
 
 tapa_term tapa_var(const tapa_match *m, const char *name)

@@ -107,27 +107,37 @@ void stack_shutdown(void) {}
 
 #else /* copy stacks */
 
-static uint8_t *shared_base; /* mmap'd, with a guard page below */
-static uint8_t *shared_top;
-static process *shared_owner; /* whose bytes are on the shared stack now */
+/* A few shared stacks, chosen by pid: two processes that talk to each
+ * other (ping-pong, a client and its server) usually sit on different
+ * stacks and switch with no copying at all. Each has a guard page below. */
+#define NSTACKS 8
 
-static void shared_stack_init(void)
+typedef struct shared_stack {
+    uint8_t *base, *top;
+    process *owner; /* whose bytes are on this stack now */
+} shared_stack;
+
+static shared_stack stacks[NSTACKS];
+
+static shared_stack *stack_of(const process *p) { return &stacks[PID_ID(p->pid) % NSTACKS]; }
+
+static void shared_stack_init(shared_stack *s)
 {
     size_t page = 4096;
     uint8_t *m = mmap(NULL, STACK_SIZE + page, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) abort();
     mprotect(m, page, PROT_NONE); /* overflow faults instead of corrupting */
-    shared_base = m + page;
-    shared_top = shared_base + STACK_SIZE;
+    s->base = m + page;
+    s->top = s->base + STACK_SIZE;
 }
 
-static void save_owner(void)
+static void save_owner(shared_stack *s)
 {
-    process *o = shared_owner;
-    size_t used = (size_t)(shared_top - (uint8_t *)o->sp);
+    process *o = s->owner;
+    size_t used = (size_t)(s->top - (uint8_t *)o->sp);
     if (used > o->saved_cap) {
-        uint32_t cap = (uint32_t)((used + 63) & ~(size_t)63);
+        uint32_t cap = (uint32_t)((used + 15) & ~(size_t)15);
         uint8_t *buf = realloc(o->saved_stack, cap);
         if (!buf) abort();
         o->saved_stack = buf;
@@ -139,21 +149,23 @@ static void save_owner(void)
 
 void stack_prepare(process *p)
 {
-    if (!shared_base) shared_stack_init();
-    p->stack_hi = shared_top;
-    if (shared_owner == p) return;
-    if (shared_owner) save_owner();
-    shared_owner = p;
+    shared_stack *s = stack_of(p);
+    if (!s->base) shared_stack_init(s);
+    p->stack_hi = s->top;
+    if (s->owner == p) return;
+    if (s->owner) save_owner(s);
+    s->owner = p;
     if (!p->sp) {
-        p->sp = ctx_make(shared_top, proc_entry);
+        p->sp = ctx_make(s->top, proc_entry);
         return;
     }
-    memcpy(shared_top - p->saved_len, p->saved_stack, p->saved_len);
+    memcpy(s->top - p->saved_len, p->saved_stack, p->saved_len);
 }
 
 void stack_release(process *p)
 {
-    if (shared_owner == p) shared_owner = NULL;
+    shared_stack *s = stack_of(p);
+    if (s->owner == p) s->owner = NULL;
     free(p->saved_stack);
     p->saved_stack = NULL;
     p->saved_len = p->saved_cap = 0;
@@ -171,9 +183,10 @@ void stack_entered(void) {}
 
 void stack_shutdown(void)
 {
-    if (shared_base) munmap(shared_base - 4096, STACK_SIZE + 4096);
-    shared_base = shared_top = NULL;
-    shared_owner = NULL;
+    for (int i = 0; i < NSTACKS; i++) {
+        if (stacks[i].base) munmap(stacks[i].base - 4096, STACK_SIZE + 4096);
+        stacks[i] = (shared_stack){0};
+    }
 }
 
 

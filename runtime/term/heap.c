@@ -78,10 +78,53 @@ bool heap_owns(const tapa_heap *h, const void *p) {
 
 void heap_init(tapa_heap *h) { memset(h, 0, sizeof *h); }
 
+/* Small blocks are recycled through free lists by size (the runtime is
+ * single-threaded), so a process that receives and drops a message per
+ * loop does not pay malloc and free for each. Sanitizer and valgrind
+ * builds skip the lists so every use after free is still caught. */
+#define SMALL_CLASSES 8 /* blocks of 32, 48, ... 144 bytes */
+#define SMALL_KEEP 4096
+typedef struct free_block { struct free_block *next; } free_block;
+static free_block *small_free[SMALL_CLASSES];
+static size_t small_count[SMALL_CLASSES];
+
+static int small_class(size_t total) {
+#ifdef TAPA_DEDICATED_STACKS
+    (void)total;
+    return -1;
+#else
+    size_t c = (total + 15) / 16;
+    return c >= 2 && c < 2 + SMALL_CLASSES ? (int)(c - 2) : -1;
+#endif
+}
+
+static void *block_alloc(size_t total) {
+    int c = small_class(total);
+    if (c >= 0 && small_free[c]) {
+        free_block *f = small_free[c];
+        small_free[c] = f->next;
+        small_count[c]--;
+        return memset(f, 0, (size_t)(c + 2) * 16);
+    }
+    return calloc(1, c >= 0 ? (size_t)(c + 2) * 16 : total);
+}
+
+static void block_free(void *block, size_t total) {
+    int c = small_class(total);
+    if (c < 0 || small_count[c] >= SMALL_KEEP) {
+        free(block);
+        return;
+    }
+    free_block *f = block;
+    f->next = small_free[c];
+    small_free[c] = f;
+    small_count[c]++;
+}
+
 tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes) {
     if (bytes < sizeof(tapa_box)) bytes = sizeof(tapa_box);
-    /* calloc: a half-built box must never show garbage to the collector */
-    box_prefix *p = calloc(1, sizeof(box_prefix) + bytes);
+    /* zeroed: a half-built box must never show garbage to the collector */
+    box_prefix *p = block_alloc(sizeof(box_prefix) + bytes);
     if (!p) {
         fputs("tapa: out of memory\n", stderr);
         abort();
@@ -102,7 +145,10 @@ tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes) {
     return b;
 }
 
-static void box_free(tapa_box *b) { free(PREFIX_OF(b)); }
+static void box_free(tapa_box *b) {
+    box_prefix *p = PREFIX_OF(b);
+    block_free(p, sizeof(box_prefix) + p->bytes);
+}
 
 void heap_destroy(tapa_heap *h) {
     for (tapa_box *b = h->boxes, *next; b; b = next) {

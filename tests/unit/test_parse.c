@@ -638,11 +638,11 @@ static void test_pattern_errors(void **state)
     assert_null(pattern_compile("^_x", &e));
     assert_int_equal(e.column, 2);
     assert_null(pattern_compile("<<x>>", &e));
-    assert_null(pattern_compile("{a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q}", &e));
+    assert_null(pattern_compile("{a, b, c, d, e, f, g, h, i}", &e)); /* TAPA_MAX_VARS is 8 */
     assert_non_null(strstr(e.message, "too many variables"));
-    assert_int_equal(e.column, 50);
+    assert_int_equal(e.column, 26);
     assert_null(pattern_compile(NULL, &e));
-    pattern *p = compile_ok("{a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, a, _q}");
+    pattern *p = compile_ok("{a, b, c, d, e, f, g, h, a, _q}");
     pattern_free(p);
     /* m full: a match that would overflow it fails instead */
     tapa_match m = {0};

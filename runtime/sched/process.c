@@ -54,10 +54,40 @@ static tapa_term fresh_pid(void)
     }
 }
 
+/* Process structs are recycled: spawning and exiting short-lived
+ * processes then costs no malloc or free (sanitizer builds excepted). */
+#ifdef TAPA_DEDICATED_STACKS
+#define POOL_KEEP 0
+#else
+#define POOL_KEEP 1024
+#endif
+static process *pool;
+static size_t pool_count;
+
+static process *proc_alloc(void)
+{
+    process *p = pool;
+    if (!p) return calloc(1, sizeof *p);
+    pool = p->rq_next;
+    pool_count--;
+    return memset(p, 0, sizeof *p);
+}
+
+static void proc_release(process *p)
+{
+    if (pool_count >= POOL_KEEP) {
+        free(p);
+        return;
+    }
+    p->rq_next = pool;
+    pool = p;
+    pool_count++;
+}
+
 process *proc_spawn(tapa_fn fn, tapa_term arg)
 {
     if ((table_used + 1) * 2 > table_cap) table_grow();
-    process *p = calloc(1, sizeof *p);
+    process *p = proc_alloc();
     if (!p) abort();
     p->pid = fresh_pid();
     table[slot_of(PID_ID(p->pid))] = p;
@@ -82,7 +112,7 @@ void proc_free(process *p)
     free(p->links);
     free(p->monitors);
     free(p->crash_message);
-    free(p);
+    proc_release(p);
 }
 
 void proc_each(void (*visit)(process *p, void *ctx), void *ctx)
@@ -99,6 +129,12 @@ void proc_each(void (*visit)(process *p, void *ctx), void *ctx)
 
 void proc_table_reset(void)
 {
+    while (pool) {
+        process *p = pool;
+        pool = p->rq_next;
+        free(p);
+    }
+    pool_count = 0;
     free(table);
     table = NULL;
     table_cap = table_used = 0;

@@ -17,7 +17,16 @@ LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
 # Variants: release (copy stacks, fast), asan (AddressSanitizer+UBSan, one
 # stack per process so the sanitizers can follow switches), debug (for
 # valgrind, one stack per process as well).
-release_CFLAGS := -O2 -g
+# Link-time optimisation lets send, receive and the switch inline across
+# files (ring 20 -> 33 M msg/s); fat objects keep libtapa.a usable by
+# programs built without it (learners' exercises, make install).
+LTO := $(shell $(CC) -flto=auto -ffat-lto-objects -x c -c /dev/null -o /dev/null 2>/dev/null \
+              && echo -flto=auto -ffat-lto-objects)
+AR := $(shell command -v gcc-ar >/dev/null 2>&1 && echo gcc-ar || echo ar)
+release_CFLAGS := -O2 -g $(LTO)
+# Tests and tools link the plain code of the fat objects: an LTO link of
+# each program costs ~3 s of CPU; make bench links with LTO.
+release_LINKFLAGS := -fno-lto
 asan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined -DTAPA_DEDICATED_STACKS
 asan_LDFLAGS := -fsanitize=address,undefined
@@ -40,13 +49,13 @@ $(BUILD)/$(1)/obj/%.o: %.S
 	$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+	rm -f $$@ && $(AR) rcs $$@ $$^
 $(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) -lcmocka
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) -lcmocka
 $(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
 $(1)-tests: $$(addprefix $(BUILD)/$(1)/tests/,$$(UNIT_TESTS))
 endef
 $(foreach v,release asan debug,$(eval $(call variant,$(v))))
@@ -66,7 +75,7 @@ all: lib tools release-tests
 lib: $(BUILD)/release/lib/libtapa.a
 tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
 $(BUILD)/bin/%: $(BUILD)/release/bin/%
-	@mkdir -p $(@D) && cp $< $@
+	@mkdir -p $(@D) && cp --remove-destination $< $@
 
 # ------------------------------------------------------------------ setup --
 setup:

@@ -5,10 +5,29 @@ INTEROP_BIN := $(BUILD)/release/interop
 
 $(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
 .PHONY: test-interop
-test-interop: $(INTEROP_BIN)/dist_driver $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
+test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
 	@tests/interop/interop.sh $(INTEROP_BIN)/dist_driver $(BUILD)/bin
 
 EXTRA_TESTS += test-interop
+
+# libei (erlang-dev) as a second decoder of what libtapa encodes.
+EI_DIR := $(lastword $(sort $(wildcard /usr/lib/erlang/lib/erl_interface-*)))
+
+$(INTEROP_BIN)/etf_libei: tests/interop/etf_libei.c $(BUILD)/release/lib/libtapa.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -D_REENTRANT -pthread -I$(EI_DIR)/include $< -o $@ \
+	  $(BUILD)/release/lib/libtapa.a -L$(EI_DIR)/lib -lei $(LIBS)
+
+.PHONY: test-libei
+ifeq ($(EI_DIR),)
+test-libei:
+	@echo "libei: SKIPPED: erl_interface is not installed (apt-get install erlang-dev runs this test)"
+else
+test-libei: $(INTEROP_BIN)/etf_libei
+	@$(INTEROP_BIN)/etf_libei
+endif
+
+EXTRA_TESTS += test-libei

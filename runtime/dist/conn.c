@@ -6,6 +6,7 @@
  * prepare handle) so that a burst of sends costs one write, not one each.
  */
 #include "dist/dist.h"
+#include "trace/trace.h"
 
 #include <netdb.h>
 #include <stdarg.h>
@@ -240,10 +241,52 @@ static void on_flush(uv_prepare_t *h)
     peer_flush_all();
 }
 
+/* Bytes on their way to the peer: queued while it connects, gathered for
+ * the next flush, and what libuv holds because the socket would block. */
+static size_t peer_backlog(const peer *pr)
+{
+    size_t n = pr->queue.len + pr->out.len;
+    if (pr->up) n += uv_stream_get_write_queue_size((const uv_stream_t *)&pr->up->tcp);
+    return n;
+}
+
+static void start_flusher(void)
+{
+    if (dn.flusher_on || !dn.h) return;
+    uv_prepare_start(&dn.h->flusher, on_flush);
+    dn.flusher_on = true;
+}
+
+/* A peer that does not read what we send is as good as dead: past the
+ * output limit it is dropped (in the flusher, not inside the send that
+ * crossed the limit: the sender's own links may break with it). */
+static bool over_limit(peer *pr)
+{
+    if (pr->overflow) return true;
+    size_t backlog = peer_backlog(pr);
+    if (backlog <= dn.max_output) return false;
+    pr->overflow = true;
+    snprintf(pr->overflow_why, sizeof pr->overflow_why,
+             "%zu bytes of output are waiting (the limit is %zu): the peer does not read", backlog,
+             dn.max_output);
+    dbuf_free(&pr->queue);
+    dbuf_free(&pr->out);
+    start_flusher();
+    return true;
+}
+
 void peer_flush_all(void)
 {
-    for (peer *p = dn.peers; p; p = p->next)
+    for (peer *p = dn.peers, *next; p; p = next) {
+        next = p->next;
+        if (p->overflow && p->state != PEER_DOWN) {
+            dist_log("closing the connection to %s: %s", p->name, p->overflow_why);
+            peer_drop(p, p->overflow_why);
+            next = dn.peers; /* the list may have changed: start over */
+            continue;
+        }
         if (p->state == PEER_UP && p->up && p->out.len) sock_write(p->up, &p->out);
+    }
     if (dn.flusher_on) {
         uv_prepare_stop(&dn.h->flusher);
         dn.flusher_on = false;
@@ -258,18 +301,19 @@ static void frame_into(dbuf *b, const dbuf *packet)
 
 void peer_send(peer *pr, const dbuf *packet)
 {
-    if (pr->state == PEER_DOWN) return;
+    if (pr->state == PEER_DOWN || over_limit(pr)) return;
     if (pr->state == PEER_PENDING) {
         frame_into(&pr->queue, packet);
+        over_limit(pr);
         return;
     }
     frame_into(&pr->out, packet);
     pr->last_send_ms = dist_now();
     if (pr->out.len >= FLUSH_NOW_BYTES) {
         sock_write(pr->up, &pr->out);
-    } else if (!dn.flusher_on) {
-        uv_prepare_start(&dn.h->flusher, on_flush);
-        dn.flusher_on = true;
+        over_limit(pr);
+    } else {
+        start_flusher();
     }
 }
 
@@ -374,7 +418,10 @@ static void sock_up(sock *s)
         if (pr && pr->state == PEER_UP) peer_drop(pr, "replaced by a new connection");
         pr = peer_find(atom);
         if (!pr) pr = peer_new(atom, s->hs.peer_name);
-        if (pr->trying) sock_close(pr->trying, "simultaneous connect");
+        if (pr->trying) {
+            pr->trying->quiet = true;
+            sock_close(pr->trying, "simultaneous connect: the peer's attempt won");
+        }
         s->peer = pr;
     }
     s->stage = SK_UP;
@@ -384,7 +431,9 @@ static void sock_up(sock *s)
     pr->state = PEER_UP;
     pr->flags = s->hs.peer_flags;
     pr->node_index = node_index_of(pr->atom, s->hs.peer_creation);
+    etf_trust_node(pr->atom, s->hs.peer_creation);
     pr->last_recv_ms = pr->last_send_ms = dist_now();
+    TRACE(TR_NODE_UP, dn.atom, pr->atom, tapa_int(node_at(pr->node_index)->channel));
     /* handshake bytes that ran on into the first frames */
     dbuf_put(&s->in, s->hs.in.data, s->hs.in.len);
     s->hs.in.len = 0;
@@ -534,11 +583,11 @@ static const char *status_for(void *ctx, handshake *hs)
     if (!pr || pr->state == PEER_DOWN) return "ok";
     if (pr->state == PEER_UP) return "alive";
     if (!pr->trying) return "ok";
-    if (strcmp(hs->peer_name, dn.name) > 0) {
-        pr->trying->quiet = true;
-        sock_close(pr->trying, "simultaneous connect: the peer's attempt wins");
-        return "ok_simultaneous";
-    }
+    /* The peer's attempt wins, but nothing it says counts before it has
+     * proved the cookie: our own attempt is closed in sock_up, and until
+     * then a stranger using the peer's name cannot cancel it. (The real
+     * peer answers our attempt with nok, which closes it quietly.) */
+    if (strcmp(hs->peer_name, dn.name) > 0) return "ok_simultaneous";
     return "nok";
 }
 
@@ -560,6 +609,7 @@ void peer_drop(peer *pr, const char *why)
     if (pr->state == PEER_DOWN) return;
     bool was_up = pr->state == PEER_UP;
     pr->state = PEER_DOWN;
+    if (was_up) TRACE(TR_NODE_DOWN, dn.atom, pr->atom, tapa_atom(why));
     if (pr->up) sock_close(pr->up, why);
     if (pr->trying) sock_close(pr->trying, why);
     if (!was_up && dn.verbose) dist_log("cannot connect to %s: %s", pr->name, why);

@@ -88,7 +88,7 @@ static void unreachable(tapa_term from, tapa_term to, const monitor *m)
         return;
     }
     monitor gone;
-    if (monitor_remove(p, m->ref, m->ref_node, &gone))
+    if (monitor_remove(p, m->ref, monitor_ref_len(m), m->ref_node, &gone))
         deliver_message(p, down_message(monitor_ref_term(&gone), to, A(noconnection)));
 }
 
@@ -342,11 +342,13 @@ static void in_unlink_id(peer *pr, tapa_term ctl)
     if (ctl_term(id) && ctl_term(to) && ctl_term(from)) ctl_send(pr);
 }
 
-static bool ref_of(tapa_term ref, uint32_t words[3], uint32_t *node)
+/* All the words of a reference: a BEAM node's refs have 3 to 5. */
+static bool ref_of(tapa_term ref, uint32_t words[5], uint8_t *len, uint32_t *node)
 {
     if (!IS_BOX_TYPE(ref, BOX_REF)) return false;
     box_ref *r = (box_ref *)BOX_OF(ref);
-    for (int i = 0; i < 3; i++) words[i] = i < (int)r->h.size ? r->words[i] : 0;
+    for (uint32_t i = 0; i < 5; i++) words[i] = i < r->h.size ? r->words[i] : 0;
+    *len = (uint8_t)r->h.size;
     *node = r->node;
     return true;
 }
@@ -354,7 +356,7 @@ static bool ref_of(tapa_term ref, uint32_t words[3], uint32_t *node)
 static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref)
 {
     monitor m = {.origin = false, .other = from};
-    if (!tapa_is_pid(from) || !ref_of(ref, m.ref, &m.ref_node)) return;
+    if (!tapa_is_pid(from) || !ref_of(ref, m.ref, &m.ref_len, &m.ref_node)) return;
     tapa_term pid = target;
     if (tapa_is_atom(target)) {
         m.name = target;
@@ -374,22 +376,32 @@ static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref
 
 static void in_demonitor(tapa_term target, tapa_term ref)
 {
-    uint32_t w[3], node;
-    if (!ref_of(ref, w, &node)) return;
+    uint32_t w[5], node;
+    uint8_t len;
+    if (!ref_of(ref, w, &len, &node)) return;
     tapa_term pid = tapa_is_atom(target) ? registry_whereis(target) : target;
     process *p = pid ? live(pid) : NULL;
-    if (p) monitor_remove(p, w, node, NULL);
+    if (p) monitor_remove(p, w, len, node, NULL);
 }
 
 static void in_down(peer *pr, tapa_term from, tapa_term to, tapa_term ref, tapa_term reason)
 {
-    uint32_t w[3], node;
+    uint32_t w[5], node;
+    uint8_t len;
     process *p = live(to);
     monitor m;
-    if (!p || !ref_of(ref, w, &node) || !monitor_remove(p, w, node, &m) || !m.origin) return;
+    if (!p || !ref_of(ref, w, &len, &node) || !monitor_remove(p, w, len, node, &m) || !m.origin) return;
     tapa_term who = m.name ? tapa_tuple(2, m.name, pr->atom)
                            : tapa_is_atom(from) ? tapa_tuple(2, from, pr->atom) : from;
     deliver_message(p, down_message(ref, who, reason));
+}
+
+/* A sender a peer names must be one of its own processes (BEAM closes a
+ * connection that says otherwise): one node may not speak for another,
+ * nor for ours. */
+static bool from_peer(peer *pr, tapa_term pid)
+{
+    return tapa_is_pid(pid) && PID_NODE(pid) != 0 && node_at(PID_NODE(pid))->name == pr->atom;
 }
 
 /* Messages: {2, '', To} {22, From, To} {12/23, .., To, Token} + Msg;
@@ -422,11 +434,33 @@ static bool dispatch_exit(long op, tapa_term c, size_t n, tapa_term pay)
 }
 
 /* Returns false for a control message we do not understand. */
-static bool dispatch(peer *pr, tapa_term c, tapa_term pay)
+/* Where a control message names its sender (0: it names none). */
+static size_t sender_at(long op)
+{
+    switch (op) {
+    case OP_LINK: case OP_UNLINK: case OP_SEND_SENDER: case OP_SEND_SENDER_TT: case OP_REG_SEND:
+    case OP_REG_SEND_TT: case OP_EXIT: case OP_EXIT_TT: case OP_EXIT2: case OP_EXIT2_TT:
+    case OP_PAYLOAD_EXIT: case OP_PAYLOAD_EXIT_TT: case OP_PAYLOAD_EXIT2: case OP_PAYLOAD_EXIT2_TT:
+    case OP_MONITOR_P: case OP_DEMONITOR_P: case OP_MONITOR_P_EXIT: case OP_PAYLOAD_MONITOR_P_EXIT:
+    case OP_ALIAS_SEND: case OP_ALIAS_SEND_TT:
+        return 1;
+    case OP_UNLINK_ID: case OP_SPAWN_REQUEST: case OP_SPAWN_REQUEST_TT: return 2;
+    }
+    return 0;
+}
+
+static bool dispatch(peer *pr, tapa_term c, tapa_term pay, const char **why)
 {
     if (!tapa_is_tuple(c) || tapa_tuple_size(c) < 2 || TERM_TAG(el(c, 0)) != TAG_SMALL) return false;
     size_t n = tapa_tuple_size(c);
     long op = (long)SMALL_VALUE(el(c, 0));
+    size_t from_at = sender_at(op);
+    /* a DOWN names the monitored process, or the name it was monitored by */
+    bool by_name = (op == OP_MONITOR_P_EXIT || op == OP_PAYLOAD_MONITOR_P_EXIT) && n > 1 && tapa_is_atom(el(c, 1));
+    if (from_at && n > from_at && !by_name && !from_peer(pr, el(c, from_at))) {
+        *why = "whose sender is not a process of the peer's node";
+        return false;
+    }
     switch (op) {
     case OP_SEND: case OP_SEND_SENDER: case OP_SEND_TT: case OP_SEND_SENDER_TT:
     case OP_REG_SEND: case OP_REG_SEND_TT:
@@ -434,8 +468,8 @@ static bool dispatch(peer *pr, tapa_term c, tapa_term pay)
     case OP_EXIT: case OP_EXIT_TT: case OP_EXIT2: case OP_EXIT2_TT: case OP_PAYLOAD_EXIT:
     case OP_PAYLOAD_EXIT_TT: case OP_PAYLOAD_EXIT2: case OP_PAYLOAD_EXIT2_TT:
         return dispatch_exit(op, c, n, pay);
-    case OP_LINK:
-        if (n != 3) return false;
+    case OP_LINK: /* to a pid of this node (any incarnation: a stale one gets noproc) */
+        if (n != 3 || !tapa_is_pid(el(c, 2)) || node_at(PID_NODE(el(c, 2)))->name != dn.atom) return false;
         in_link(pr, el(c, 1), el(c, 2));
         return true;
     case OP_UNLINK:
@@ -472,7 +506,13 @@ static bool dispatch(peer *pr, tapa_term c, tapa_term pay)
         spawn_reply_in(pr, c);
         return true;
     case OP_ALIAS_SEND: case OP_ALIAS_SEND_TT:
-        return pay != TAPA_NONE; /* we hand out no aliases: dropped */
+        /* No C process can make an alias: tapa.h has no alias API, and the
+         * replies the kit waits for (ping's {Tag, yes}, SPAWN_REPLY, rpc's
+         * DOWN) come to pids because our tags are plain refs, never
+         * [alias | Ref]. A peer sends ALIAS_SEND only when someone does
+         * `ref ! msg` with one of our refs: that ref is no active alias,
+         * and BEAM drops a send to an inactive alias. So do we. */
+        return (n == 3 || n == 4) && pay != TAPA_NONE && IS_BOX_TYPE(el(c, 2), BOX_REF);
     }
     return false;
 }
@@ -503,12 +543,19 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         }
         if (!pay) ctl = TAPA_NONE;
     }
+    const char *why = NULL;
     if (!ctl) {
         bad_packet(pr, err);
-    } else if (!dispatch(pr, ctl, pay)) {
-        char *text = tapa_inspect_alloc(ctl);
-        snprintf(err, sizeof err, "an unknown or malformed control message %.150s", text);
-        free(text);
+    } else if (!dispatch(pr, ctl, pay, &why)) {
+        /* say which, without printing what may be a huge term */
+        bool tuple = tapa_is_tuple(ctl) && tapa_tuple_size(ctl) >= 1;
+        tapa_term op = tuple ? el(ctl, 0) : TAPA_NONE;
+        if (tuple && TERM_TAG(op) == TAG_SMALL)
+            snprintf(err, sizeof err, "a control message %lld of %zu elements%s %s",
+                     (long long)SMALL_VALUE(op), tapa_tuple_size(ctl), pay ? " (with a payload)" : "",
+                     why ? why : "that is unknown or malformed");
+        else
+            snprintf(err, sizeof err, "a control message that is not a tuple starting with an operation");
         bad_packet(pr, err);
     }
     tapa_current_heap = saved;

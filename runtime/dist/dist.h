@@ -56,6 +56,8 @@ typedef struct peer {
     uint32_t nwaiters, waiters_cap;
     uint64_t last_recv_ms, last_send_ms;
     uint64_t pending_since_ms;
+    bool overflow; /* output past dn.max_output: dropped at the next flush */
+    char overflow_why[128];
 } peer;
 
 typedef struct sock {
@@ -84,6 +86,7 @@ typedef struct dist_node {
     uint64_t ticktime_ms;
     uint64_t setup_ms;
     size_t max_packet;
+    size_t max_output; /* bytes queued toward one peer before it is dropped */
     etf_limits limits;
     int epmd_fd;
     struct node_handles *h; /* malloc'd: they outlive a stop until closed */

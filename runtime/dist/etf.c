@@ -488,19 +488,36 @@ static tapa_term dec_atom(dec *d)
 }
 
 /* Node incarnations decoding has added to the node table: a peer must not
- * fill it (node_index_of fails hard when it is full). */
+ * fill it (node_index_of fails hard when it is full). Nodes we connected
+ * to are trusted apart (etf_trust_node), so one peer that spends the
+ * budget on made-up nodes cannot stop the pids of later peers decoding. */
 #define MAX_DECODED_NODES 4096
-static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES];
-static uint32_t nseen_nodes;
+#define MAX_TRUSTED_NODES 2048
+static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES + MAX_TRUSTED_NODES];
+static uint32_t nseen_nodes, ndecoded_nodes;
 
-static bool node_known_or_room(tapa_term name, uint32_t creation)
+static bool node_seen(tapa_term name, uint32_t creation)
 {
     for (uint32_t i = 0; i < nseen_nodes; i++)
         if (seen_nodes[i].name == name && seen_nodes[i].creation == creation) return true;
-    if (nseen_nodes == MAX_DECODED_NODES) return false;
+    return false;
+}
+
+static bool node_known_or_room(tapa_term name, uint32_t creation)
+{
+    if (node_seen(name, creation)) return true;
+    if (ndecoded_nodes == MAX_DECODED_NODES) return false;
+    ndecoded_nodes++;
     seen_nodes[nseen_nodes].name = name;
     seen_nodes[nseen_nodes++].creation = creation;
     return true;
+}
+
+void etf_trust_node(tapa_term name, uint32_t creation)
+{
+    if (node_seen(name, creation) || nseen_nodes - ndecoded_nodes >= MAX_TRUSTED_NODES) return;
+    seen_nodes[nseen_nodes].name = name;
+    seen_nodes[nseen_nodes++].creation = creation;
 }
 
 /* The node-table index of (name, creation): 0 for this node. */

@@ -47,6 +47,10 @@ bool etf_encode(dbuf *b, tapa_term t, char *err, size_t errlen);
 tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
                      char *err, size_t errlen);
 
+/* A node we completed a handshake with: pids, refs and ports of it always
+ * decode, however many made-up nodes other terms have named. */
+void etf_trust_node(tapa_term name, uint32_t creation);
+
 /* A fun made of an exported C function with captured terms travels as a
  * NEW_FUN_EXT whose 16-byte uniq is this marker and whose first free
  * variable is the function's name (BEAM sees a fun of an unknown module). */

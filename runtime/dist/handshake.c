@@ -141,7 +141,10 @@ static bool read_peer(handshake *hs, const uint8_t *p, size_t len, bool with_cha
     char name[HS_NAME_MAX];
     memcpy(name, p + 6, n);
     name[n] = 0;
-    if (memchr(name, 0, n) || !strchr(name, '@')) return false;
+    /* no NUL, and no control characters: the name goes into log lines */
+    for (size_t i = 0; i < n; i++)
+        if (name[i] >= 0 && name[i] < 0x20) return false;
+    if (memchr(name, 0x7f, n) || !strchr(name, '@')) return false;
     if (with_challenge && strcmp(name, hs->peer_name) != 0) return false;
     memcpy(hs->peer_name, name, n + 1);
     return true;

@@ -218,6 +218,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     dn.ticktime_ms = (uint64_t)(ticktime_s > 0 ? ticktime_s : 60) * 1000;
     dn.setup_ms = 7000;
     if (!dn.max_packet) dn.max_packet = 64u << 20;
+    if (!dn.max_output) dn.max_output = 64u << 20;
     if (!dn.limits.max_depth) dn.limits = etf_default_limits;
     if (!start_sockets()) {
         close_handles();
@@ -262,10 +263,20 @@ void dist_shutdown(void) { stop(false); }
 
 bool tapa_node_alive(void) { return dn.alive; }
 
+/* Incoming terms are decoded recursively on the loop's stack: nesting is
+ * capped whatever the caller asks. A compressed term may not inflate past
+ * the packet limit either. */
+#define DEPTH_CEILING 4096
+
 void tapa_dist_limits(size_t max_packet, unsigned max_depth, unsigned max_new_atoms)
 {
     if (!dn.limits.max_depth) dn.limits = etf_default_limits;
-    if (max_packet) dn.max_packet = max_packet;
-    if (max_depth) dn.limits.max_depth = max_depth;
+    if (max_packet) dn.max_packet = dn.limits.max_inflated = max_packet;
+    if (max_depth) dn.limits.max_depth = max_depth < DEPTH_CEILING ? max_depth : DEPTH_CEILING;
     if (max_new_atoms) dn.limits.max_new_atoms = max_new_atoms;
+}
+
+void tapa_dist_output_limit(size_t max_queued_bytes)
+{
+    if (max_queued_bytes) dn.max_output = max_queued_bytes;
 }

@@ -108,7 +108,8 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
     if (has_opt(opts, "monitor") && IS_BOX_TYPE(req, BOX_REF)) {
         monitor m = {.origin = false, .other = from};
         box_ref *r = (box_ref *)BOX_OF(req);
-        for (uint32_t i = 0; i < 3; i++) m.ref[i] = i < r->h.size ? r->words[i] : 0;
+        for (uint32_t i = 0; i < 5; i++) m.ref[i] = i < r->h.size ? r->words[i] : 0;
+        m.ref_len = (uint8_t)r->h.size; /* a BEAM node's request id: up to 5 words */
         m.ref_node = r->node;
         monitor_add(child, &m);
         flags |= 2;
@@ -139,7 +140,8 @@ void spawn_reply_in(peer *pr, tapa_term c)
     if (f & 2) {
         monitor m = {.origin = true, .other = result};
         box_ref *r = (box_ref *)BOX_OF(req);
-        for (uint32_t i = 0; i < 3; i++) m.ref[i] = i < r->h.size ? r->words[i] : 0;
+        for (uint32_t i = 0; i < 5; i++) m.ref[i] = i < r->h.size ? r->words[i] : 0;
+        m.ref_len = (uint8_t)r->h.size;
         m.ref_node = 0;
         monitor_add(p, &m);
     }

@@ -222,6 +222,11 @@ bool tapa_alive(tapa_term pid);
 tapa_term tapa_info(tapa_term pid);
 tapa_term tapa_info_key(tapa_term pid, const char *key);
 
+/* A process whose heap (its terms and waiting messages) grows past this is
+ * killed and logged, as BEAM's max_heap_size does. Default 512 MiB, or the
+ * environment's TAPA_MAX_HEAP_MB. */
+void tapa_set_max_heap_mb(size_t mb);
+
 bool tapa_register(tapa_term pid, const char *name); /* :badarg if taken */
 bool tapa_unregister(const char *name);
 tapa_term tapa_whereis(const char *name); /* pid or nil */
@@ -277,6 +282,9 @@ tapa_term tapa_pid_to_list(tapa_term pid);
 /* Limits on what peers may send (0 keeps a limit as it is): packet bytes
  * (default 64 MiB), term nesting (512), new atoms per term (10000). */
 void tapa_dist_limits(size_t max_packet, unsigned max_depth, unsigned max_new_atoms);
+/* Output waiting for one peer that does not read it (default 64 MiB; 0
+ * keeps it): past this the connection is dropped, logged, as a dead peer. */
+void tapa_dist_output_limit(size_t max_queued_bytes);
 
 #ifdef __cplusplus
 }

@@ -235,12 +235,12 @@ bool tapa_demonitor(tapa_term ref, bool flush)
     if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
-    if (monitor_remove(self, r->words, r->node, &m) && m.origin) {
+    if (monitor_remove(self, r->words, r->h.size, r->node, &m) && m.origin) {
         if (PID_NODE(m.other) != 0) {
             if (tapa_dist) tapa_dist->demonitor(self->pid, m.other, &m);
         } else {
             process *p = proc_lookup(m.other);
-            if (p) monitor_remove(p, r->words, r->node, NULL);
+            if (p) monitor_remove(p, r->words, r->h.size, r->node, NULL);
         }
     }
     if (flush) {

@@ -21,7 +21,7 @@ static _Noreturn void fail_current(tapa_term reason, const char *kind, const cha
         abort();
     }
     strbuf sb = {0};
-    sb_printf(&sb, "** (%s) %s", kind, why);
+    sb_printf(&sb, "raised an exception\n** (%s) %s", kind, why);
     free(p->crash_message);
     p->crash_message = sb.data;
     p->crashed = true;
@@ -52,8 +52,41 @@ void log_crash(process *p)
     strbuf sb = {0};
     sb_puts(&sb, "[error] Process ");
     inspect_into(&sb, p->pid);
-    sb_printf(&sb, " raised an exception\n%s\n", p->crash_message ? p->crash_message : "");
+    sb_printf(&sb, " %s\n", p->crash_message ? p->crash_message : "crashed");
     fflush(stdout);
     fwrite(sb.data, 1, sb.len, stderr);
     sb_free(&sb);
+}
+
+/* ------------------------------------------------------- heap limit -- */
+
+/* A process whose heap passes the limit is killed (as BEAM's max_heap_size
+ * does), before it takes the whole machine with it: a mailbox nobody
+ * empties, or a list that only grows. TAPA_MAX_HEAP_MB sets the limit. */
+static size_t limit;
+
+void tapa_set_max_heap_mb(size_t mb) { limit = mb << 20; }
+
+static size_t heap_limit_bytes(void)
+{
+    if (!limit) {
+        const char *env = getenv("TAPA_MAX_HEAP_MB");
+        long mb = env ? atol(env) : 0;
+        limit = (size_t)(mb > 0 ? mb : 512) << 20;
+    }
+    return limit;
+}
+
+bool proc_heap_over_limit(process *p)
+{
+    if (p->heap.bytes <= heap_limit_bytes()) return false;
+    strbuf sb = {0};
+    sb_printf(&sb, "was killed: its heap grew past %zu MiB (%u messages waiting in its mailbox).\n"
+                   "Check that it receives what is sent to it, and that nothing it keeps grows "
+                   "forever. TAPA_MAX_HEAP_MB changes the limit.",
+              heap_limit_bytes() >> 20, p->mbox.len);
+    free(p->crash_message);
+    p->crash_message = sb.data;
+    p->crashed = true;
+    return true;
 }

@@ -62,7 +62,7 @@ static tapa_term fresh_pid(void)
 #define POOL_KEEP 1024
 #endif
 static process *pool;
-static size_t pool_count;
+static size_t pool_count, pool_keep = POOL_KEEP;
 
 static process *proc_alloc(void)
 {
@@ -75,7 +75,7 @@ static process *proc_alloc(void)
 
 static void proc_release(process *p)
 {
-    if (pool_count >= POOL_KEEP) {
+    if (pool_count >= pool_keep) {
         free(p);
         return;
     }

@@ -35,7 +35,8 @@ typedef struct mailbox {
 /* A monitor held by a process: either as the watcher (origin) or as the
  * watched (target). The same ref identifies both halves. */
 typedef struct monitor {
-    uint32_t ref[3]; /* local reference words */
+    uint32_t ref[5]; /* reference words: 3 when made here, up to 5 from another node */
+    uint8_t ref_len; /* words used in ref; 0 means 3 */
     uint32_t ref_node; /* node index of the ref (0 when made here) */
     bool origin; /* true: I watch `other`; false: `other` watches me */
     tapa_term other; /* pid */
@@ -108,7 +109,8 @@ void proc_terminate(process *p, tapa_term reason);
 void link_add(process *p, tapa_term other);
 bool link_remove(process *p, tapa_term other);
 void monitor_add(process *p, const monitor *m);
-bool monitor_remove(process *p, const uint32_t ref[3], uint32_t ref_node, monitor *out);
+bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
+uint32_t monitor_ref_len(const monitor *m);
 tapa_term monitor_ref_term(const monitor *m);
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason);
 
@@ -124,6 +126,7 @@ void sched_end_process(process *p, tapa_term reason);
 void proc_check_pending(process *p);
 void proc_finalize(process *p);
 void log_crash(process *p);
+bool proc_heap_over_limit(process *p); /* true: past the limit, logged on exit */
 void proc_table_reset(void);
 void run_note_exit(process *p);
 uint64_t sched_now_ms(void);

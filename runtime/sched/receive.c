@@ -75,7 +75,9 @@ static __attribute__((noinline)) void collect(process *p)
 
 static void maybe_collect(process *p)
 {
-    if (heap_wants_gc(&p->heap)) collect(p);
+    if (!heap_wants_gc(&p->heap)) return;
+    collect(p);
+    if (proc_heap_over_limit(p)) sched_exit_current(A(killed));
 }
 
 static int match_one(const clauses *c, tapa_term t, tapa_match *m)

@@ -17,10 +17,16 @@
 
 /* ------------------------------------------------------------ messages -- */
 
+static void kill_process(process *to, tapa_term reason);
+
 void deliver_message(process *p, tapa_term m)
 {
-    if (p->state == PS_EXITING) return;
+    if (p->state == PS_EXITING || p->exit_pending) return;
     mailbox_push(&p->mbox, heap_copy(&p->heap, m));
+    if (proc_heap_over_limit(p)) {
+        kill_process(p, A(killed));
+        return;
+    }
     sched_make_runnable(p);
 }
 
@@ -60,11 +66,15 @@ void monitor_add(process *p, const monitor *m)
     p->monitors[p->nmonitors++] = *m;
 }
 
-bool monitor_remove(process *p, const uint32_t ref[3], uint32_t ref_node, monitor *out)
+uint32_t monitor_ref_len(const monitor *m) { return m->ref_len ? m->ref_len : 3; }
+
+bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out)
 {
     for (uint32_t i = 0; i < p->nmonitors; i++) {
         monitor *m = &p->monitors[i];
-        if (m->ref_node != ref_node || memcmp(m->ref, ref, sizeof m->ref) != 0) continue;
+        if (m->ref_node != ref_node || monitor_ref_len(m) != ref_len ||
+            memcmp(m->ref, ref, ref_len * sizeof *ref) != 0)
+            continue;
         if (out) *out = *m;
         *m = p->monitors[--p->nmonitors];
         return true;
@@ -72,7 +82,7 @@ bool monitor_remove(process *p, const uint32_t ref[3], uint32_t ref_node, monito
     return false;
 }
 
-tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node, m->ref, 3); }
+tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node, m->ref, monitor_ref_len(m)); }
 
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
 {
@@ -142,7 +152,7 @@ static void fire_monitors(process *p)
             continue;
         }
         process *q = proc_lookup(m.other);
-        if (!q || !monitor_remove(q, m.ref, m.ref_node, NULL) || m.origin) continue;
+        if (!q || !monitor_remove(q, m.ref, monitor_ref_len(&m), m.ref_node, NULL) || m.origin) continue;
         tapa_term ref = monitor_ref_term(&m);
         tapa_term who = m.name ? tapa_tuple(2, m.name, tapa_node()) : p->pid;
         TRACE(TR_DOWN, p->pid, q->pid, p->exit_reason);

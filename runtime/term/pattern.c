@@ -446,7 +446,7 @@ const pattern *pattern_cached(const char *src, tapa_parse_error *err)
     if (!src) return pattern_compile(src, err);
     if (by_ptr_cap) {
         pslot *s = &by_ptr[ptr_find(by_ptr, by_ptr_cap, src)];
-        if (s->key && strcmp(s->p->src, src) == 0) return s->p;
+        if (s->key && (addr_is_readonly(src) || strcmp(s->p->src, src) == 0)) return s->p;
     }
     pattern *p = by_text_get(src, err);
     if (!p || !ptr_grow()) return p;

@@ -183,6 +183,9 @@ tapa_term term_port_make(uint32_t node, uint64_t id);
 bool term_is_printable_charlist(tapa_term t);
 tapa_term term_runtime_error(const char *message); /* %RuntimeError{message: ...} */
 
+/* True if p lies in a read-only, file-backed mapping (a string literal). */
+bool addr_is_readonly(const void *p);
+
 /* Print into a growing buffer (the printer's and tracer's common sink). */
 typedef struct strbuf { char *data; size_t len, cap; } strbuf;
 void sb_putc(strbuf *sb, char c);

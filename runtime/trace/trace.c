@@ -52,6 +52,9 @@ bool tapa_trace_to(const char *path)
         fprintf(stderr, "tapa: cannot write the trace to %s; check that its folder exists\n", path);
         return false;
     }
+    /* Line-buffered: a program that crashes or is killed keeps its trace
+     * up to the last event, which is when the chart is most wanted. */
+    setvbuf(trace_file, NULL, _IOLBF, 0);
     trace_start_ns = uv_hrtime();
     trace_on = true;
     return true;

@@ -115,6 +115,16 @@ if wait_for "$WORK/tapa$TAG.out" "pid: #PID<0\." 20; then pass; else fail "whoam
 timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
 tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"
 
+# ------------------------------------------------- hostile clients and peers --
+HOSTILE=$(dirname "$DRIVER")/dist_hostile
+timeout 40 "$HOSTILE" "hv$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/hostile.out" 2>&1
+oks=$(grep -c '^ok ' "$WORK/hostile.out")
+if grep -q '^FAIL' "$WORK/hostile.out" || ! grep -q 'hostile done: 0 failure' "$WORK/hostile.out"; then
+    fail "a node under attack:"; sed 's/^/    /' "$WORK/hostile.out"
+else
+    PASSES=$((PASSES + oks)); say "a node under attack (strangers, bad packets, a stalled peer): $oks checks passed"
+fi
+
 # ------------------------------------------------------------ wrong cookie --
 timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
 tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"

@@ -144,6 +144,100 @@ static void test_refusals(void **state)
     hs_free(&b);
 }
 
+/* A challenge frame: 'N' Flags:64 Challenge:32 Creation:32 Nlen:16 Name. */
+static void challenge_frame(dbuf *b, uint64_t flags, const char *name)
+{
+    size_t n = strlen(name);
+    dbuf_u16(b, (uint16_t)(1 + 8 + 4 + 4 + 2 + n));
+    dbuf_u8(b, 'N');
+    dbuf_u64(b, flags);
+    dbuf_u32(b, 77);
+    dbuf_u32(b, 5);
+    dbuf_u16(b, (uint16_t)n);
+    dbuf_put(b, name, n);
+}
+
+/* As initiator too, a peer without OTP 25's mandatory flags is refused:
+ * no challenge reply (so no digest of our cookie) goes out. */
+static void test_initiator_refuses_weak_flags(void **state)
+{
+    (void)state;
+    uint64_t weak[] = {0, DFLAG_MANDATORY_25 & ~DFLAG_BIG_CREATION, DFLAG_MANDATORY_25 & ~DFLAG_HANDSHAKE_23,
+                       DFLAG_MANDATORY_25 & ~DFLAG_UTF8_ATOMS};
+    for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
+        handshake a;
+        hs_init_initiator(&a, "a@h", "b@h", "c", 1, 2);
+        a.out.len = 0;
+        dbuf in = {0};
+        dbuf_u16(&in, 3);
+        dbuf_put(&in, "sok", 3);
+        challenge_frame(&in, weak[i], "b@h");
+        assert_int_equal(hs_feed(&a, in.data, in.len), HS_FAIL);
+        assert_non_null(strstr(a.why, "mandatory"));
+        assert_int_equal(a.out.len, 0);
+        dbuf_free(&in);
+        hs_free(&a);
+    }
+    /* the full set passes */
+    handshake a;
+    hs_init_initiator(&a, "a@h", "b@h", "c", 1, 2);
+    a.out.len = 0;
+    dbuf in = {0};
+    dbuf_u16(&in, 3);
+    dbuf_put(&in, "sok", 3);
+    challenge_frame(&in, DFLAG_MANDATORY_25, "b@h");
+    assert_int_equal(hs_feed(&a, in.data, in.len), HS_MORE);
+    assert_int_equal(a.out.data[2], 'r');
+    dbuf_free(&in);
+    hs_free(&a);
+}
+
+/* Names that would forge log lines (control characters) are refused, and
+ * nothing but a status goes out before the peer is known. */
+static void test_hostile_names(void **state)
+{
+    (void)state;
+    const char *names[] = {"a\n@h", "a@h\r", "\x1b[31m@h", "a\x7f@h", "noat"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        handshake b;
+        hs_init_acceptor(&b, "b@h", "c", 1, 2, NULL, NULL);
+        size_t n = strlen(names[i]);
+        dbuf in = {0};
+        dbuf_u16(&in, (uint16_t)(1 + 8 + 4 + 2 + n));
+        dbuf_u8(&in, 'N');
+        dbuf_u64(&in, DFLAG_TAPA);
+        dbuf_u32(&in, 1);
+        dbuf_u16(&in, (uint16_t)n);
+        dbuf_put(&in, names[i], n);
+        assert_int_equal(hs_feed(&b, in.data, in.len), HS_FAIL);
+        assert_int_equal(b.out.len, 0);
+        dbuf_free(&in);
+        hs_free(&b);
+    }
+}
+
+/* Frames that are empty or arrive after a failure change nothing. */
+static void test_garbage_frames(void **state)
+{
+    (void)state;
+    handshake b;
+    hs_init_acceptor(&b, "b@h", "c", 1, 2, NULL, NULL);
+    const uint8_t empty[] = {0, 0};
+    assert_int_equal(hs_feed(&b, empty, sizeof empty), HS_FAIL);
+    const uint8_t more[] = {0, 3, 's', 'o', 'k'};
+    assert_int_equal(hs_feed(&b, more, sizeof more), HS_FAIL);
+    assert_int_equal(b.out.len, 0);
+    hs_free(&b);
+    /* an initiator given a challenge ack before any challenge */
+    handshake a;
+    hs_init_initiator(&a, "a@h", "b@h", "c", 1, 2);
+    a.out.len = 0;
+    uint8_t ack[2 + 3 + 2 + 17] = {0, 3, 's', 'o', 'k', 0, 17, 'a'};
+    assert_int_equal(hs_feed(&a, ack, sizeof ack), HS_FAIL);
+    assert_int_equal(a.out.len, 0);
+    hs_free(&a);
+}
+
 /* The initiator must see the name it dialled in the challenge. */
 static void test_wrong_peer_name(void **state)
 {
@@ -166,6 +260,9 @@ int main(void)
         cmocka_unit_test(test_statuses),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_wrong_peer_name),
+        cmocka_unit_test(test_initiator_refuses_weak_flags),
+        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_garbage_frames),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

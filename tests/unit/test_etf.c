@@ -357,6 +357,42 @@ static void test_atom_limits(void **state)
     assert_non_null(strstr(err, "new atoms"));
 }
 
+static size_t pid_bytes(uint8_t *b, const char *node, uint32_t creation)
+{
+    size_t n = strlen(node), k = 0;
+    b[k++] = 131, b[k++] = 88, b[k++] = 119, b[k++] = (uint8_t)n;
+    memcpy(b + k, node, n);
+    k += n;
+    const uint8_t tail[12] = {0, 0, 0, 5, 0, 0, 0, 0, (uint8_t)(creation >> 24), 0, 0, (uint8_t)creation};
+    memcpy(b + k, tail, 12);
+    return k + 12;
+}
+
+/* Pids of made-up nodes may not fill the node table: past a budget they
+ * fail to decode, but the nodes we are connected to (trusted at the
+ * handshake) still decode. Runs last: it spends the budget. */
+static void test_node_budget(void **state)
+{
+    (void)state;
+    uint8_t b[64];
+    char node[32], err[200];
+    int i = 0;
+    for (; i < 5000; i++) {
+        snprintf(node, sizeof node, "made_up_%d@h", i);
+        if (!etf_decode(b, pid_bytes(b, node, 1), NULL, NULL, err, sizeof err)) break;
+    }
+    assert_true(i < 5000);
+    assert_non_null(strstr(err, "node incarnations"));
+    /* a pid of a node already seen still decodes */
+    assert_true(tapa_is_pid(etf_decode(b, pid_bytes(b, "made_up_0@h", 1), NULL, NULL, err, sizeof err)));
+    /* a connected peer's pids decode; a stranger's do not */
+    etf_trust_node(tapa_atom("peer@h"), 7);
+    tapa_term pid = etf_decode(b, pid_bytes(b, "peer@h", 7), NULL, NULL, err, sizeof err);
+    assert_true(tapa_is_pid(pid));
+    assert_string_equal(atom_text(node_at(PID_NODE(pid))->name, NULL), "peer@h");
+    assert_false(etf_decode(b, pid_bytes(b, "peer@h", 8), NULL, NULL, err, sizeof err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_atom_limits),
+        cmocka_unit_test(test_node_budget),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

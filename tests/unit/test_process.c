@@ -521,6 +521,31 @@ static void test_stacks_and_collection(void **state)
     assert_string_equal(test_log, "5050\n5050\n");
 }
 
+/* A mailbox nobody empties hits the heap limit: that process is killed and
+ * logged, the node goes on. */
+static void main_flood(tapa_term arg)
+{
+    tapa_term sink = tapa_spawn_monitor(wait_forever, tapa_nil());
+    char chunk[1024] = {0};
+    tapa_term payload = tapa_binary(chunk, sizeof chunk);
+    for (int i = 0; i < 5000 && tapa_alive(tapa_element(sink, 0)); i++) tapa_send(tapa_element(sink, 0), payload);
+    tapa_match m = {0};
+    tapa_receive(&m, 0, "{:DOWN, _, :process, _, why}");
+    log_line("%T", tapa_var(&m, "why"));
+}
+
+static void test_heap_limit_kills_the_flooded_process(void **state)
+{
+    log_reset();
+    char *out;
+    tapa_set_max_heap_mb(2);
+    assert_int_equal(run_captured(main_flood, tapa_nil(), &out), 0);
+    tapa_set_max_heap_mb(512);
+    assert_string_equal(test_log, ":killed\n");
+    assert_non_null(strstr(out, "was killed: its heap grew past 2 MiB"));
+    free(out);
+}
+
 /* -------------------------------------------------------------- misc -- */
 
 static void main_info(tapa_term arg)
@@ -670,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_inspect_label),
         cmocka_unit_test(test_many_processes),
         cmocka_unit_test(test_trace_records_events),
+        cmocka_unit_test(test_heap_limit_kills_the_flooded_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,33 +8,39 @@
 #   make reset STEP=05            restore the starter file (yours is kept in build/course/)
 #   make watch                    re-check the current step on every save
 #   make check-course             every solution passes, every starter fails (in make test)
+#                                 and a failed check gets its chart page
 #   make grade-all SUBMISSIONS=DIR  grade every submission folder of DIR
+#   make bench-grade              time one full submission, then 50 (bench lines)
 #
 # Grading sets TAPA_FAST=1 (steps 6 and 7 sleep 20x shorter); TAPA_SLOW=N
-# multiplies every timeout (sanitizer builds).
+# multiplies every timeout (sanitizer builds). When a behaviour check fails,
+# make grade and make NN draw the run and the solution's run side by side with
+# tapa-chart: build/grade/charts/NN.html (TAPA_NO_CHARTS=1 turns that off).
 
-COURSE_STEPS := 01 02 03 04 05 06 07 08
+COURSE_STEPS := 01 02 03 04 05 06 07 08 09 10 11 12 13 14
 COURSE_SLUGS := $(patsubst exercises/%.c,%,$(wildcard exercises/[0-9][0-9]_*.c))
 GRADE_BIN := $(BUILD)/bin/tapa-grade
+CHART_BIN := $(BUILD)/bin/tapa-chart
 GRADE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COURSE_PROGRESS ?= .tapa-progress
 GRADE_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g" \
-            TAPA_LIB="$(BUILD)/release/lib/libtapa.a" TAPA_LIBS="$(LIBS)"
+            TAPA_LIB="$(BUILD)/release/lib/libtapa.a" TAPA_LIBS="$(LIBS)" \
+            TAPA_LDFLAGS="$(if $(LTO),-fno-lto)" TAPA_CHART="$(CHART_BIN)"
 GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRADE_JOBS)
 
 # the grader is one file plus its headers
 $(BUILD)/release/bin/tapa-grade: $(wildcard tools/grade/*.h)
 
-.PHONY: grade step hint solution reset watch check-course grade-all $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course grade-all bench-grade $(COURSE_STEPS)
 
-$(COURSE_STEPS): lib $(GRADE_BIN)
+$(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
 
-step: lib $(GRADE_BIN)
+step: lib $(GRADE_BIN) $(CHART_BIN)
 	@test -n "$(STEP)" || { echo "usage: make step STEP=05"; exit 2; }
 	@$(GRADE) run $(STEP)
 
-grade: lib $(GRADE_BIN)
+grade: lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) grade $(STEP) --out $(BUILD)/grade
 
 hint: $(GRADE_BIN)
@@ -44,7 +50,7 @@ solution: $(GRADE_BIN)
 	@test -n "$(STEP)" || { echo "usage: make solution STEP=05"; exit 2; }
 	@$(GRADE) solution $(STEP)
 
-watch: lib $(GRADE_BIN)
+watch: lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) watch $(STEP)
 
 # The starter comes from git (HEAD); the learner's version is kept aside.
@@ -62,18 +68,62 @@ reset:
 	done
 
 # The untouched exercises are taken from git when the tree has edits, so a
-# learner's work in progress does not make the self-test fail.
+# learner's work in progress does not make the self-test fail. No charts
+# there (it fails starters on purpose); then one failing fixture, graded as a
+# learner's exercise, must get its page with both charts.
 COURSE_STARTERS := $(BUILD)/course/starters
-check-course: lib $(GRADE_BIN)
+COURSE_CHARTS := $(BUILD)/course/charts
+check-course: lib $(GRADE_BIN) $(CHART_BIN)
 	@rm -rf $(COURSE_STARTERS) && mkdir -p $(COURSE_STARTERS)
 	@for f in exercises/[0-9][0-9]_*.c; do \
 	  if git cat-file -e "HEAD:$$f" 2>/dev/null; then git show "HEAD:$$f"; else cat "$$f"; fi \
 	    > $(COURSE_STARTERS)/$$(basename $$f); done
-	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) -q check-course \
+	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) -q --no-charts check-course \
 	  --starters $(COURSE_STARTERS) --out $(BUILD)/course/check
+	@rm -rf $(COURSE_CHARTS) && mkdir -p $(COURSE_CHARTS)/exercises
+	@cp tests/course/fixtures/04_pong_to_self.c $(COURSE_CHARTS)/exercises/04_ping_pong.c
+	@if $(GRADE_ENV) $(GRADE_BIN) --kit . grade 04 --exercises $(COURSE_CHARTS)/exercises \
+	    --answers solutions/answers --out $(COURSE_CHARTS)/out --work $(COURSE_CHARTS)/work \
+	    > $(COURSE_CHARTS)/grade.log 2>&1; then \
+	  echo "check-course: the fixture 04_pong_to_self passes? See $(COURSE_CHARTS)/grade.log"; exit 1; fi; \
+	  page=$(COURSE_CHARTS)/out/charts/04.html; \
+	  if grep -q "See the chart of your run next to the expected one: .*/charts/04.html$$" $(COURSE_CHARTS)/grade.log \
+	     && [ "$$(grep -o '<svg' $$page | wc -l)" -eq 2 ]; then \
+	    echo "check-course: a failed check's chart page has both charts ($$page): OK"; \
+	  else echo "check-course: no chart page with two <svg> for a failed check; see $(COURSE_CHARTS)/grade.log"; \
+	    exit 1; fi
 
 grade-all: lib $(GRADE_BIN)
 	@test -d "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR"; exit 2; }
 	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all "$(SUBMISSIONS)" --out $(BUILD)/grade-all
 
 EXTRA_TESTS += check-course
+
+# make bench-grade: one full submission (all 14 steps) graded, then 50
+# submissions through grade-all (both cores). The submissions are made in
+# $(BUILD)/bench-grade/ from mixes of solutions and untouched exercises, so
+# that passing, failing and timing-out checks all take their real time.
+# Goals: one under a minute, fifty under ten minutes.
+BENCH_GRADE := $(BUILD)/bench-grade
+BENCH_GRADE_N ?= 50
+bench-grade: lib $(GRADE_BIN) $(CHART_BIN)
+	@rm -rf $(BENCH_GRADE) && mkdir -p $(BENCH_GRADE)/one $(BENCH_GRADE)/batch
+	@i=0; while [ $$i -lt $(BENCH_GRADE_N) ]; do i=$$((i + 1)); \
+	  d=$(BENCH_GRADE)/batch/student$$(printf '%03d' $$i); mkdir -p $$d/exercises $$d/answers; \
+	  for f in exercises/[0-9][0-9]_*.c; do b=$$(basename $$f .c); n=$${b%%_*}; n=$${n#0}; \
+	    if [ $$(( (n * 7 + i * 3) % 4 )) -ne 0 ]; then \
+	      cp solutions/$$b.c $$d/exercises/; cp solutions/answers/$$b.answers $$d/answers/; \
+	    else cp $$f $$d/exercises/; cp answers/$$b.answers $$d/answers/; fi; done; done
+	@mkdir -p $(BENCH_GRADE)/one/student/answers && cp -r solutions $(BENCH_GRADE)/one/student/exercises \
+	  && cp solutions/answers/*.answers $(BENCH_GRADE)/one/student/answers/
+	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all $(BENCH_GRADE)/one --out $(BENCH_GRADE)/one-out \
+	  > $(BENCH_GRADE)/one.log 2>&1; \
+	  awk '/^grade-all:/ { for (i = 1; i <= NF; i++) if ($$i == "in" && s == "") s = $$(i + 1) } \
+	       END { if (s == "") { print "bench-grade: grade_one failed, see $(BENCH_GRADE)/one.log"; exit 1 } \
+	             printf "bench grade_one seconds=%s\n", s }' $(BENCH_GRADE)/one.log
+	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all $(BENCH_GRADE)/batch --out $(BENCH_GRADE)/batch-out \
+	  > $(BENCH_GRADE)/batch.log 2>&1; \
+	  awk -v n=$(BENCH_GRADE_N) '/^grade-all:/ { for (i = 1; i <= NF; i++) if ($$i == "in" && s == "") s = $$(i + 1) } \
+	       END { if (s == "") { print "bench-grade: grade_batch failed, see $(BENCH_GRADE)/batch.log"; exit 1 } \
+	             printf "bench grade_batch submissions=%d seconds=%s\n", n, s }' $(BENCH_GRADE)/batch.log
+	@echo "bench-grade: gradebook $(BENCH_GRADE)/batch-out/gradebook.csv (goals: one < 60 s, $(BENCH_GRADE_N) < 600 s)"

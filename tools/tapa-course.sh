@@ -38,7 +38,6 @@ printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v 
             mark = state[i] == "done" ? green "done   " off : (i == next_i ? bold "next   " off : dim "pending" off)
             printf "  %s  %s %-40s %s\n", mark, num[i], title[i], i == next_i ? "<-" : ""
         }
-        printf "  %s         09-14 Part 2, two nodes: lessons/09_* to 14_*%s\n", dim, off
         if (next_i) {
             b = num[next_i] "_" slug[next_i]
             printf "\n%sNext: step %s, %s%s\n", bold, num[next_i], title[next_i], off
@@ -48,6 +47,6 @@ printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v 
             printf "  run      make %s                (or: make watch, which re-checks on every save)\n", num[next_i]
             printf "  stuck?   make hint              (a nudge first, most of the answer last)\n"
         } else {
-            printf "\n%sEvery step of Part 1 is done.%s Part 2 starts at lessons/09_node_ping.md.\n", bold, off
+            printf "\n%sEvery step is done.%s `make grade` shows your marks.\n", bold, off
         }
     }'

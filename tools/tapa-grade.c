@@ -11,8 +11,9 @@
  * Options (make passes them): --kit DIR (the kit: probes, expected output,
  * hints; default .), --tree DIR (whose exercises/ and answers/ are graded;
  * default the kit), --out DIR (reports; default build/grade), --progress
- * FILE, -j N, --seed N, --starters DIR, -q. The compiler comes from the
- * environment: TAPA_CC, TAPA_CFLAGS, TAPA_LIB (libtapa.a), TAPA_LIBS.
+ * FILE, -j N, --seed N, --starters DIR, -q, --no-charts. The compiler comes
+ * from the environment: TAPA_CC, TAPA_CFLAGS, TAPA_LIB (libtapa.a), TAPA_LIBS,
+ * TAPA_LDFLAGS.
  * TAPA_SLOW=N multiplies every timeout (sanitizer builds), NO_COLOR turns
  * colour off (it is only ever used on a terminal).
  *
@@ -22,6 +23,11 @@
  * expected, what happened and what to try; a compile error, a crash, a hang
  * and a wrong behaviour are told apart. Reports: results.json (Gradescope),
  * junit.xml, results.tap (TAP version 14). Exit status 0 only at full marks.
+ *
+ * When a behaviour check fails in grade, run or watch, the learner's run and
+ * the solution's are drawn side by side as sequence charts (TAPA_CHART, by
+ * default build/bin/tapa-chart) in OUT/charts/NN.html; --no-charts or
+ * TAPA_NO_CHARTS=1 turns that off (check-course and grade-all never draw).
  */
 #include "grade/util.h"
 #include "grade/runner.h"
@@ -36,12 +42,16 @@
 
 static char *kit; /* absolute */
 static char *cc = "cc";
-static char **cflags, **libs;
+static char **cflags, **libs, **ldflags;
 static char *libtapa;
 static int slow = 1;
 static unsigned long seed = 20240601;
 static int njobs = 2;
 static bool quiet, color;
+static bool no_charts; /* --no-charts or TAPA_NO_CHARTS: check-course draws none */
+static bool charts_on; /* make grade, make NN, watch: a failed behaviour check gets a chart page */
+static char *chart_tool; /* build/bin/tapa-chart, or TAPA_CHART */
+static char *tree_exercises, *tree_answers, *out_dir, *work_root;
 
 static char **split_words(const char *s)
 {
@@ -102,6 +112,12 @@ typedef struct job {
     char *verify; /* check-course: a truth that the run contradicts */
     char *verdict; /* check-course: NULL when the job behaved as its role requires */
     double timeout_s; /* a fixture's own timeout (timeout=S), else 0 */
+    /* Part 2: this run's node names and cookie, and the other node's output */
+    char node1[80], node2[80], cookie[48];
+    char *peer_out;
+    char *peer_problem; /* the other node did not start: why */
+    char *chart; /* a failed behaviour check: the page with both charts (make grade, make NN) */
+    char *chart_note; /* or why there is none */
 } job;
 
 static void set_result(check_result *r, bool passed, char *message, char *output)
@@ -168,9 +184,10 @@ static bool link_program(const char *obj1, const char *obj2, const char *exe, ch
     int n = 0;
     argv[n++] = cc;
     argv[n++] = obj1;
-    argv[n++] = obj2;
+    if (obj2) argv[n++] = obj2;
     argv[n++] = libtapa;
-    for (char **f = libs; *f && n < 60; f++) argv[n++] = *f;
+    for (char **f = libs; *f && n < 56; f++) argv[n++] = *f;
+    for (char **f = ldflags; *f && n < 60; f++) argv[n++] = *f;
     argv[n++] = "-o";
     argv[n++] = exe;
     argv[n] = NULL;
@@ -213,6 +230,7 @@ static const char *const run_env_add[] = {"TAPA_FAST=1", NULL};
 static const char *const run_env_drop[] = {"TAPA_TRACE", NULL};
 static char **run_env;
 static long nproc_limit;
+static bool sandbox_on; /* grade-all as root: each program in a read-only mount namespace */
 
 static run_limits program_limits(void)
 {
@@ -420,6 +438,8 @@ static char *observe(const char *out, const char *prompt, int nth)
     return found;
 }
 
+#include "grade/pair.h" /* Part 2: the other node (needs the job and the compiler above) */
+
 /* -------------------------------------------------------------- answers -- */
 
 typedef struct answer {
@@ -532,9 +552,11 @@ static void grade_answers(job *j)
         int line = 0;
         for (int k = 0; k < na; k++)
             if (!strcmp(ans[k].key, d->key)) given = ans[k].value, line = ans[k].line;
+        char *obs = with_names(j, d->obs);
         r->observed = d->obs && ((d->obs_src == 's' && j->role != 'x') || (d->obs_src == 'x' && j->role == 'x'))
-                          ? observe(j->demo_out, d->obs, d->obs_nth)
+                          ? observe(j->demo_out, obs, d->obs_nth)
                           : NULL;
+        free(obs);
         if (na < 0) {
             set_result(r, false, xasprintf("no answers file: expected %s (make reset STEP=%s restores it).",
                                            j->answers ? rel(j->answers) : "answers/NN_slug.answers", j->step->num),
@@ -577,6 +599,200 @@ static void grade_answers(job *j)
                  !same_answer(d->type, r->observed, d->truth))
             j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth, r->observed);
     }
+}
+
+/* --------------------------------------------------------------- charts -- */
+
+/* A behaviour check failed (make grade, make NN, watch): the demo is run
+ * again with TAPA_TRACE set (TAPA_FAST=1, the same limits), the solution's
+ * demo too, build/bin/tapa-chart draws both, and OUT/charts/NN.html shows
+ * them side by side. The graded runs are never traced, so no verdict
+ * depends on charts being on. Part 2: your node only, as the other node may
+ * be a real erl node, which writes no trace. */
+
+#define CHART_MAX_EVENTS 2000 /* a loop can write megabytes of trace */
+
+/* The trace rewritten: this run's node names back to the tutorial's, cut
+ * to its first CHART_MAX_EVENTS whole lines. Returns how many events it had. */
+static int tidy_trace(const job *j, const char *path)
+{
+    char *text = read_file(path, NULL);
+    if (!text) return -1;
+    sbuf b = {0};
+    sb_str(&b, "");
+    int n = 0;
+    size_t l1 = j->step->peer ? strlen(j->node1) : 0, l2 = j->step->peer ? strlen(j->node2) : 0;
+    for (const char *p = text; *p;) {
+        const char *nl = strchr(p, '\n');
+        if (!nl) break; /* cut by a kill */
+        if (n++ < CHART_MAX_EVENTS) {
+            for (const char *c = p; c <= nl;) {
+                if (l1 && !strncmp(c, j->node1, l1)) sb_str(&b, "node1@127.0.0.1"), c += l1;
+                else if (l2 && !strncmp(c, j->node2, l2)) sb_str(&b, "node2@127.0.0.1"), c += l2;
+                else sb_chr(&b, *c++);
+            }
+        }
+        p = nl + 1;
+    }
+    write_file(path, b.s, b.len);
+    free(b.s);
+    free(text);
+    return n;
+}
+
+/* Run a demo `exe` with its trace in `trace`, as the graded run was (Part 2:
+ * beside the other node, with names of its own). How it ended, or NULL. */
+static char *traced_run(const job *j, const char *exe, const char *dir, const char *trace, int *events)
+{
+    run_limits lim = program_limits();
+    if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
+    if (sandbox_on) lim.sandbox_rw = j->work;
+    unlink(trace);
+    run_result rr;
+    job pj = *j; /* Part 2: the pair's names and the peer's output are this run's, not the job's */
+    pj.work = (char *)dir;
+    pj.peer_out = pj.peer_problem = NULL;
+    if (j->step->peer) {
+        run_pair(&pj, exe, &lim, trace, &rr);
+    } else {
+        char *e = xasprintf("TAPA_TRACE=%s", trace);
+        const char *add[] = {"TAPA_FAST=1", e, NULL};
+        char **env = make_env(add, run_env_drop);
+        run_cmd((char *[]){(char *)exe, NULL}, env, dir, &lim, &rr);
+        free(env);
+        free(e);
+    }
+    free(pj.peer_out);
+    free(pj.peer_problem);
+    const char *outcome = "ok";
+    char *problem = describe_run(&rr, &lim, &outcome);
+    free_run(&rr);
+    *events = tidy_trace(&pj, trace);
+    return problem;
+}
+
+/* tapa-chart TRACE -> SVG; the SVG's text (malloc'd), or NULL and *why. */
+static char *draw_chart(const char *trace, const char *svg, const char *title, char **why)
+{
+    run_limits lim = {.timeout_s = 30.0 * slow, .fsize_mb = 64};
+    run_result rr;
+    unlink(svg);
+    run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
+                       NULL},
+            run_env, NULL, &lim, &rr);
+    char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? read_file(svg, NULL) : NULL;
+    if (!text || !strstr(text, "<svg"))
+        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *trim(rr.err) ? tail_of(rr.err, 400) : "no SVG");
+    free_run(&rr);
+    if (*why) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+/* One side of the page: the run, then its chart. */
+static void chart_figure(sbuf *h, const job *j, const char *src, const char *exe, const char *dir, const char *tag,
+                         const char *heading, int *drawn)
+{
+    char *trace = xasprintf("%s/%s.trace", dir, tag), *svg = xasprintf("%s/%s.svg", dir, tag);
+    int events = -1;
+    char *problem = traced_run(j, exe, dir, trace, &events), *why = NULL, *text = NULL;
+    char *title = xasprintf("Step %s, %s: %s", j->step->num, heading, rel(src));
+    if (events <= 0)
+        why = xasprintf("the run wrote no trace events%s", problem ? " (a crash or a kill loses the events the "
+                                                                     "runtime had not yet written out)" : "");
+    else text = draw_chart(trace, svg, title, &why);
+    sb_str(h, "<figure><h2>");
+    sb_xml(h, heading);
+    sb_str(h, "</h2><figcaption>");
+    sb_xml(h, rel(src));
+    if (problem) {
+        sb_str(h, " — how this run ended: ");
+        sb_xml(h, problem);
+    }
+    if (events > CHART_MAX_EVENTS) sb_fmt(h, " (the first %d of its %d events)", CHART_MAX_EVENTS, events);
+    sb_str(h, "</figcaption>\n");
+    if (text) {
+        sb_str(h, text);
+        (*drawn)++;
+    } else {
+        sb_str(h, "<p class=\"note\">No chart: ");
+        sb_xml(h, why);
+        sb_str(h, ".</p>");
+    }
+    sb_str(h, "</figure>\n");
+    free(trace), free(svg), free(problem), free(why), free(text), free(title);
+}
+
+/* The page OUT/charts/NN.html for a job whose behaviour check failed;
+ * `demo` is its program, already built. Sets j->chart or j->chart_note. */
+static void chart_page(job *j, const char *demo)
+{
+    const step_def *s = j->step;
+    if (access(chart_tool, X_OK) != 0) {
+        const char *tool = rel(chart_tool);
+        j->chart_note = tool != chart_tool
+                            ? xasprintf("No chart of your run: %s is missing (`make %s` builds it).", tool, tool)
+                            : xasprintf("No chart of your run: %s (TAPA_CHART) is missing.", tool);
+        return;
+    }
+    char *dir = xasprintf("%s/chart", j->work);
+    mkdir_p(dir);
+    /* the expected run: the kit's solution, built as the learner's program is */
+    char *sol = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
+    char *sol_obj = xasprintf("%s/solution.o", dir), *sol_exe = xasprintf("%s/solution", dir), *out = NULL;
+    char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
+    char *demo_obj = common_object("demo_main", demo_main);
+    bool sol_ok = compile_object(sol, sol_obj, "-Dmain=tapa_learner_main", &out);
+    free(out);
+    out = NULL;
+    sol_ok = sol_ok && link_program(demo_obj, sol_obj, sol_exe, &out);
+    free(out);
+
+    sbuf h = {0};
+    sb_fmt(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>Step %s: your run and the expected run</title>\n"
+               "<style>body{font-family:sans-serif;margin:1rem;color:#1d2433}"
+               "main{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}"
+               "figure{margin:0;max-width:100%%;overflow-x:auto}h2{font-size:1.15rem;margin:.2rem 0}"
+               "figcaption{color:#555;margin-bottom:.4rem}.note{color:#a31f1f}</style></head><body>\n",
+           s->num);
+    sb_fmt(&h, "<h1>Step %s — ", s->num);
+    sb_xml(&h, s->title);
+    sb_str(&h, "</h1>\n<p>Failed: ");
+    int nf = 0;
+    for (int i = 0; i < j->nres; i++) {
+        const check_result *r = &j->res[i];
+        if (r->passed || r->def->kind == ANSWER || r->def->kind == GATE_COMPILE) continue;
+        if (nf++) sb_str(&h, "; ");
+        sb_xml(&h, r->def->name);
+    }
+    sb_str(&h, ".<br>The demo (the tutorial's session) run again with its trace on and TAPA_FAST=1: your program "
+               "on the left, the solution on the right. Where the two charts part is where to look.");
+    if (s->peer)
+        sb_fmt(&h, " Only your program's node (%s) is traced; the other node's processes are marked (not traced).",
+               s->peer == 1 ? "node2" : "node1");
+    sb_str(&h, "</p>\n<main>\n");
+    int drawn = 0;
+    chart_figure(&h, j, j->src, demo, dir, "yours", "your run", &drawn);
+    if (sol_ok) {
+        chart_figure(&h, j, sol, sol_exe, dir, "expected", "the expected run", &drawn);
+    } else {
+        sb_str(&h, "<figure><h2>the expected run</h2><p class=\"note\">No chart: the kit's ");
+        sb_xml(&h, rel(sol));
+        sb_str(&h, " does not build.</p></figure>\n");
+    }
+    sb_str(&h, "</main>\n</body></html>\n");
+    char *cdir = xasprintf("%s/charts", out_dir), *page = xasprintf("%s/%s.html", cdir, s->num);
+    mkdir_p(cdir);
+    if (drawn == 0) j->chart_note = xasprintf("No chart of your run: neither run could be drawn (see %s/).", rel(dir));
+    else if (!write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
+    else j->chart = xstrdup(page);
+    if (!j->chart) unlink(page);
+    free(h.s);
+    free(cdir), free(page), free(dir), free(sol), free(sol_obj), free(sol_exe), free(demo_main), free(demo_obj);
 }
 
 static void grade_job(job *j)
@@ -633,8 +849,10 @@ static void grade_job(job *j)
     /* 2. run the demo: the tutorial's session */
     run_limits lim = program_limits();
     if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
+    if (sandbox_on) lim.sandbox_rw = j->work;
     run_result rr;
-    run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
+    if (s->peer) run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
+    else run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
     gr->outcome = (char *)outcome;
@@ -642,7 +860,9 @@ static void grade_job(job *j)
     set_result(gr, problem == NULL, problem ? xasprintf("%s (%.2f s).", problem, rr.seconds) : NULL,
                problem ? excerpt(rr.out, rr.err) : NULL);
     char *exp_path = xasprintf("%s/tests/course/expected/%s_%s.out", kit, s->num, s->slug);
-    char *expected = read_file(exp_path, NULL);
+    char *expected_raw = read_file(exp_path, NULL);
+    char *expected = with_names(j, expected_raw);
+    free(expected_raw);
     if (!expected) {
         set_result(tr, false, xasprintf("the kit has no %s", exp_path), NULL);
     } else {
@@ -735,13 +955,27 @@ static void grade_job(job *j)
         free(pobj);
     }
 
-    /* 4. the predictions */
+    /* 4. Part 2: the other node's verdicts */
+    if (s->peer) grade_peer_checks(j);
+
+    /* 5. the predictions */
     grade_answers(j);
 
 done:
     j->score = 0;
     for (int i = 0; i < n; i++)
         if (j->res[i].passed) j->score += j->res[i].def->points;
+    if (charts_on && j->role == 'l') {
+        bool behaviour_failed = false; /* not a compile error, not a prediction */
+        for (int i = 0; i < n; i++)
+            behaviour_failed |= !j->res[i].passed && j->res[i].def->kind != ANSWER && j->res[i].def->kind != GATE_COMPILE;
+        if (gc->passed && behaviour_failed) chart_page(j, demo);
+        if (!j->chart) { /* no stale page from an earlier run */
+            char *page = xasprintf("%s/charts/%s.html", out_dir, s->num);
+            unlink(page);
+            free(page);
+        }
+    }
     j->seconds = now_s() - t0;
     free(copy);
     free(obj);
@@ -796,10 +1030,28 @@ static void print_indented(const char *text, const char *prefix, int max_lines)
 }
 
 static int hint_count(const step_def *s);
+static bool show_run_output; /* make NN of a Part 2 step: show both nodes' output */
 
 static void print_job(const job *j, bool show_output)
 {
     printf("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(), rel(j->src));
+    if (j->step->peer) {
+        printf("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n", c_dim(),
+               j->step->peer == 1 ? "node2" : "node1", j->step->peer == 1 ? j->node2 : j->node1,
+               j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2, peer_description(),
+               c_off());
+        if (show_run_output) {
+            printf("   %s--- what your program printed:%s\n", c_dim(), c_off());
+            print_indented(j->demo_out ? j->demo_out : "", "   ", 60);
+            char *log = peer_log_text(j);
+            if (*log) {
+                printf("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2", c_off());
+                print_indented(log, "   ", 30);
+            }
+            free(log);
+            printf("   %s---%s\n", c_dim(), c_off());
+        }
+    }
     for (int i = 0; i < j->nres; i++) {
         const check_result *r = &j->res[i];
         const check_def *d = r->def;
@@ -818,6 +1070,8 @@ static void print_job(const job *j, bool show_output)
     }
     printf("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(), j->score, j->max,
            c_off(), j->seconds, seed);
+    if (j->chart) printf("   See the chart of your run next to the expected one: %s\n", rel(j->chart));
+    else if (j->chart_note) printf("   %s%s%s\n", c_dim(), j->chart_note, c_off());
     if (j->score < j->max && j->role == 'l') {
         printf("   Next: edit %s%s%s, then `make %s`. Stuck? `make hint STEP=%s` (%d hints, from a nudge to most "
                "of the answer).\n",
@@ -1033,8 +1287,6 @@ static char *hint_number(const step_def *s, int k)
 
 /* ------------------------------------------------------------- the jobs -- */
 
-static char *tree_exercises, *tree_answers, *out_dir, *work_root;
-
 static job make_job(const step_def *s, const char *label, const char *src, const char *answers, char role)
 {
     job j = {0};
@@ -1130,6 +1382,14 @@ static int cmd_run(const step_def *s)
     if (!ok) {
         printf("%sIt does not build.%s Fix the first error above, then `make %s` again.\n", c_red(), c_off(), s->num);
         return 1;
+    }
+    if (s->peer) {
+        printf("%s$ %s%s  %s(one node of two; the grader starts the other: %s)%s\n", c_dim(), rel(exe), c_off(),
+               c_dim(), peer_description(), c_off());
+        fflush(stdout);
+        show_run_output = true;
+        const step_def *sel[1] = {s};
+        return cmd_grade(sel, 1, true);
     }
     printf("%s$ %s%s  %s(the tutorial's iex session, replayed)%s\n", c_dim(), rel(exe), c_off(), c_dim(), c_off());
     fflush(stdout);
@@ -1440,6 +1700,7 @@ static int cmd_check_course(const char *starters)
             if (!quiet) print_job(j, true);
         }
     }
+    printf("check-course: Part 2's other node: %s.\n", peer_description());
     printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
            "checks fail. Fixtures: %d, each failing as declared. %s%s%s\n",
            n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures,
@@ -1448,6 +1709,77 @@ static int cmd_check_course(const char *starters)
 }
 
 /* ------------------------------------------------------------ grade-all -- */
+
+/* The kit's files (not build/ or .git/), as "path size mtime" lines: taken
+ * before and after grade-all, so that a write outside a submission's folder
+ * is reported even where the sandbox cannot be set up. */
+static void snapshot_dir(sbuf *b, const char *dir, const char *skip)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char *names[4096];
+    int n = 0;
+    while (d && (e = readdir(d)) && n < 4096) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git")) continue;
+        names[n++] = xstrdup(e->d_name);
+    }
+    if (d) closedir(d);
+    for (int i = 0; i < n; i++)
+        for (int k = i + 1; k < n; k++)
+            if (strcmp(names[i], names[k]) > 0) {
+                char *t = names[i];
+                names[i] = names[k];
+                names[k] = t;
+            }
+    for (int i = 0; i < n; i++) {
+        char *p = xasprintf("%s/%s", dir, names[i]);
+        struct stat st;
+        if (lstat(p, &st) == 0 && strcmp(p, skip) != 0) {
+            sb_fmt(b, "%s %lld %lld.%09ld\n", rel(p), (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                   st.st_mtim.tv_nsec);
+            if (S_ISDIR(st.st_mode)) snapshot_dir(b, p, skip);
+        }
+        free(p);
+        free(names[i]);
+    }
+}
+
+static char *kit_snapshot(void)
+{
+    sbuf b = {0};
+    sb_str(&b, "");
+    char *build = xasprintf("%s/build", kit);
+    snapshot_dir(&b, kit, build);
+    free(build);
+    return sb_take(&b);
+}
+
+/* Lines of `after` that differ from `before`: what changed in the kit. */
+static char *snapshot_diff(const char *before, const char *after)
+{
+    lines a = split_lines(before), z = split_lines(after);
+    sbuf b = {0};
+    sb_str(&b, "");
+    for (int i = 0; i < z.n; i++) {
+        bool same = false;
+        for (int k = 0; k < a.n && !same; k++) same = !strcmp(a.v[k], z.v[i]);
+        if (!same && *z.v[i]) sb_fmt(&b, "  changed or new: %s\n", z.v[i]);
+    }
+    for (int k = 0; k < a.n; k++) {
+        bool same = false;
+        for (int i = 0; i < z.n && !same; i++) same = !strcmp(a.v[k], z.v[i]);
+        if (!same && *a.v[k]) {
+            char path[600];
+            sscanf(a.v[k], "%599s", path);
+            bool still = false;
+            for (int i = 0; i < z.n && !still; i++) still = !strncmp(z.v[i], path, strlen(path)) && z.v[i][strlen(path)] == ' ';
+            if (!still) sb_fmt(&b, "  removed: %s\n", path);
+        }
+    }
+    free_lines(&a);
+    free_lines(&z);
+    return sb_take(&b);
+}
 
 static int cmd_grade_all(const char *dir)
 {
@@ -1485,10 +1817,16 @@ static int cmd_grade_all(const char *dir)
             free(src);
             free(ans);
         }
+    sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
+    if (sandbox_on) sandbox_init();
+    char *before = kit_snapshot();
     double t0 = now_s();
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
+    char *after = kit_snapshot(), *changed = snapshot_diff(before, after);
+    free(before);
+    free(after);
     sbuf csv = {0};
     sb_str(&csv, "student");
     for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", steps[k].num, steps[k].slug);
@@ -1512,6 +1850,22 @@ static int cmd_grade_all(const char *dir)
     char *p = xasprintf("%s/gradebook.csv", out_dir);
     write_file(p, csv.s, csv.len);
     printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, now_s() - t0, p, out_dir);
+    printf("grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
+           "CPU, memory and file size%s.\n",
+           sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
+                      : "without a sandbox (it needs root; TAPA_NO_SANDBOX unset)",
+           nproc_limit ? " and processes (RLIMIT_NPROC)" : " (RLIMIT_NPROC does not hold for root: forks are bounded "
+                                                            "only by the timeout)");
+    if (*changed) {
+        printf("grade-all: WARNING: the kit changed while grading (a submission wrote outside its folder?):\n%s",
+               changed);
+        char *wp = xasprintf("%s/kit-changes.txt", out_dir);
+        write_file(wp, changed, strlen(changed));
+        free(wp);
+    } else {
+        printf("grade-all: the kit's files (outside build/) are unchanged.\n");
+    }
+    free(changed);
     free(p);
     free(csv.s);
     return 0;
@@ -1524,7 +1878,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
             "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
-            "  --progress FILE --starters DIR --seed N -j N -q\n");
+            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n");
 }
 
 static long count_user_processes(void)
@@ -1565,6 +1919,7 @@ int main(int argc, char **argv)
         else if (OPT("-j")) njobs = atoi(v);
         else if (!strncmp(a, "-j", 2) && a[2]) njobs = atoi(a + 2);
         else if (!strcmp(a, "-q")) quiet = true;
+        else if (!strcmp(a, "--no-charts")) no_charts = true;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(), 0;
         else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
                  !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
@@ -1589,11 +1944,18 @@ int main(int argc, char **argv)
     cflags = split_words((e = getenv("TAPA_CFLAGS")) && *e ? e
                          : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter");
     libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
+    /* e.g. -fno-lto: libtapa.a has fat LTO objects; linking their plain code is 10x faster */
+    ldflags = split_words((e = getenv("TAPA_LDFLAGS")) ? e : "");
     libtapa = (e = getenv("TAPA_LIB")) && *e ? abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
     if ((e = getenv("TAPA_SLOW")) && atoi(e) > 1) slow = atoi(e);
     if ((e = getenv("TAPA_GRADE_SEED")) && *e) seed = strtoul(e, NULL, 10);
+    chart_tool = (e = getenv("TAPA_CHART")) && *e ? abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
+    if ((e = getenv("TAPA_NO_CHARTS")) && *e && strcmp(e, "0")) no_charts = true;
+    /* charts of failed checks: for a learner (grade, run, watch), never in check-course or grade-all */
+    charts_on = !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
     color = isatty(1) && !getenv("NO_COLOR");
     nproc_limit = count_user_processes() + 256;
+    choose_peer();
     if (getuid() == 0) nproc_limit = 0; /* not enforced for root anyway */
     run_env = make_env(run_env_add, run_env_drop);
     setvbuf(stdout, NULL, _IOLBF, 0);

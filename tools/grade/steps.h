@@ -6,6 +6,11 @@
  *               (tests/course/expected/NN_slug.out, pid numbers as ${name})
  *   PROBE       a verdict of tests/course/probes/NN_slug.c, a program linked
  *               with the learner's functions and run once per scenario
+ *   PEER        (Part 2) a verdict of the other node: a real erl node
+ *               running tests/course/peer.escript where erl is installed,
+ *               else the C node tests/course/peer.c; it sees what reached
+ *               it over the network, and reads the learner's output after
+ *               the run to cross-check pids (grader.c: run_pair)
  *   ANSWER      a prediction in answers/NN_slug.answers
  * An answer's truth is a constant, and `make check-course` proves it is
  * what the runs show: `obs` names the iex prompt whose result line shows it,
@@ -16,7 +21,7 @@
 #ifndef TAPA_GRADE_STEPS_H
 #define TAPA_GRADE_STEPS_H
 
-typedef enum check_kind { GATE_COMPILE, GATE_RUN, TRANSCRIPT, PROBE, ANSWER } check_kind;
+typedef enum check_kind { GATE_COMPILE, GATE_RUN, TRANSCRIPT, PROBE, PEER, ANSWER } check_kind;
 
 typedef struct check_def {
     check_kind kind;
@@ -33,6 +38,7 @@ typedef struct check_def {
 typedef struct step_def {
     const char *num, *slug, *title;
     const check_def *checks;
+    int peer; /* Part 2: the other node is node1 (1) or node2 (2); 0: one node */
 } step_def;
 
 #define GATES                                                                                      \
@@ -45,6 +51,8 @@ typedef struct step_def {
 #define ANSWER_CHECK(k, ty, tr, ob, nth, src)                                                      \
     {.kind = ANSWER, .id = "answer." k, .name = "prediction: " k, .points = 1, .key = k, .type = ty,  \
      .truth = tr, .obs = ob, .obs_nth = nth, .obs_src = src}
+#define PEER_CHECK(verd, nm, pts)                                                                  \
+    {.kind = PEER, .id = "peer." verd, .name = nm, .points = pts, .verdict = verd}
 #define END_CHECKS {.id = NULL}
 
 #define QLEN_SELF "Process.info(self()) |> Keyword.get(:message_queue_len)"
@@ -142,15 +150,93 @@ static const check_def checks_08[] = {
     END_CHECKS,
 };
 
+
+/* Part 2: two nodes. The tutorial's names appear in the expected output
+ * and in `obs` prompts; the grader puts each run's own names in their place. */
+#define PING_NODE1 "Node.ping(:\"node1@127.0.0.1\")"
+
+static const check_def checks_09[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("node1_sees_node2", "node1 sees node2 connect (a handshake with the cookie)", 3),
+    ANSWER_CHECK("node_before_start", "term", ":nonode@nohost", "Node.self()", 1, 'x'),
+    ANSWER_CHECK("ping_before_start", "term", ":pang", PING_NODE1, 1, 'x'),
+    ANSWER_CHECK("ping_node1", "term", ":pong", PING_NODE1, 1, 's'),
+    ANSWER_CHECK("ping_nowhere", "term", ":pang", "Node.ping(:\"nowhere@127.0.0.1\")", 1, 's'),
+    ANSWER_CHECK("wrong_cookie", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+#define RECEIVE_10 "receive do msg -> msg after 3000 -> :nothing end"
+
+static const check_def checks_10[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("reaches_registered", "the message reaches :repl_node2 on node2, with node1's pid in it", 3),
+    ANSWER_CHECK("reply_without_send", "term", ":nothing", RECEIVE_10, 1, 'x'),
+    ANSWER_CHECK("reply", "term", "{:hello_back, 42}", RECEIVE_10, 1, 's'),
+    ANSWER_CHECK("send_returns", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("nobody_has_the_name", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_11[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("reply_reaches_node1", "{:hello_back, 42}, sent to the pid made from its text, reaches node1's process", 3),
+    ANSWER_CHECK("first_number_on_node2", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("same_process", "bool", "true", NULL, 0, 0),
+    ANSWER_CHECK("zero_pid_on_node2", "choice", "c", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_12[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("runs_on_node1", "whoami runs on node1; node2 gets that pid as #PID<N.M.0>, N not 0", 3),
+    ANSWER_CHECK("where_it_prints", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("first_number_on_node1", "int", "0", NULL, 0, 0),
+    ANSWER_CHECK("cookie_means", "choice", "c", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_13[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("applies_the_fun", "the fun node1 sent is applied to 100 on node2 (random captured value)", 3),
+    ANSWER_CHECK("result", "int", "142", NULL, 0, 0),
+    ANSWER_CHECK("what_travels", "choice", "b", NULL, 0, 0),
+    END_CHECKS,
+};
+
+static const check_def checks_14[] = {
+    GATES,
+    TRANSCRIPT_CHECK(2),
+    PEER_CHECK("down_noconnection", "node2's monitor of the process on node1 fires with :noconnection", 3),
+    PEER_CHECK("nodedown", "node2 receives {:nodedown, node1}", 3),
+    ANSWER_CHECK("differs_from_rpc", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("why_sends_look_alike", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("down_reason", "term", ":noconnection", NULL, 0, 0),
+    ANSWER_CHECK("is_it_dead", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("ticktime_seconds", "int", "60", NULL, 0, 0),
+    END_CHECKS,
+};
+
 static const step_def steps[] = {
-    {"01", "mailbox", "Every process has a mailbox", checks_01},
-    {"02", "flush", "flush() empties the mailbox", checks_02},
-    {"03", "message_receiver", "A process that receives", checks_03},
-    {"04", "ping_pong", "Pids are values: ping, pong", checks_04},
-    {"05", "mailbox_growth", "Mailbox growth", checks_05},
-    {"06", "linked_children", "Linked processes die together", checks_06},
-    {"07", "trap_exit", "Trapping exits", checks_07},
-    {"08", "monitor", "Monitors", checks_08},
+    {"01", "mailbox", "Every process has a mailbox", checks_01, 0},
+    {"02", "flush", "flush() empties the mailbox", checks_02, 0},
+    {"03", "message_receiver", "A process that receives", checks_03, 0},
+    {"04", "ping_pong", "Pids are values: ping, pong", checks_04, 0},
+    {"05", "mailbox_growth", "Mailbox growth", checks_05, 0},
+    {"06", "linked_children", "Linked processes die together", checks_06, 0},
+    {"07", "trap_exit", "Trapping exits", checks_07, 0},
+    {"08", "monitor", "Monitors", checks_08, 0},
+    {"09", "node_ping", "Two nodes: Node.ping", checks_09, 1},
+    {"10", "registered_send", "A send to a name on another node", checks_10, 2},
+    {"11", "global_pids", "The same pid, seen from another node", checks_11, 1},
+    {"12", "remote_spawn", "Running code on another node", checks_12, 1},
+    {"13", "funs_as_values", "Functions are values too", checks_13, 1},
+    {"14", "open_questions", "The network is not reliable", checks_14, 1},
 };
 #define NSTEPS ((int)(sizeof steps / sizeof steps[0]))
 

@@ -1,0 +1,40 @@
+/* Step 12 — running code on another node.        Lesson: lessons/12_remote_spawn.md
+ *
+ * This program is node2; node1 runs as another program (see below).
+ * node1 offers Tapa.Demo.whoami/0, which prints `pid: #PID<0.N.0>` where it
+ * runs.
+ *
+ * Run it: make 12   The grader starts node1 (a real erl node where erl is
+ * installed, else a C node), with names and a cookie of its own, and runs
+ * this program beside it. By hand, in two terminals, with the tutorial's
+ * names (node1@127.0.0.1, node2@127.0.0.1) and cookie (tapas):
+ *     terminal 1: build/bin/tapa-node --name node1@127.0.0.1 --cookie tapas
+ *     terminal 2: make 12, then build/grade/work/run/12/12_remote_spawn
+ * This program then prints:
+ *     iex> Node.spawn(:"node1@127.0.0.1", Tapa.Demo, :whoami, [])
+ *     #PID<18770.172.0>
+ * and node1 prints:
+ *     pid: #PID<0.172.0>
+ *
+ * Check it: make grade STEP=12
+ */
+#include "course.h"
+
+/* Tapa.Demo.whoami/0, the one node1 offers: prints its pid where it runs. */
+static void whoami(tapa_term arg)
+{
+    tapa_inspect(tapa_self(), "pid");
+}
+
+static void demo(tapa_term arg)
+{
+    tapa_node_start(node_name(2), cookie(), 0);
+    iexf("Node.spawn(%T, Tapa.Demo, :whoami, [])", node_atom(1));
+    /* TODO: this runs whoami here, on node2. Run node1's instead:
+     * Node.spawn(node, Module, :function, args) is
+     * tapa_spawn_on(node, "Module", "function", args), args a list ([] is
+     * tapa_nil()). The printing then happens where the code runs. */
+    show(tapa_spawn(whoami, tapa_nil()));
+}
+
+int main(void) { return tapa_run(demo, tapa_nil()); }

@@ -101,6 +101,10 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
     } else {
         badarg("send: %s is not a pid, a registered name or {name, node}.", dest);
     }
+    /* This send may have killed us (the receiver passed the heap limit and
+     * was linked to us, or we sent to ourselves): die now, not after more
+     * sends to others from a process that is already dead. */
+    proc_check_pending(from);
     return m;
 }
 
@@ -235,7 +239,10 @@ bool tapa_demonitor(tapa_term ref, bool flush)
     if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
-    if (monitor_remove(self, r->words, r->h.size, r->node, &m) && m.origin) {
+    /* Only a monitor the caller made (origin): the watched process may hold
+     * the same ref, and demonitor there must not cancel the watcher's
+     * monitor (OTP: true, no effect). */
+    if (monitor_remove_origin(self, r->words, r->h.size, r->node, &m)) {
         if (PID_NODE(m.other) != 0) {
             if (tapa_dist) tapa_dist->demonitor(self->pid, m.other, &m);
         } else {

@@ -20,7 +20,9 @@ static tapa_term info_messages(process *p)
 {
     tapa_term list = TERM_NIL, *tail = &list;
     for (msg *m = p->mbox.head; m; m = m->next) {
-        *tail = tapa_cons(m->term, TERM_NIL);
+        /* Copied to the caller's heap: m->term lives on p's heap, which is
+         * collected or freed without regard to the caller's references. */
+        *tail = tapa_cons(heap_copy(tapa_current_heap, m->term), TERM_NIL);
         tail = &((box_cons *)BOX_OF(*tail))->tail;
     }
     return list;

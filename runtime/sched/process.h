@@ -110,6 +110,7 @@ void link_add(process *p, tapa_term other);
 bool link_remove(process *p, tapa_term other);
 void monitor_add(process *p, const monitor *m);
 bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
+bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
 uint32_t monitor_ref_len(const monitor *m);
 tapa_term monitor_ref_term(const monitor *m);
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason);

@@ -60,10 +60,13 @@ static void compile_clauses(clauses *c, const char *const *patterns)
     if (pins || c->key == 0) c->key = 0;
 }
 
-/* Conservative roots: spill the callee-saved registers into a jmp_buf on
- * this frame, then scan from here to the top of the process's stack. */
+/* Conservative roots: spill the callee-saved registers onto this frame,
+ * then scan from here to the top of the process's stack. glibc's setjmp
+ * mangles the rbp it saves, so __builtin_unwind_init also makes this
+ * function push every callee-saved register itself. */
 static __attribute__((noinline)) void collect(process *p)
 {
+    __builtin_unwind_init();
     jmp_buf regs;
     setjmp(regs);
     heap_mark_range(&p->heap, (const void *)&regs, p->stack_hi);
@@ -80,10 +83,25 @@ static void maybe_collect(process *p)
     if (proc_heap_over_limit(p)) sched_exit_current(A(killed));
 }
 
+/* A message matched but its bindings do not fit in the tapa_match: said
+ * loudly, since skipping it would leave the process waiting for ever. */
+static __attribute__((noinline, cold)) _Noreturn void no_room(const tapa_match *m)
+{
+    char why[400];
+    snprintf(why, sizeof why,
+             "receive: a message matched, but the pattern's variables and the %d values already "
+             "in the tapa_match (pins included) are more than TAPA_MAX_VARS (%d). Use _ for the "
+             "values you do not need, or pin fewer. (Declare each one as `tapa_match m = {0};`.)",
+             m->count, TAPA_MAX_VARS);
+    term_fail(A(badarg), why);
+}
+
 static int match_one(const clauses *c, tapa_term t, tapa_match *m)
 {
-    for (int i = 0; i < c->n; i++)
+    for (int i = 0; i < c->n; i++) {
         if (pattern_match(c->p[i], t, m)) return i;
+        if (pattern_no_room) no_room(m);
+    }
     return -1;
 }
 
@@ -123,6 +141,11 @@ static bool is_pin_name(const char *name);
 /* Bindings of an earlier receive are dropped; pinned values stay. */
 static void keep_only_pins(tapa_match *m)
 {
+    /* An uninitialised tapa_match (no `= {0}`) has a garbage count: the loop
+     * below would read and write past its arrays. */
+    if (m->count < 0 || m->count > TAPA_MAX_VARS)
+        term_fail(A(badarg), "receive: the tapa_match holds garbage; declare it as "
+                             "`tapa_match m = {0};` before the first receive");
     int kept = 0;
     for (int i = 0; i < m->count; i++) {
         if (!is_pin_name(m->names[i])) continue;
@@ -268,6 +291,10 @@ void tapa_sleep(int64_t ms)
 {
     process *p = proc_current();
     if (!p) term_fail(A(badarg), "Process.sleep: called outside a process");
+    /* Only waits collect: a process that sleeps and sends (a ticker) but
+     * never receives would otherwise keep all its garbage until the heap
+     * limit kills it. */
+    maybe_collect(p);
     if (ms < 0) {
         for (;;) sched_wait(p, -1), proc_check_pending(p);
     }
@@ -283,6 +310,7 @@ void tapa_yield(void)
     process *p = proc_current();
     if (!p) return;
     proc_check_pending(p);
+    maybe_collect(p); /* as in tapa_sleep: a yielding worker makes garbage too */
     sched_requeue(p);
     proc_check_pending(p);
 }

@@ -82,6 +82,22 @@ bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t 
     return false;
 }
 
+/* The same, for the monitor p made (origin) with that ref: demonitor must
+ * not find the watched half, which has the same ref. */
+bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out)
+{
+    for (uint32_t i = 0; i < p->nmonitors; i++) {
+        monitor *m = &p->monitors[i];
+        if (!m->origin || m->ref_node != ref_node || monitor_ref_len(m) != ref_len ||
+            memcmp(m->ref, ref, ref_len * sizeof *ref) != 0)
+            continue;
+        if (out) *out = *m;
+        *m = p->monitors[--p->nmonitors];
+        return true;
+    }
+    return false;
+}
+
 tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node, m->ref, monitor_ref_len(m)); }
 
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)

@@ -348,8 +348,11 @@ static bool commit(const pattern *p, const tapa_term *vals, tapa_match *m)
     return true;
 }
 
+bool pattern_no_room;
+
 bool pattern_match(const pattern *p, tapa_term t, tapa_match *m)
 {
+    pattern_no_room = false;
     if (p->quick_tag) { /* {:tag, ...}: reject in a few loads */
         if (!IS_BOX_TYPE(t, BOX_TUPLE) || BOX_OF(t)->size != p->code[0].n ||
             ((const box_tuple *)BOX_OF(t))->elements[0] != p->quick_tag)
@@ -358,7 +361,9 @@ bool pattern_match(const pattern *p, tapa_term t, tapa_match *m)
     tapa_term vals[TAPA_MAX_VARS];
     mstate s = {p, vals, m};
     if (match_node(&s, 0, t) < 0) return false;
-    return p->nvars == 0 || !m || commit(p, vals, m);
+    if (p->nvars == 0 || !m || commit(p, vals, m)) return true;
+    pattern_no_room = true; /* receive reports it: silence would hang the process */
+    return false;
 }
 
 /* -------------------------------------------------------------- cache -- */

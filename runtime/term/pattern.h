@@ -24,6 +24,9 @@ const pattern *pattern_cached(const char *src, tapa_parse_error *err);
  * point into the compiled pattern, values are subterms of t) and true is
  * returned; on failure m is left as it was. Pinned names are read from m. */
 bool pattern_match(const pattern *p, tapa_term t, tapa_match *m);
+/* Set by pattern_match when t matched but the bindings did not fit in m
+ * (it then returns false); cleared by each call. */
+extern bool pattern_no_room;
 
 /* True if the pattern reads ^pinned values (its result then depends on m). */
 bool pattern_has_pins(const pattern *p);

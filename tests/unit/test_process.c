@@ -667,6 +667,190 @@ static void test_trace_records_events(void **state)
     }
 }
 
+/* ------------------------------------------------------ review findings -- */
+
+/* Process.info(pid, :messages) must hand the caller copies: a list that
+ * points into the other process's heap dangles once that process dies. */
+static void main_info_messages_outlive_owner(tapa_term arg)
+{
+    tapa_term child = tapa_spawn(wait_forever, tapa_nil());
+    tapa_send(child, tapa_t("{:kept, \"a string on the child's heap\", [1, 2, 3]}"));
+    tapa_term msgs = tapa_element(tapa_info_key(child, "messages"), 1);
+    tapa_exit_pid(child, tapa_atom("kill")); /* the child's heap is freed */
+    for (int i = 0; i < 100; i++) tapa_t("{:other, \"reusing the freed blocks!!!!!!!!\", [7, 8, 9]}");
+    log_line("%T", msgs);
+}
+
+static void test_info_messages_are_copies(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_info_messages_outlive_owner, tapa_nil()), 0);
+    assert_string_equal(test_log, "[{:kept, \"a string on the child's heap\", [1, 2, 3]}]\n");
+}
+
+/* A process killed while it runs (the process it floods is killed by the
+ * heap limit, and the link brings :killed back) dies at its next runtime
+ * call: it neither keeps sending nor goes to sleep instead of dying. */
+static void flooding_sender(tapa_term arg)
+{
+    tapa_term sink = tapa_spawn_link(wait_forever, tapa_nil());
+    char chunk[1024] = {0};
+    tapa_term payload = tapa_binary(chunk, sizeof chunk);
+    int sent = 0;
+    for (; sent < 5000; sent++) tapa_send(sink, payload);
+    log_line("sender still running after %d sends", sent);
+    tapa_sleep(TAPA_INFINITY);
+}
+
+static void main_doomed_sender(tapa_term arg)
+{
+    tapa_term pair = tapa_spawn_monitor(flooding_sender, tapa_nil());
+    tapa_match m = {0};
+    if (tapa_receive(&m, slow_ms(2000), "{:DOWN, _, :process, _, why}") == 0)
+        log_line("sender ended %T", tapa_var(&m, "why"));
+    else
+        log_line("sender still there, alive? %T", tapa_bool(tapa_alive(tapa_element(pair, 0))));
+}
+
+static void test_killed_sender_dies_at_once(void **state)
+{
+    log_reset();
+    char *out;
+    tapa_set_max_heap_mb(2);
+    int status = run_captured(main_doomed_sender, tapa_nil(), &out);
+    tapa_set_max_heap_mb(512);
+    free(out);
+    assert_int_equal(status, 0);
+    assert_string_equal(test_log, "sender ended :killed\n");
+}
+
+/* tapa_run returns when main ends, even while other processes stay
+ * runnable (a busy worker, a pair playing ping-pong forever): they get a
+ * bounded number of runs (100,000) to finish, not an unbounded one. */
+static void spinner(tapa_term arg)
+{
+    for (int i = 0; i < 1000000; i++) tapa_yield();
+    log_line("spinner finished");
+}
+
+static void main_leaves_spinner(tapa_term arg)
+{
+    tapa_spawn(spinner, tapa_nil());
+    tapa_yield();
+}
+
+static void test_run_returns_when_main_ends(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_leaves_spinner, tapa_nil()), 0);
+    assert_string_equal(test_log, "");
+}
+
+/* demonitor(ref) by the watched process, which was handed the ref, does
+ * not cancel the watcher's monitor (OTP 25: returns true, no effect). */
+static void demonitor_their_ref(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:ref, r, from}");
+    tapa_demonitor(tapa_var(&m, "r"), false);
+    tapa_send(tapa_var(&m, "from"), tapa_atom("done"));
+    tapa_receive(&m, TAPA_INFINITY, ":stop");
+    tapa_exit(tapa_atom("bye"));
+}
+
+static void main_demonitor_not_mine(tapa_term arg)
+{
+    tapa_term target = tapa_spawn(demonitor_their_ref, tapa_nil());
+    tapa_term ref = tapa_monitor(target);
+    tapa_send(target, tapa_t("{:ref, ~t, ~p}", ref, tapa_self()));
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":done");
+    tapa_send(target, tapa_atom("stop"));
+    tapa_pin(&m, "ref", ref);
+    if (tapa_receive(&m, slow_ms(1000), "{:DOWN, ^ref, :process, _, why}") == 0)
+        log_line("DOWN %T", tapa_var(&m, "why"));
+    else
+        log_line("no DOWN");
+}
+
+static void test_demonitor_by_the_watched_has_no_effect(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_demonitor_not_mine, tapa_nil()), 0);
+    assert_string_equal(test_log, "DOWN :bye\n");
+}
+
+/* A process that never waits in receive (a ticker that sleeps and sends, a
+ * worker that yields) still has its garbage collected: its memory stays
+ * flat instead of growing until the heap limit kills it. */
+static int64_t own_memory(void)
+{
+    return tapa_int_value(tapa_element(tapa_info_key(tapa_self(), "memory"), 1));
+}
+
+static void main_collects_without_receive(tapa_term arg)
+{
+    char chunk[1024] = {0};
+    for (int i = 0; i < 5000; i++) {
+        tapa_binary(chunk, sizeof chunk); /* garbage */
+        tapa_yield();
+    }
+    log_line("after yields: %s", own_memory() < 1000000 ? "flat" : "grows");
+    for (int i = 0; i < 50; i++) {
+        for (int k = 0; k < 100; k++) tapa_binary(chunk, sizeof chunk);
+        tapa_sleep(1);
+    }
+    log_line("after sleeps: %s", own_memory() < 1000000 ? "flat" : "grows");
+}
+
+static void test_collects_in_yield_and_sleep(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_collects_without_receive, tapa_nil()), 0);
+    assert_string_equal(test_log, "after yields: flat\nafter sleeps: flat\n");
+}
+
+/* A message that matches but whose bindings do not fit in the tapa_match
+ * (pins count too) must not be skipped silently, leaving the process
+ * waiting forever: it fails with a message that says what to do. */
+static void too_many_bindings(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_pin(&m, "tag", tapa_atom("t"));
+    tapa_send(tapa_self(), tapa_t("{:t, 1, 2, 3, 4, 5, 6, 7, 8}"));
+    log_line("%d", tapa_receive(&m, 0, "{^tag, a, b, c, d, e, f, g, h}"));
+}
+
+static void test_too_many_bindings_is_reported(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(too_many_bindings, tapa_nil(), &out), 1);
+    assert_string_equal(test_log, "");
+    assert_non_null(strstr(out, "TAPA_MAX_VARS"));
+    free(out);
+}
+
+/* A tapa_match declared without `= {0}` is refused with a clear message
+ * instead of being read past its arrays. */
+static void garbage_match(tapa_term arg)
+{
+    tapa_match m = {0};
+    m.count = 100000; /* as an uninitialised one may hold */
+    tapa_send(tapa_self(), tapa_atom("x"));
+    log_line("%d", tapa_receive(&m, 0, "x"));
+}
+
+static void test_uninitialised_match_is_reported(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(garbage_match, tapa_nil(), &out), 1);
+    assert_string_equal(test_log, "");
+    assert_non_null(strstr(out, "tapa_match m = {0};"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +880,13 @@ int main(void)
         cmocka_unit_test(test_many_processes),
         cmocka_unit_test(test_trace_records_events),
         cmocka_unit_test(test_heap_limit_kills_the_flooded_process),
+        cmocka_unit_test(test_info_messages_are_copies),
+        cmocka_unit_test(test_killed_sender_dies_at_once),
+        cmocka_unit_test(test_run_returns_when_main_ends),
+        cmocka_unit_test(test_demonitor_by_the_watched_has_no_effect),
+        cmocka_unit_test(test_collects_in_yield_and_sleep),
+        cmocka_unit_test(test_too_many_bindings_is_reported),
+        cmocka_unit_test(test_uninitialised_match_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

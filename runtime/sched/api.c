@@ -253,7 +253,7 @@ bool tapa_demonitor(tapa_term ref, bool flush)
     if (flush) {
         tapa_match mt = {0};
         tapa_pin(&mt, "ref", ref);
-        while (tapa_receive(&mt, 0, "{:DOWN, ^ref, _, _, _}") == 0) mt.count = 1;
+        tapa_receive(&mt, 0, "{:DOWN, ^ref, _, _, _}"); /* at most one per ref */
     }
     return true;
 }

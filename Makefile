@@ -74,6 +74,7 @@ $(BUILD)/.deps:
 all: lib tools release-tests
 lib: $(BUILD)/release/lib/libtapa.a
 tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
+.PRECIOUS: $(BUILD)/release/bin/%
 $(BUILD)/bin/%: $(BUILD)/release/bin/%
 	@mkdir -p $(@D) && cp --remove-destination $< $@
 

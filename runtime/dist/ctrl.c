@@ -374,25 +374,43 @@ static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref
     if (ctl_term(target) && ctl_term(from) && ctl_term(ref) && ctl_payload(A(noproc))) ctl_send(pr);
 }
 
-static void in_demonitor(tapa_term target, tapa_term ref)
+/* Takes from p the half (origin: p watches) of the monitor with that ref
+ * whose other end is `other`, a process of the peer's node (or, for a DOWN
+ * by name, the name it was monitored by). A peer may only end monitors
+ * between our processes and its own: not one between two of ours, nor one
+ * with a third node, whose ref it may have seen or guessed. */
+static bool take_monitor(peer *pr, process *p, tapa_term ref, bool origin, tapa_term other, monitor *out)
 {
     uint32_t w[5], node;
     uint8_t len;
-    if (!ref_of(ref, w, &len, &node)) return;
+    if (!ref_of(ref, w, &len, &node)) return false;
+    for (uint32_t i = 0; i < p->nmonitors; i++) {
+        monitor *m = &p->monitors[i];
+        if (m->origin != origin || m->ref_node != node || monitor_ref_len(m) != len ||
+            memcmp(m->ref, w, len * sizeof *w) != 0 || !on_node(m->other, pr->atom) ||
+            (m->other != other && !(m->name && m->name == other)))
+            continue;
+        *out = *m;
+        *m = p->monitors[--p->nmonitors];
+        return true;
+    }
+    return false;
+}
+
+static void in_demonitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref)
+{
     tapa_term pid = tapa_is_atom(target) ? registry_whereis(target) : target;
     process *p = pid ? live(pid) : NULL;
-    if (p) monitor_remove(p, w, len, node, NULL);
+    monitor m;
+    if (p) take_monitor(pr, p, ref, false, from, &m);
 }
 
 static void in_down(peer *pr, tapa_term from, tapa_term to, tapa_term ref, tapa_term reason)
 {
-    uint32_t w[5], node;
-    uint8_t len;
     process *p = live(to);
     monitor m;
-    if (!p || !ref_of(ref, w, &len, &node) || !monitor_remove(p, w, len, node, &m) || !m.origin) return;
-    tapa_term who = m.name ? tapa_tuple(2, m.name, pr->atom)
-                           : tapa_is_atom(from) ? tapa_tuple(2, from, pr->atom) : from;
+    if (!p || !take_monitor(pr, p, ref, true, from, &m)) return;
+    tapa_term who = m.name ? tapa_tuple(2, m.name, pr->atom) : from;
     deliver_message(p, down_message(ref, who, reason));
 }
 
@@ -487,7 +505,7 @@ static bool dispatch(peer *pr, tapa_term c, tapa_term pay, const char **why)
         return true;
     case OP_DEMONITOR_P:
         if (n != 4) return false;
-        in_demonitor(el(c, 2), el(c, 3));
+        in_demonitor(pr, el(c, 1), el(c, 2), el(c, 3));
         return true;
     case OP_MONITOR_P_EXIT:
         if (n != 5) return false;

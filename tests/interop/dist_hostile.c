@@ -9,7 +9,9 @@
  * node, the name of a node we are dialling) and, with the cookie, peers
  * that send malformed packets (too long, too deep, huge atoms, too many
  * atoms, a compressed bomb, unknown control messages, a sender that is
- * not theirs) or stop reading. Each must end that one connection, with a
+ * not theirs) or stop reading, and a peer that sends DOWN and DEMONITOR
+ * for monitors it does not own (those change nothing; the connection
+ * stays). Each bad packet must end that one connection, with a
  * logged reason, and nothing else: the connection to PEER lives on and
  * only the one well-formed message is delivered. One line per check:
  * "ok <what>" or "FAIL <what>"; then "hostile done: N failure(s)".
@@ -20,6 +22,7 @@
  */
 #include "tapa.h"
 #include "dist/epmd.h"
+#include "dist/etf.h"
 #include "dist/handshake.h"
 
 #include <arpa/inet.h>
@@ -43,6 +46,10 @@ static atomic_int failures;
 static atomic_int want; /* the thread asks the node: 1 dial zz, 2 flood slow */
 static atomic_int flood_done, attacker_done;
 static uint16_t victim_port;
+/* the forged-DOWN scenario: the node's `victim` publishes its pid, the
+ * pids it watches and its monitor refs (as ETF bytes) for the thread */
+static dbuf fg_victim, fg_watched[3], fg_ref[4];
+static atomic_int fg_ready, fg_checked, fg_done;
 static uint32_t victim_creation;
 
 static void check(bool ok, const char *what)
@@ -272,6 +279,109 @@ static void long_refs(void)
     dbuf_free(&in);
 }
 
+/* ------------------------------------------- monitors a peer does not own -- */
+
+static void wait_flag(atomic_int *flag)
+{
+    for (int i = 0; i < 400 && !*flag; i++) usleep(25 * 1000);
+}
+
+static void bad_packet(int k, const char *what, const dbuf *packet);
+
+static void e_bytes(dbuf *b, const dbuf *term) { dbuf_put(b, term->data, term->len); }
+
+/* {21, From, To, Ref, Reason}: a DOWN */
+static void down_op(dbuf *out, const char *me, uint32_t id, const dbuf *to, const dbuf *ref, const char *reason)
+{
+    dbuf body = {0};
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 5);
+    e_small(&body, 21);
+    e_pid(&body, me, id, 4242);
+    e_bytes(&body, to);
+    e_bytes(&body, ref);
+    e_atom(&body, reason);
+    framed(out, &body, 112);
+    dbuf_free(&body);
+}
+
+/* `victim` monitors three local processes and a pid of `owner` (a raw
+ * peer). Another peer, `forger`, then sends what only the owner of each
+ * monitor may send: a DOWN to the watcher of a local monitor, a DOWN to
+ * the watched end of one, a DEMONITOR of one, a DOWN for the monitor on
+ * owner's pid. BEAM takes a DOWN from node N only for a monitor of a
+ * process on N: none of these may deliver or remove anything. */
+static void forged_downs(void)
+{
+    const char *forger = "forger@127.0.0.1", *owner = "owner@127.0.0.1";
+    handshake hs;
+    int ofd = connect_as(owner, cookie, NULL, &hs);
+    int ffd = connect_as(forger, cookie, NULL, &hs);
+    dbuf pk = {0}, body = {0};
+    /* owner tells victim its pid: {6, From, '', victim} + {target, From} */
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 4);
+    e_small(&body, 6);
+    e_pid(&body, owner, 90, 4242);
+    e_atom(&body, "");
+    e_atom(&body, "victim");
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 2);
+    e_atom(&body, "target");
+    e_pid(&body, owner, 90, 4242);
+    framed(&pk, &body, 112);
+    bool sent = ofd >= 0 && ffd >= 0 && send_all(ofd, pk.data, pk.len);
+    if (sent) wait_flag(&fg_ready);
+    check(sent && fg_ready, "the forged-DOWN scenario is set up (two peers, four monitors)");
+    if (!sent || !fg_ready) goto out;
+
+    /* an EXIT2 in the name of a local process: closed before it acts */
+    pk.len = body.len = 0;
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 4);
+    e_small(&body, 8);
+    e_bytes(&body, &fg_watched[0]);
+    e_bytes(&body, &fg_victim);
+    e_atom(&body, "kill");
+    framed(&pk, &body, 112);
+    bad_packet(90, "an EXIT2 in the name of one of our own pids", &pk);
+
+    pk.len = body.len = 0;
+    down_op(&pk, forger, 91, &fg_victim, &fg_ref[0], "forged");      /* the watcher's half */
+    down_op(&pk, forger, 91, &fg_watched[1], &fg_ref[1], "forged");  /* the watched half */
+    dbuf_u8(&body, 131);                                              /* {20, From, To, Ref} */
+    e_tuple(&body, 4);
+    e_small(&body, 20);
+    e_pid(&body, forger, 91, 4242);
+    e_bytes(&body, &fg_watched[2]);
+    e_bytes(&body, &fg_ref[2]);
+    framed(&pk, &body, 112);
+    down_op(&pk, forger, 91, &fg_victim, &fg_ref[3], "forged");      /* owner's monitor */
+    body.len = 0; /* then {sync}: the node has handled all of the above */
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 4);
+    e_small(&body, 6);
+    e_pid(&body, forger, 91, 4242);
+    e_atom(&body, "");
+    e_atom(&body, "victim");
+    dbuf_u8(&body, 131);
+    e_tuple(&body, 1);
+    e_atom(&body, "sync");
+    framed(&pk, &body, 112);
+    check(send_all(ffd, pk.data, pk.len), "the forger sends its DOWNs and DEMONITOR");
+    wait_flag(&fg_checked);
+    /* the owner's own DOWN is taken */
+    pk.len = 0;
+    down_op(&pk, owner, 90, &fg_victim, &fg_ref[3], "gone");
+    if (fg_checked) send_all(ofd, pk.data, pk.len);
+    wait_flag(&fg_done);
+out:
+    if (ofd >= 0) close(ofd);
+    if (ffd >= 0) close(ffd);
+    dbuf_free(&pk);
+    dbuf_free(&body);
+}
+
 /* ------------------------------------------------------ the attacks -- */
 
 static void strangers(void)
@@ -494,6 +604,7 @@ static void *attacker(void *arg)
         strangers();
         hijack();
         long_refs();
+        forged_downs();
         peers();
     }
     attacker_done = 1;
@@ -522,6 +633,52 @@ static void doomed(tapa_term arg)
     (void)arg;
     tapa_receive_any();
     tapa_exit(tapa_atom("bye"));
+}
+
+static void publish(dbuf *b, tapa_term t)
+{
+    char err[160];
+    if (!etf_encode_term(b, t, err, sizeof err)) check(false, err);
+}
+
+/* The node's side of forged_downs. */
+static void victim(tapa_term arg)
+{
+    (void)arg;
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, "{:target, pid}");
+    tapa_term owner = tapa_var(&m, "pid");
+    tapa_term w[3], ref[4];
+    for (int i = 0; i < 3; i++) {
+        w[i] = tapa_spawn(doomed, tapa_nil());
+        ref[i] = tapa_monitor(w[i]);
+        publish(&fg_watched[i], w[i]);
+    }
+    ref[3] = tapa_monitor(owner);
+    for (int i = 0; i < 4; i++) publish(&fg_ref[i], ref[i]);
+    publish(&fg_victim, tapa_self());
+    fg_ready = 1;
+
+    check(tapa_receive(&m, 5000, "{:sync}") == 0, "the forger's connection stays open after its forgeries");
+    bool none = tapa_receive(&m, 0, "{:DOWN, _, _, _, _}") == TAPA_TIMEOUT;
+    check(none, "a DOWN from a peer for a monitor it does not own is not delivered");
+    fg_checked = 1;
+    const char *what[3] = {
+        "a local monitor still fires after a peer's DOWN to its watcher",
+        "a local monitor still fires after a peer's DOWN to its watched process",
+        "a local monitor still fires after a peer's DEMONITOR of it",
+    };
+    for (int i = 0; i < 3; i++) {
+        tapa_send(w[i], tapa_atom("die"));
+        tapa_pin(&m, "ref", ref[i]);
+        tapa_pin(&m, "pid", w[i]);
+        check(tapa_receive(&m, 1000, "{:DOWN, ^ref, :process, ^pid, :bye}") == 0, what[i]);
+    }
+    tapa_pin(&m, "ref", ref[3]);
+    tapa_pin(&m, "pid", owner);
+    check(tapa_receive(&m, 1000, "{:DOWN, ^ref, :process, ^pid, :gone}") == 0,
+          "the DOWN of the peer that owns the monitored pid is delivered");
+    fg_done = 1;
 }
 
 /* Sends 512 KiB binaries to the peer that does not read until the node
@@ -569,6 +726,7 @@ static void node(tapa_term arg)
     }
     tapa_register(tapa_spawn(sink, tapa_nil()), "sink");
     tapa_register(tapa_spawn(doomed, tapa_nil()), "doomed");
+    tapa_register(tapa_spawn(victim, tapa_nil()), "victim");
     tapa_term peer = tapa_atom(peer_name);
     check(tapa_ping(peer) == tapa_atom("pong"), "ping the peer");
     tapa_monitor_node(peer, true);

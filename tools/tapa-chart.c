@@ -283,6 +283,8 @@ static int field_proc(int fi, const char *field)
     return p;
 }
 
+static bool starts_with(const char *s, const char *p);
+
 /* The term with every pid written as #PID<node|n.s>, for matching. */
 static char *canon_term(int fi, const char *t)
 {
@@ -296,6 +298,13 @@ static char *canon_term(int fi, const char *t)
             sb_fmt(&b, "#PID<%s|%u.%u>", node, y, z);
             free(node);
             p += n;
+        } else if (starts_with(p, "#Function<") && isdigit((unsigned char)p[10])) {
+            /* #Function<3.70191107/1 in M.f>: the first number is the fun's
+             * index on the node that prints it, not the same on both sides */
+            const char *q = p + 10;
+            while (isdigit((unsigned char)*q)) q++;
+            sb_str(&b, "#Function<");
+            p = *q == '.' ? q + 1 : p + 10;
         } else {
             sb_add(&b, p, 1);
             p++;
@@ -535,9 +544,24 @@ static int maxx; /* the rightmost text, to size the picture */
 static int col_x(int col) { return GUTTER + col * COLW + COLW / 2; }
 static int row_y(int row) { return row_top[row] + row_h[row] / 2; }
 
+/* 12px DejaVu Sans Mono (and the usual fallbacks, 0.6em) is 7.2px a
+ * character; bold is as wide. 7.5 leaves room for a wider fallback font and
+ * for the white outline of the labels. */
+#define CHARW 7.5
+
+/* the characters of s (UTF-8), at most max */
+static size_t text_chars(const char *s, size_t max)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) n++;
+    return n < max ? n : max;
+}
+
+/* text of `chars` characters starts at x: the picture must reach past it */
 static void grow_to(int x, size_t chars)
 {
-    int end = x + (int)chars * 7 + 8;
+    int end = x + (int)((double)chars * CHARW + 0.5) + 8;
     if (end > maxx) maxx = end;
 }
 
@@ -559,6 +583,7 @@ static void arrow(sbuf *o, const char *cls, int x1, int y1, int x2, int y2, cons
             ly = y1 - 5;
         }
         if (x1 == x2) lx = x1 + 8;
+        if (x1 == x2 || (y1 != y2 && x2 > x1)) grow_to(lx, text_chars(label, max));
         const char *anchor = x1 == x2 ? "" : y1 == y2 ? " text-anchor=\"middle\""
                            : x2 > x1 ? "" : " text-anchor=\"end\"";
         sb_fmt(o, "<text class=\"l-%s\" x=\"%d\" y=\"%d\"%s>", cls, lx, ly, anchor);
@@ -571,7 +596,7 @@ static void self_arrow(sbuf *o, const char *cls, int x, int y, const char *label
 {
     sb_fmt(o, "<path class=\"%s\" d=\"M%d %d h 26 v 10 h -23\" fill=\"none\" marker-end=\"url(#head-%s)\"/>\n",
            cls, x, y - 6, cls);
-    grow_to(x + 32, 30);
+    grow_to(x + 32, text_chars(label, 30));
     sb_fmt(o, "<text class=\"l-%s\" x=\"%d\" y=\"%d\">", cls, x + 32, y + 2);
     sb_text(o, label, 30);
     sb_str(o, "</text>\n");
@@ -579,8 +604,7 @@ static void self_arrow(sbuf *o, const char *cls, int x, int y, const char *label
 
 static void note(sbuf *o, const char *cls, int x, int y, const char *text, size_t max)
 {
-    size_t n = strlen(text);
-    grow_to(x, n < max ? n : max);
+    grow_to(x, text_chars(text, max));
     sb_fmt(o, "<text class=\"%s\" x=\"%d\" y=\"%d\">", cls, x, y);
     sb_text(o, text, max);
     sb_str(o, "</text>\n");
@@ -824,6 +848,9 @@ int main(int argc, char **argv)
         sb_fmt(&o, "<text class=\"title\" x=\"%d\" y=\"%d\">", MARGIN, MARGIN + 16);
         sb_text(&o, title, 200);
         sb_str(&o, "</text>\n");
+        /* 15px bold sans: about 9px a character on average */
+        int end = MARGIN + (int)(text_chars(title, 200) * 9.0) + 8;
+        if (end > maxx) maxx = end;
     }
 
     /* node groups */
@@ -1058,10 +1085,25 @@ int main(int argc, char **argv)
                     lt[strlen(lt) - 1] = 0;
                 }
             }
-            sb_fmt(&o, "<text class=\"%s\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", up ? "l-up" : "l-down",
-                   x + w / 2, y + 3);
-            sb_text(&o, lt, (size_t)w / 7 < 48 ? 48 : (size_t)w / 7);
-            grow_to(x + w / 2, strlen(lt) / 2 + 4);
+            /* wider than the band (a node of one column): smaller, down to
+             * 10px, then from the band's left edge rightwards, never over
+             * the time gutter on the left */
+            size_t max = (size_t)w / 7 < 48 ? 48 : (size_t)w / 7, n = text_chars(lt, max);
+            double fs = 12.0, tw = (double)n * 7.2;
+            if (tw > w) {
+                fs = 12.0 * w / tw < 10.0 ? 10.0 : 12.0 * w / tw;
+                tw = tw * fs / 12.0;
+            }
+            char size[40] = "";
+            if (fs < 12.0) snprintf(size, sizeof size, " style=\"font-size:%.1fpx\"", fs);
+            if (tw > w) {
+                sb_fmt(&o, "<text class=\"%s\" x=\"%d\" y=\"%d\"%s>", up ? "l-up" : "l-down", x + 2, y + 3, size);
+                grow_to(x + 2, (size_t)(n * fs / 12.0 + 1));
+            } else {
+                sb_fmt(&o, "<text class=\"%s\" x=\"%d\" y=\"%d\" text-anchor=\"middle\"%s>", up ? "l-up" : "l-down",
+                       x + w / 2, y + 3, size);
+            }
+            sb_text(&o, lt, max);
             sb_str(&o, "</text>\n");
             free(lab.s);
             free(peer);

@@ -24,7 +24,7 @@ site=$(cd "$site" && pwd)
 work=$(cd "$work" && pwd)
 pages=$(cd "$site" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort)
 # pages that must show charts (the issue: steps 4-8 and Part 2)
-need_charts="04_ping_pong 05_mailbox_growth 06_linked_children 07_trap_exit 07a_exit_signals 08_monitor 14_open_questions"
+need_charts="04_ping_pong 05_mailbox_growth 06_linked_children 07_trap_exit 07a_exit_signals 08_monitor 09_node_ping 10_registered_send 11_global_pids 12_remote_spawn 13_funs_as_values 14_open_questions"
 {
     cat <<'HEAD'
 <!DOCTYPE html><html><head><meta charset="utf-8"><title>pending</title></head><body>

@@ -26,6 +26,26 @@ expect "$s" "a monitor" '>monitor<'
 expect "$s" "the DOWN arrow" 'DOWN :normal'
 expect "$s" "a death with its reason" 'exits :boom'
 expect "$s" "a message nobody took" 'stays in the mailbox'
+# nothing cut off on the right: every text that starts at x (text-anchor
+# start) ends inside the picture (12px monospace: 7.2px a character), and
+# so does the title (15px bold sans, at most 9px a character); step 7's
+# "trap_exit: now a message {...}" right of the last column was the case
+fits() { # fits SVG WHAT
+    awk -v what="$2" '
+        /^<svg / { match($0, /width="[0-9]+"/); w = substr($0, RSTART + 7, RLENGTH - 8) + 0 }
+        /^<text / && !/text-anchor=/ {
+            match($0, / x="[0-9]+"/); x = substr($0, RSTART + 4, RLENGTH - 5) + 0
+            t = $0; sub(/^<text[^>]*>/, "", t); sub(/<\/text>$/, "", t)
+            gsub(/&lt;|&gt;|&amp;|&quot;/, "_", t); gsub(/\342\200\246/, "_", t)
+            cw = /class="title"/ ? 9 : 7.2
+            if (match($0, /font-size:[0-9.]+px/)) cw = 7.2 * substr($0, RSTART + 10, RLENGTH - 12) / 12
+            if (x + length(t) * cw > w) { printf "%s: \"%s\" ends at %d, the picture at %d\n", what, t, x + length(t) * cw, w; bad = 1 }
+        }
+        END { exit bad }' "$1" || { echo "chart test: FAIL: $2 (text cut off on the right)"; fails=$((fails + 1)); }
+}
+fits "$s" "the labels right of the last column"
+"$chart" -t "$(printf 'a long title, %.0s' 1 2 3 4 5 6 7 8 9 10 11 12)" -o "$work/title.svg" "$traces/local.trace" || exit 1
+fits "$work/title.svg" "a title wider than the columns"
 "$chart" -o "$work/nodes.svg" "$traces/node_a.trace" "$traces/node_b.trace" || exit 1
 s=$work/nodes.svg
 expect "$s" "two node groups" 'class="group"' 2

@@ -146,19 +146,80 @@ $(cat "$work/diff")"
             IFS=$oldifs
         fi
         ;;
-    solution) # a chart from a solution's run: FROM is the file, LESSON the chart
+    solution) # a chart from a solution's run: FROM is the file, LESSON the chart,
+        # CHART its title, PEER the labels, RUNS the other node (charts.txt's
+        # 5th field): empty, tapa-node or peer.c
         $CC $TAPA_CFLAGS $inc -Werror "$from" -o "$work/prog" "$TAPA_LIB" $TAPA_LIBS $TAPA_LINK_FLAGS 2>"$work/cc.err" ||
             fail "$from does not compile"
-        TAPA_FAST=1 TAPA_TRACE="$work/run.trace" timeout 30 "$work/prog" >"$work/run.out" 2>&1 ||
-            fail "$from exited with status $?"
-        labels=$peer
+        labels=$peer other=$runs
+        traces=$work/run.trace
+        if [ -z "$other" ]; then
+            TAPA_FAST=1 TAPA_TRACE="$work/run.trace" timeout 30 "$work/prog" >"$work/run.out" 2>&1 ||
+                fail "$from exited with status $?"
+        else
+            # Part 2: the solution is one node, the other runs beside it as
+            # the grader runs it (tools/grade/pair.h), with names and a
+            # cookie of this run's own; both write a trace.
+            tag=_t$$
+            TAPA_NODE1=node1$tag@127.0.0.1 TAPA_NODE2=node2$tag@127.0.0.1 TAPA_COOKIE=tapas$tag TAPA_FAST=1
+            export TAPA_NODE1 TAPA_NODE2 TAPA_COOKIE TAPA_FAST
+            case $other in
+            tapa-node) # node1: build/bin/tapa-node, stopped with SIGTERM after the run
+                TAPA_TRACE="$work/peer.trace" timeout 30 "$TAPA_BIN/tapa-node" --name "$TAPA_NODE1" \
+                    --cookie "$TAPA_COOKIE" >"$work/peer.out" 2>&1 &
+                ready="is up" ;;
+            peer.c) # the grader's C peer (tests/course/peer.c) for this step; it
+                # judges when its stdin (a fifo here) closes, after the run.
+                # TAPA_SEED=559: in step 13 it sends add_42, as the lesson does.
+                $CC $TAPA_CFLAGS $inc tests/course/peer.c -o "$work/peer" "$TAPA_LIB" $TAPA_LIBS $TAPA_LINK_FLAGS \
+                    2>"$work/cc.err" || fail "tests/course/peer.c does not compile: $(head -5 "$work/cc.err")"
+                mkfifo "$work/peer.in" || fail "mkfifo failed"
+                TAPA_STEP=$(basename "$from" | cut -c1-2) TAPA_SEED=559 TAPA_LEARNER_OUT="$work/run.raw" \
+                    TAPA_TRACE="$work/peer.trace" timeout 30 "$work/peer" <"$work/peer.in" >"$work/peer.out" 2>&1 &
+                exec 3>"$work/peer.in"
+                ready=@ready ;;
+            *) fail "charts.txt: the other node is tapa-node or peer.c, not '$other'" ;;
+            esac
+            peerpid=$!
+            i=0
+            until grep -q "$ready" "$work/peer.out" 2>/dev/null; do
+                i=$((i + 1))
+                [ $i -gt 200 ] && fail "the other node ($other) did not start: $(cat "$work/peer.out")"
+                sleep 0.02
+            done
+            TAPA_TRACE="$work/run.trace" timeout 30 "$work/prog" >"$work/run.raw" 2>&1 3>&-
+            rc=$?
+            if [ "$other" = peer.c ]; then exec 3>&-; else kill -TERM "$peerpid" 2>/dev/null; fi
+            wait "$peerpid"
+            [ $rc = 0 ] || fail "$from exited with status $rc: $(tail -5 "$work/run.raw")"
+            grep '^@fail' "$work/peer.out" && fail "the grader's check failed on $from's run"
+            # back to the lesson's names; leave out the other node's own
+            # machinery, which the lesson does not show: the processes it
+            # starts before any connection (peer.c: net and its stdin watcher;
+            # tapa-node: echo) and their messages; peer.c's :tapa_peer name,
+            # its repeats of a send (it sends every 50 ms until answered) and
+            # its end (:learner_done); tapa-node's exit once stopped.
+            back() { sed "s/\(node[0-9]\)$tag@/\1@/g"; }
+            back <"$work/run.raw" >"$work/run.out"
+            back <"$work/run.trace" >"$work/run.trace.tmp" && mv "$work/run.trace.tmp" "$work/run.trace"
+            back <"$work/peer.trace" | awk -F '\t' -v other="$other" '
+                $2 == "spawn" && $3 == "#PID<0.100.0>" && !up { helper[$4] = 1 }
+                $2 == "nodeup" { up = 1 }
+                $3 in helper || $4 in helper { next }
+                other == "peer.c" && $5 == ":learner_done" { exit }
+                other == "peer.c" && $5 == ":tapa_peer" { next }
+                other == "peer.c" && $2 == "send" && sent[$3 FS $4 FS $5]++ { next }
+                { print }
+                other == "tapa-node" && $2 == "nodedown" { exit }' >"$work/peer.trace.tidy"
+            traces="$traces $work/peer.trace.tidy"
+        fi
         oldifs=$IFS
         IFS=';'
         set -f
         largs=
         for l in $labels; do largs="$largs -l '$l'"; done
         IFS=$oldifs
-        eval "\"$TAPA_BIN/tapa-chart\" -o \"$charts/$lesson.svg\" -t \"\$chart\" $largs \"$work/run.trace\"" ||
+        eval "\"$TAPA_BIN/tapa-chart\" -o \"$charts/$lesson.svg\" -t \"\$chart\" $largs $traces" ||
             fail "tapa-chart failed"
         ;;
     esac
@@ -176,7 +237,7 @@ jobs=$(nproc 2>/dev/null || echo 4)
         "$out/blocks/manifest"
     # solution charts: NAME|SOURCE|TITLE|LABELS
     grep -v '^#' "$here/charts.txt" | grep . | awk -F '|' \
-        '{ printf "solution\t%s\t0\t0\t%s\t%s\t%s\t\t\n", $1, $2, $3, $4 }'
+        '{ printf "solution\t%s\t0\t0\t%s\t%s\t%s\t\t%s\n", $1, $2, $3, $4, $5 }'
 } >"$out/jobs"
 count=$(wc -l <"$out/jobs")
 # one job per line, in parallel; each prints FAIL ... when it fails

@@ -8,6 +8,7 @@
  * as BEAM fails it: with undef, never by crashing the node.
  */
 #include "dist/dist.h"
+#include "trace/trace.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,7 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
                                                          tapa_hd(tapa_tl(tapa_tl(tapa_tl(args))))})
                          : tapa_tuple(3, el(mfa, 0), el(mfa, 1), args);
     process *child = proc_spawn(erpc ? erpc_body : apply_body, arg);
+    TRACE(TR_SPAWN, from, child->pid, TAPA_NONE); /* charts show who spawned it */
     int flags = 0;
     if (has_opt(opts, "link")) {
         link_add(child, from);

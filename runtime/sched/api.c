@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static process *self_or_fail(const char *what)
+/* The running process; a runtime call made outside any process is a
+ * program-structure mistake, said once and plainly. */
+process *proc_self_or_fail(const char *what)
 {
     process *p = proc_current();
     if (!p) {
@@ -28,7 +30,7 @@ static _Noreturn void badarg(const char *fmt, tapa_term t)
     term_fail(A(badarg), why);
 }
 
-tapa_term tapa_self(void) { return self_or_fail("self()")->pid; }
+tapa_term tapa_self(void) { return proc_self_or_fail("self()")->pid; }
 
 tapa_term tapa_node(void) { return node_at(0)->name; }
 
@@ -36,7 +38,7 @@ tapa_term tapa_node(void) { return node_at(0)->name; }
 
 static process *spawn_child(tapa_fn fn, tapa_term arg)
 {
-    process *parent = self_or_fail("spawn");
+    process *parent = proc_self_or_fail("spawn");
     process *child = proc_spawn(fn, arg);
     TRACE(TR_SPAWN, parent->pid, child->pid, TAPA_NONE);
     child->state = PS_WAITING;
@@ -78,7 +80,7 @@ static void send_to_pid(process *from, tapa_term to, tapa_term m)
 
 tapa_term tapa_send(tapa_term dest, tapa_term m)
 {
-    process *from = self_or_fail("send");
+    process *from = proc_self_or_fail("send");
     if (tapa_is_pid(dest)) {
         send_to_pid(from, dest, m);
     } else if (tapa_is_atom(dest)) {
@@ -112,13 +114,13 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
 
 _Noreturn void tapa_exit(tapa_term reason)
 {
-    self_or_fail("exit");
+    proc_self_or_fail("exit");
     sched_exit_current(reason);
 }
 
 bool tapa_exit_pid(tapa_term pid, tapa_term reason)
 {
-    process *self = self_or_fail("Process.exit");
+    process *self = proc_self_or_fail("Process.exit");
     if (!tapa_is_pid(pid)) badarg("Process.exit: %s is not a pid.", pid);
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->exit(self->pid, pid, reason, false);
@@ -140,7 +142,7 @@ bool tapa_alive(tapa_term pid)
 
 bool tapa_trap_exit(bool on)
 {
-    process *p = self_or_fail("Process.flag(:trap_exit, ...)");
+    process *p = proc_self_or_fail("Process.flag(:trap_exit, ...)");
     bool old = p->trap_exit;
     p->trap_exit = on;
     return old;
@@ -152,7 +154,7 @@ bool tapa_trap_exit(bool on)
  * :noproc}; any other caller fails with :noproc (OTP 25). */
 bool tapa_link(tapa_term pid)
 {
-    process *self = self_or_fail("Process.link");
+    process *self = proc_self_or_fail("Process.link");
     if (!tapa_is_pid(pid)) badarg("Process.link: %s is not a pid.", pid);
     if (pid == self->pid) return true;
     TRACE(TR_LINK, self->pid, pid, TAPA_NONE);
@@ -177,7 +179,7 @@ bool tapa_link(tapa_term pid)
 
 bool tapa_unlink(tapa_term pid)
 {
-    process *self = self_or_fail("Process.unlink");
+    process *self = proc_self_or_fail("Process.unlink");
     if (!tapa_is_pid(pid)) badarg("Process.unlink: %s is not a pid.", pid);
     if (!link_remove(self, pid)) return true;
     TRACE(TR_UNLINK, self->pid, pid, TAPA_NONE);
@@ -200,7 +202,7 @@ static void new_ref_words(uint32_t words[3])
 
 tapa_term tapa_monitor(tapa_term target)
 {
-    process *self = self_or_fail("Process.monitor");
+    process *self = proc_self_or_fail("Process.monitor");
     monitor mine = {.origin = true};
     new_ref_words(mine.ref);
     tapa_term pid = target;
@@ -235,7 +237,7 @@ tapa_term tapa_monitor(tapa_term target)
 
 bool tapa_demonitor(tapa_term ref, bool flush)
 {
-    process *self = self_or_fail("Process.demonitor");
+    process *self = proc_self_or_fail("Process.demonitor");
     if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
@@ -264,7 +266,7 @@ static tapa_term name_atom(const char *name) { return tapa_atom(name); }
 
 bool tapa_register(tapa_term pid, const char *name)
 {
-    self_or_fail("Process.register");
+    proc_self_or_fail("Process.register");
     tapa_term atom = name_atom(name);
     process *p = proc_lookup(pid);
     if (!p) badarg("Process.register: %s is not a live local process.", pid);
@@ -279,7 +281,7 @@ bool tapa_register(tapa_term pid, const char *name)
 
 bool tapa_unregister(const char *name)
 {
-    self_or_fail("Process.unregister");
+    proc_self_or_fail("Process.unregister");
     tapa_term atom = name_atom(name);
     tapa_term pid = registry_whereis(atom);
     if (!pid) badarg("Process.unregister: no process is registered as %s.", atom);

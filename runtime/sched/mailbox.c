@@ -40,6 +40,11 @@ void mailbox_init(mailbox *mb)
     mb->head = NULL;
     mb->tail = &mb->head;
     mb->len = 0;
+    mailbox_forget_save_point(mb);
+}
+
+void mailbox_forget_save_point(mailbox *mb)
+{
     mb->resume = NULL;
     mb->resume_key = 0;
 }

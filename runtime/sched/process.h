@@ -83,6 +83,7 @@ typedef struct process {
 /* ---- process table (process.c) */
 process *proc_lookup(tapa_term pid); /* live local process, or NULL */
 process *proc_current(void);
+process *proc_self_or_fail(const char *what); /* exits with a clear message outside one */
 process *proc_spawn(tapa_fn fn, tapa_term arg);
 size_t proc_count(void);
 void proc_free(process *p);
@@ -94,6 +95,8 @@ void mailbox_init(mailbox *mb);
 void mailbox_push(mailbox *mb, tapa_term term);
 void mailbox_unlink(mailbox *mb, msg **at); /* removes *at */
 void mailbox_clear(mailbox *mb);
+/* Messages were removed other than by the receive the save point is for. */
+void mailbox_forget_save_point(mailbox *mb);
 void mailbox_mark(process *p); /* marks message terms for the collector */
 void msg_free(msg *m);
 void mailbox_release_pool(void); /* at shutdown */

@@ -173,8 +173,7 @@ static __attribute__((noinline)) int scan_pass(process *p, const char *const *pa
     if (!*at) {
         *at = scan_start(p, &c);
         /* A different receive may remove messages the saved point depends on. */
-        p->mbox.resume = NULL;
-        p->mbox.resume_key = 0;
+        mailbox_forget_save_point(&p->mbox);
     }
     int clause = scan(p, &c, at, m);
     remember_scan(&p->mbox, &c, *at);
@@ -183,8 +182,7 @@ static __attribute__((noinline)) int scan_pass(process *p, const char *const *pa
 
 int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns)
 {
-    process *p = proc_current();
-    if (!p) term_fail(A(badarg), "receive: called outside a process; start one with tapa_run()");
+    process *p = proc_self_or_fail("receive");
     proc_check_pending(p);
     keep_only_pins(m);
     uint64_t deadline = timeout_ms > 0 ? sched_now_ms() + (uint64_t)timeout_ms : 0;
@@ -208,8 +206,7 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns
 /* receive do msg -> msg end: no patterns to match, so no bindings either. */
 tapa_term tapa_receive_any(void)
 {
-    process *p = proc_current();
-    if (!p) term_fail(A(badarg), "receive: called outside a process; start one with tapa_run()");
+    process *p = proc_self_or_fail("receive");
     proc_check_pending(p);
     while (!p->mbox.head) {
         maybe_collect(p);
@@ -218,8 +215,7 @@ tapa_term tapa_receive_any(void)
     }
     tapa_term t = p->mbox.head->term;
     mailbox_unlink(&p->mbox, &p->mbox.head);
-    p->mbox.resume = NULL; /* it may have pointed into the message just taken */
-    p->mbox.resume_key = 0;
+    mailbox_forget_save_point(&p->mbox); /* it may have pointed into the message taken */
     TRACE(TR_RECEIVE, p->pid, TAPA_NONE, t);
     return t;
 }
@@ -272,8 +268,7 @@ void tapa_pin(tapa_match *m, const char *name, tapa_term value)
 
 tapa_term tapa_flush(void)
 {
-    process *p = proc_current();
-    if (!p) term_fail(A(badarg), "flush: called outside a process");
+    process *p = proc_self_or_fail("flush()");
     while (p->mbox.head) {
         tapa_term t = p->mbox.head->term;
         mailbox_unlink(&p->mbox, &p->mbox.head);
@@ -281,16 +276,14 @@ tapa_term tapa_flush(void)
         tapa_fprint_term(stdout, t);
         fputc('\n', stdout);
     }
-    p->mbox.resume = NULL;
-    p->mbox.resume_key = 0;
+    mailbox_forget_save_point(&p->mbox);
     fflush(stdout);
     return A(ok);
 }
 
 void tapa_sleep(int64_t ms)
 {
-    process *p = proc_current();
-    if (!p) term_fail(A(badarg), "Process.sleep: called outside a process");
+    process *p = proc_self_or_fail("Process.sleep");
     /* Only waits collect: a process that sleeps and sends (a ticker) but
      * never receives would otherwise keep all its garbage until the heap
      * limit kills it. */

@@ -21,6 +21,14 @@ process *proc_self_or_fail(const char *what)
     return p;
 }
 
+/* A local process that has not exited nor been told to (an exit signal it
+ * has yet to act on came before anything the caller sends it now). */
+static process *live_local(tapa_term pid)
+{
+    process *p = proc_lookup(pid);
+    return p && p->state != PS_EXITING && !p->exit_pending ? p : NULL;
+}
+
 static _Noreturn void badarg(const char *fmt, tapa_term t)
 {
     char *text = tapa_inspect_alloc(t);
@@ -163,8 +171,8 @@ bool tapa_link(tapa_term pid)
         if (tapa_dist) tapa_dist->link(self->pid, pid);
         return true;
     }
-    process *p = proc_lookup(pid);
-    if (!p || p->state == PS_EXITING) {
+    process *p = live_local(pid);
+    if (!p) {
         if (self->trap_exit) {
             deliver_message(self, tapa_tuple(3, A(EXIT), pid, A(noproc)));
             return true;
@@ -200,18 +208,42 @@ static void new_ref_words(uint32_t words[3])
     memcpy(words, ((box_ref *)BOX_OF(ref))->words, 3 * sizeof *words);
 }
 
+static bool is_name_node(tapa_term t)
+{
+    return tapa_is_tuple(t) && tapa_tuple_size(t) == 2 && tapa_is_atom(tapa_element(t, 0)) &&
+           tapa_is_atom(tapa_element(t, 1));
+}
+
+/* Where a monitor by name points: the pid the name has here (0: nobody),
+ * or, for a name on another node, a stand-in pid of that node, so the
+ * monitor goes through distribution like one on a remote pid (the peer
+ * is sent the name, and DOWN comes back for the name). */
+static tapa_term monitor_name_target(tapa_term target, tapa_term name, tapa_term node)
+{
+    if (node == tapa_node()) return registry_whereis(name);
+    if (!tapa_dist)
+        badarg("Process.monitor: %s names a process on another node, but this node is not "
+               "distributed. Start it first with tapa_node_start().", target);
+    return MAKE_PID(node_index_of(node, 0), 0, 0);
+}
+
+/* Process.monitor(pid | name | {name, node}). A name nobody has gets a
+ * DOWN with :noproc at once; the DOWN names {name, node} as BEAM's does. */
 tapa_term tapa_monitor(tapa_term target)
 {
     process *self = proc_self_or_fail("Process.monitor");
     monitor mine = {.origin = true};
-    new_ref_words(mine.ref);
-    tapa_term pid = target;
+    tapa_term pid = target, node = tapa_node();
     if (tapa_is_atom(target)) {
         mine.name = target;
-        pid = registry_whereis(target);
+    } else if (is_name_node(target)) {
+        mine.name = tapa_element(target, 0);
+        node = tapa_element(target, 1);
     } else if (!tapa_is_pid(target)) {
-        badarg("Process.monitor: %s is not a pid or a registered name.", target);
+        badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.", target);
     }
+    if (mine.name) pid = monitor_name_target(target, mine.name, node);
+    new_ref_words(mine.ref);
     tapa_term ref = monitor_ref_term(&mine);
     if (pid && PID_NODE(pid) != 0) {
         mine.other = pid;
@@ -219,9 +251,9 @@ tapa_term tapa_monitor(tapa_term target)
         if (tapa_dist) tapa_dist->monitor(self->pid, pid, &mine);
         return ref;
     }
-    process *p = pid ? proc_lookup(pid) : NULL;
-    if (!p || p->state == PS_EXITING) {
-        tapa_term who = mine.name ? tapa_tuple(2, mine.name, tapa_node()) : target;
+    process *p = pid ? live_local(pid) : NULL;
+    if (!p) {
+        tapa_term who = mine.name ? tapa_tuple(2, mine.name, node) : target;
         deliver_message(self, down_message(ref, who, A(noproc)));
         return ref;
     }

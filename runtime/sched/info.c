@@ -43,7 +43,7 @@ static tapa_term monitors_where(process *p, bool origin)
         if (m->origin != origin) continue;
         tapa_term item = m->other;
         if (origin)
-            item = tapa_tuple(2, A(process), m->name ? tapa_tuple(2, m->name, tapa_node()) : m->other);
+            item = tapa_tuple(2, A(process), m->name ? tapa_tuple(2, m->name, node_at(PID_NODE(m->other))->name) : m->other);
         list = tapa_cons(item, list);
     }
     return list;

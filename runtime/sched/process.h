@@ -50,7 +50,7 @@ typedef struct process {
     bool crashed; /* ended by an error (raise, badarg): logged */
     bool timed_out; /* the receive/sleep timer fired */
     bool in_timer_heap;
-    bool exit_pending; /* killed while running: dies at its next runtime call */
+    bool exit_pending; /* an exit signal killed it: dies when next scheduled, or at its next runtime call if running */
     struct process *rq_next, *rq_prev;
 
     void *sp; /* saved stack pointer while switched out */
@@ -115,25 +115,28 @@ void monitor_add(process *p, const monitor *m);
 bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
 bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
 uint32_t monitor_ref_len(const monitor *m);
+void monitor_drop(process *p, uint32_t i); /* keeps the others' order */
 tapa_term monitor_ref_term(const monitor *m);
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason);
 
 /* ---- scheduler (scheduler.c) */
 void sched_make_runnable(process *p);
 void sched_remove(process *p); /* from run queue and timer heap */
-/* Switch from the running process back to the scheduler. */
-void sched_wait(process *p, int64_t timeout_ms);
+/* Switch from the running process back to the scheduler until a message
+ * or signal comes, or the deadline (from sched_deadline_in) passes. */
+#define SCHED_NO_DEADLINE UINT64_MAX
+void sched_wait(process *p, uint64_t deadline);
 void sched_requeue(process *p);
 _Noreturn void sched_exit_current(tapa_term reason);
 bool sched_running(void);
-void sched_end_process(process *p, tapa_term reason);
 void proc_check_pending(process *p);
 void proc_finalize(process *p);
 void log_crash(process *p);
 bool proc_heap_over_limit(process *p); /* true: past the limit, logged on exit */
 void proc_table_reset(void);
 void run_note_exit(process *p);
-uint64_t sched_now_ms(void);
+uint64_t sched_now_ms(void); /* the clock now (not the loop's cached time), ms */
+uint64_t sched_deadline_in(int64_t ms); /* now + ms, never early */
 struct uv_loop_s *sched_loop(void);
 
 /* ---- registry (registry.c) */

@@ -155,11 +155,37 @@ static void keep_only_pins(tapa_match *m)
     m->count = kept;
 }
 
-static int64_t remaining_ms(int64_t timeout_ms, uint64_t deadline)
+/* receive's `after` and Process.sleep take ms >= 0 or TAPA_INFINITY; any
+ * other negative number is BEAM's timeout_value error. */
+static __attribute__((noinline, cold)) _Noreturn void bad_timeout(const char *call, int64_t ms)
 {
-    if (timeout_ms < 0) return -1;
-    uint64_t now = sched_now_ms();
-    return now >= deadline ? 0 : (int64_t)(deadline - now);
+    char why[300];
+    snprintf(why, sizeof why,
+             "%s: the timeout %lld is negative. Give a time in milliseconds (0 or more), or "
+             "TAPA_INFINITY to wait for ever.",
+             call, (long long)ms);
+    term_fail(tapa_atom("timeout_value"), why);
+}
+
+/* ^name with nothing pinned under that name: Elixir does not compile it
+ * ("undefined variable ^name"); matching nothing would leave the process
+ * waiting for ever without a word. */
+static __attribute__((noinline, cold)) _Noreturn void unbound_pin(const char *src, const char *name)
+{
+    char why[512];
+    snprintf(why, sizeof why,
+             "receive: the pattern \"%s\" uses ^%s, but no value is pinned as \"%s\". "
+             "Call tapa_pin(&m, \"%s\", value) on this tapa_match before the receive.",
+             src, name, name, name);
+    term_fail(A(badarg), why);
+}
+
+static void check_pins(const clauses *c, const char *const *patterns, const tapa_match *m)
+{
+    for (int i = 0; i < c->n; i++) {
+        const char *name = pattern_unbound_pin(c->p[i], m);
+        if (name) unbound_pin(patterns[i], name);
+    }
 }
 
 /* One pass over the mailbox from *at (NULL: from the start, or from the
@@ -171,6 +197,7 @@ static __attribute__((noinline)) int scan_pass(process *p, const char *const *pa
     clauses c;
     compile_clauses(&c, patterns);
     if (!*at) {
+        if (!c.key) check_pins(&c, patterns, m);
         *at = scan_start(p, &c);
         /* A different receive may remove messages the saved point depends on. */
         mailbox_forget_save_point(&p->mbox);
@@ -184,8 +211,9 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns
 {
     process *p = proc_self_or_fail("receive");
     proc_check_pending(p);
+    if (timeout_ms < 0 && timeout_ms != TAPA_INFINITY) bad_timeout("receive", timeout_ms);
+    uint64_t deadline = timeout_ms > 0 ? sched_deadline_in(timeout_ms) : SCHED_NO_DEADLINE;
     keep_only_pins(m);
-    uint64_t deadline = timeout_ms > 0 ? sched_now_ms() + (uint64_t)timeout_ms : 0;
     msg **at = NULL;
     for (bool waited = false;; waited = true) {
         int clause = scan_pass(p, patterns, &at, m);
@@ -195,9 +223,8 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns
         }
         if ((waited && p->timed_out) || timeout_ms == 0) break;
         maybe_collect(p);
-        int64_t left = remaining_ms(timeout_ms, deadline);
-        if (left == 0) break;
-        sched_wait(p, left);
+        if (deadline != SCHED_NO_DEADLINE && sched_now_ms() >= deadline) break;
+        sched_wait(p, deadline);
         proc_check_pending(p);
     }
     return TAPA_TIMEOUT;
@@ -210,7 +237,7 @@ tapa_term tapa_receive_any(void)
     proc_check_pending(p);
     while (!p->mbox.head) {
         maybe_collect(p);
-        sched_wait(p, -1);
+        sched_wait(p, SCHED_NO_DEADLINE);
         proc_check_pending(p);
     }
     tapa_term t = p->mbox.head->term;
@@ -284,18 +311,22 @@ tapa_term tapa_flush(void)
 void tapa_sleep(int64_t ms)
 {
     process *p = proc_self_or_fail("Process.sleep");
+    if (ms < 0 && ms != TAPA_INFINITY) bad_timeout("Process.sleep", ms);
+    /* Read the clock before collecting: the wait counts from the call. */
+    uint64_t deadline = ms == TAPA_INFINITY ? SCHED_NO_DEADLINE : sched_deadline_in(ms);
     /* Only waits collect: a process that sleeps and sends (a ticker) but
      * never receives would otherwise keep all its garbage until the heap
      * limit kills it. */
     maybe_collect(p);
-    if (ms < 0) {
-        for (;;) sched_wait(p, -1), proc_check_pending(p);
-    }
-    uint64_t deadline = sched_now_ms() + (uint64_t)ms;
-    do {
-        sched_wait(p, (int64_t)(deadline - sched_now_ms()));
+    if (ms == 0) {
         proc_check_pending(p);
-    } while (sched_now_ms() < deadline);
+        return;
+    }
+    /* Messages wake a sleeper; it goes back to sleep until the deadline. */
+    while (deadline == SCHED_NO_DEADLINE || sched_now_ms() < deadline) {
+        sched_wait(p, deadline);
+        proc_check_pending(p);
+    }
 }
 
 void tapa_yield(void)

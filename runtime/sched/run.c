@@ -54,8 +54,19 @@ static void dist_shutdown(void)
     if (tapa_dist && tapa_dist->shutdown) tapa_dist->shutdown();
 }
 
+/* tapa_run starts a node; a process is already on one. Running a second
+ * scheduler on the process's stack would corrupt both: refuse, and name
+ * what to call instead. */
+static _Noreturn void run_inside_process(void)
+{
+    term_fail(A(badarg), "tapa_run: called inside a process, which already runs on a node. "
+                         "Call tapa_run once, from main(); inside a process use tapa_spawn "
+                         "(or call the function directly).");
+}
+
 int tapa_run(tapa_fn main_fn, tapa_term arg)
 {
+    if (proc_current()) run_inside_process();
     atoms_init();
     sched_init();
     trace_init_from_env();

@@ -20,8 +20,6 @@ static process *running;
 static process *rq_head, *rq_tail;
 static process **timers; /* min-heap by deadline */
 static uint32_t ntimers, timers_cap;
-static process *reap_head; /* processes waiting to be finalised (via rq_next) */
-static bool reaping;
 static bool reaped; /* a process ended since run_ready last asked `done` */
 
 const dist_hooks *tapa_dist;
@@ -29,7 +27,14 @@ const dist_hooks *tapa_dist;
 process *proc_current(void) { return running; }
 bool sched_running(void) { return loop_ready; }
 uv_loop_t *sched_loop(void) { return &loop; }
-uint64_t sched_now_ms(void) { return uv_now(&loop); }
+/* "Now" for a timeout is read from the clock at the call, not from the
+ * loop's cached time, which is as old as the last poll: a process that
+ * computed for 15 ms would otherwise have its `after 100` end at 85 ms.
+ * Deadlines round the start up to the next ms, and the timer heap fires
+ * on the loop's time, which never runs ahead of this clock: a timeout
+ * never ends early. */
+uint64_t sched_now_ms(void) { return uv_hrtime() / 1000000; }
+uint64_t sched_deadline_in(int64_t ms) { return (uv_hrtime() + 999999) / 1000000 + (uint64_t)ms; }
 
 /* ------------------------------------------------------------ run queue -- */
 
@@ -156,19 +161,17 @@ static void run(process *p)
     running = NULL;
 }
 
-void sched_wait(process *p, int64_t timeout_ms)
+/* Waits for a message or signal, or until `deadline` (sched_deadline_in;
+ * SCHED_NO_DEADLINE: none). p->timed_out says which woke it. */
+void sched_wait(process *p, uint64_t deadline)
 {
     /* A process killed while it ran must not go to sleep instead of dying:
      * while it waits, exit signals and messages to it are dropped, so
      * tapa_sleep(TAPA_INFINITY) would keep a dead process forever. */
     proc_check_pending(p);
     p->timed_out = false;
-    if (timeout_ms == 0) {
-        p->timed_out = true;
-        return;
-    }
     p->state = PS_WAITING;
-    if (timeout_ms > 0) timer_add(p, uv_now(&loop) + (uint64_t)timeout_ms);
+    if (deadline != SCHED_NO_DEADLINE) timer_add(p, deadline);
     stack_switch_out(p, false);
 }
 
@@ -181,32 +184,14 @@ void sched_requeue(process *p)
 
 /* ------------------------------------------------------------- endings -- */
 
-
-
-static void reap_all(void)
+/* A process that ended (or acted on an exit signal) is finalised here, on
+ * the scheduler's stack: its links and monitors signal others, who act on
+ * those signals when they next run, so a chain of links ends one process
+ * per turn of the queue, never by recursion. */
+static void reap(process *p)
 {
-    if (reaping) return;
-    reaping = true;
-    while (reap_head) {
-        process *p = reap_head;
-        reap_head = p->rq_next;
-        proc_finalize(p);
-        reaped = true;
-    }
-    reaping = false;
-}
-
-/* Queue a process that is not running to end with `reason` (copied to its
- * heap). Link chains end one by one from this queue, not by recursion. */
-void sched_end_process(process *p, tapa_term reason)
-{
-    if (p->state == PS_EXITING) return;
-    sched_remove(p);
-    p->exit_reason = heap_copy(&p->heap, reason);
-    p->state = PS_EXITING;
-    p->rq_next = reap_head;
-    reap_head = p;
-    reap_all();
+    proc_finalize(p);
+    reaped = true;
 }
 
 _Noreturn void sched_exit_current(tapa_term reason)
@@ -245,12 +230,11 @@ static void run_ready(bool (*done)(void *ctx), void *ctx)
     uint32_t left = 0; /* runs allowed after done; 0: main still running */
     process *p;
     while ((p = rq_pop())) {
-        run(p);
-        if (p->state == PS_EXITING) {
-            p->rq_next = reap_head;
-            reap_head = p;
-            reap_all();
-        }
+        /* An exit signal came while it waited or was queued: it acts on it
+         * now, as a BEAM process does when it next handles signals. */
+        if (__builtin_expect(p->exit_pending, 0)) p->state = PS_EXITING;
+        else run(p);
+        if (p->state == PS_EXITING) reap(p);
         if (++runs == RUNS_BETWEEN_POLLS) {
             uv_run(&loop, UV_RUN_NOWAIT);
             uv_update_time(&loop);

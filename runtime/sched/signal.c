@@ -1,10 +1,11 @@
 /* signal.c — messages, exit signals, links and monitors between processes.
  *
- * Everything is delivered at once, in the order it is sent, so the order
- * between any two processes holds for messages and signals alike (BEAM
- * promises exactly that). The one thing that cannot happen at once is the
- * death of the process that is running: it is recorded and takes effect
- * when that process next enters the runtime (see proc_check_pending).
+ * Messages, and exit signals a trapping process turns into messages, are
+ * queued at once, in the order they are sent. An exit signal that kills
+ * is asynchronous as on BEAM: it is recorded on the target, which dies when
+ * it next handles signals (kill_process). Either way the order between any
+ * two processes holds for messages and signals alike (BEAM promises exactly
+ * that): nothing sent after the killing signal reaches the target.
  */
 #include "sched/process.h"
 #include "trace/trace.h"
@@ -68,6 +69,14 @@ void monitor_add(process *p, const monitor *m)
 
 uint32_t monitor_ref_len(const monitor *m) { return m->ref_len ? m->ref_len : 3; }
 
+/* Removes monitors[i], keeping the others in the order they were made:
+ * DOWN messages go out in that order, as on BEAM. */
+void monitor_drop(process *p, uint32_t i)
+{
+    memmove(&p->monitors[i], &p->monitors[i + 1], (p->nmonitors - i - 1) * sizeof *p->monitors);
+    p->nmonitors--;
+}
+
 bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out)
 {
     for (uint32_t i = 0; i < p->nmonitors; i++) {
@@ -76,7 +85,7 @@ bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t 
             memcmp(m->ref, ref, ref_len * sizeof *ref) != 0)
             continue;
         if (out) *out = *m;
-        *m = p->monitors[--p->nmonitors];
+        monitor_drop(p, i);
         return true;
     }
     return false;
@@ -92,7 +101,7 @@ bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, ui
             memcmp(m->ref, ref, ref_len * sizeof *ref) != 0)
             continue;
         if (out) *out = *m;
-        *m = p->monitors[--p->nmonitors];
+        monitor_drop(p, i);
         return true;
     }
     return false;
@@ -107,16 +116,19 @@ tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
 
 /* --------------------------------------------------------- exit signals -- */
 
+/* Exit signals are asynchronous, as on BEAM: the target is marked and acts
+ * on the signal the next time it handles signals (the scheduler ends it
+ * instead of resuming it; the running target, at its next runtime call).
+ * The sender goes on: a process that kills a linked process is not killed
+ * by the echo before it next yields. Messages sent to a marked process are
+ * dropped (deliver_message), as they would be after its death, so the order
+ * between any two processes holds. The first killing signal wins. */
 static void kill_process(process *to, tapa_term reason)
 {
-    if (to != proc_current()) {
-        sched_end_process(to, reason);
-        return;
-    }
-    /* The running process cannot be torn down under its own feet. */
     if (to->exit_pending) return;
     to->exit_reason = heap_copy(&to->heap, reason);
     to->exit_pending = true;
+    sched_make_runnable(to); /* a waiting target wakes up to die */
 }
 
 /* Erlang's table: :kill sent with exit/2 kills even a trapping process
@@ -157,10 +169,13 @@ static void break_links(process *p)
     }
 }
 
+/* In the order the monitors were made, as BEAM sends the DOWN messages. */
 static void fire_monitors(process *p)
 {
-    while (p->nmonitors) {
-        monitor m = p->monitors[--p->nmonitors];
+    uint32_t n = p->nmonitors;
+    p->nmonitors = 0; /* taken whole: nothing below may find them again */
+    for (uint32_t i = 0; i < n; i++) {
+        monitor m = p->monitors[i];
         if (PID_NODE(m.other) != 0) {
             if (!tapa_dist) continue;
             if (m.origin) tapa_dist->demonitor(p->pid, m.other, &m);

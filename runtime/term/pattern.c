@@ -12,7 +12,9 @@
  * Bindings: the first occurrence of a variable (in match order) binds it;
  * later ones must be tapa_equal to it. Map patterns match a subset of keys,
  * so %{} matches any map. ^name reads the value pinned in the tapa_match
- * (the newest entry of that name); an unbound pin simply does not match.
+ * (the newest entry of that name). pattern_match lets an unbound pin match
+ * nothing; receive refuses such a pattern first (pattern_unbound_pin), as
+ * Elixir refuses to compile it.
  */
 #include "pattern.h"
 #include "parse_internal.h"
@@ -245,6 +247,17 @@ pattern *pattern_compile(const char *src, tapa_parse_error *err)
 }
 
 bool pattern_has_pins(const pattern *p) { return p && p->npins > 0; }
+
+const char *pattern_unbound_pin(const pattern *p, const tapa_match *m)
+{
+    for (int k = 0; p && k < p->npins; k++) {
+        bool bound = false;
+        for (int i = 0; m && i < m->count && !bound; i++)
+            bound = m->names[i] && strcmp(m->names[i], p->pins[k]) == 0;
+        if (!bound) return p->pins[k];
+    }
+    return NULL;
+}
 
 /* ----------------------------------------------------------- matcher -- */
 

@@ -30,5 +30,7 @@ extern bool pattern_no_room;
 
 /* True if the pattern reads ^pinned values (its result then depends on m). */
 bool pattern_has_pins(const pattern *p);
+/* The first ^name of p that m has no value for, or NULL when all have one. */
+const char *pattern_unbound_pin(const pattern *p, const tapa_match *m);
 
 #endif

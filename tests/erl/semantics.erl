@@ -111,6 +111,8 @@ act(Parent, {spawn_link_forwarder_exit, R}) ->
     end),
     receive ready -> ok end,
     exit(R);
+act(Parent, {kill_linked, R, Msgs}) ->
+    G = spawn_link(fun forever/0), exit(G, R), [Parent ! M || M <- Msgs], ok;
 act(Parent, echo) -> receive M -> Parent ! {echo, M} end, forever();
 act(_, forever) -> forever().
 
@@ -138,6 +140,19 @@ dead() ->
     receive {'DOWN', Ref, _, _, _} -> ok end,
     role(C, child),
     C.
+
+down_order(DemonitorSome) ->
+    C = child(none, {exit, boom}),
+    Refs = [erlang:monitor(process, C) || _ <- lists:seq(1, 5)],
+    [role(R, N) || {R, N} <- lists:zip(Refs, [ref1, ref2, ref3, ref4, ref5])],
+    case DemonitorSome of
+        true -> erlang:demonitor(lists:nth(2, Refs)), erlang:demonitor(lists:nth(4, Refs));
+        false -> ok
+    end,
+    go(C), settle().
+
+%% Not a literal, so the compiler does not see the negative timeout.
+negative() -> list_to_integer("-5").
 
 %% ------------------------------------------------------------- scenarios --
 
@@ -266,6 +281,37 @@ scenarios() -> [
         trap(), C = child(none, {signal, [m1], boom}), go(C), settle() end},
     {order_msg_then_exit_signal_notrap, fun() ->
         C = child(none, {signal, [m1], boom}), go(C), settle() end},
+
+    %% Exit signals are asynchronous: the sender goes on. Step 6's child1
+    %% that kills its linked child2 itself, then returns, ends normal.
+    {async_kill_linked_then_return, fun() ->
+        C = child(none, {kill_linked, some_error, [m1, m2, m3]}), monitor_role(C), go(C),
+        settle() end},
+    {async_kill_linked_kill, fun() ->
+        C = child(none, {kill_linked, kill, []}), monitor_role(C), go(C), settle() end},
+    %% What the caller sends after its exit signal reaches a dead process.
+    {monitor_after_exit_signal, fun() ->
+        C = child(none, forever), exit(C, boom), monitor_role(C), settle() end},
+    {link_after_exit_signal_trap, fun() ->
+        trap(), C = child(none, forever), exit(C, boom), A = link(C), {A, settle()} end},
+    {exit_signal_then_message_dropped, fun() ->
+        C = child(trap, echo), monitor_role(C), exit(C, kill), C ! hi, settle() end},
+
+    %% DOWN messages come in the order the monitors were made.
+    {monitor_down_order, fun() -> down_order(false) end},
+    {monitor_down_order_after_demonitor, fun() -> down_order(true) end},
+
+    %% monitor({Name, Node}).
+    {monitor_name_node_live, fun() ->
+        C = child(none, {exit, boom}), register(worker, C),
+        monitor_role({worker, node()}), go(C), settle() end},
+    {monitor_name_node_dead, fun() -> monitor_role({nobody, node()}), settle() end},
+    {monitor_name_other_node_not_alive, fun() -> monitor_role({nobody, 'x@nohost'}), settle() end},
+    {monitor_bad_target, fun() -> monitor_role({1, node()}), settle() end},
+
+    %% A negative timeout is an error (timeout_value), not a wait.
+    {receive_negative_timeout, fun() -> T = negative(), receive x -> x after T -> timeout end end},
+    {sleep_negative, fun() -> timer:sleep(negative()), ok end},
 
     %% Selective receive leaves what it does not match in place, in order.
     {selective_keeps_order, fun() ->

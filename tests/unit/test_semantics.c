@@ -178,6 +178,12 @@ static void forever(void)
 
 static void exit_with(tapa_term reason) { tapa_exit(reason); }
 
+static void forever_fn(tapa_term arg)
+{
+    (void)arg;
+    forever();
+}
+
 static void noop(tapa_term arg) { (void)arg; }
 
 /* arg: {parent, b}. Traps, tells b it is ready, forwards its first message. */
@@ -212,6 +218,12 @@ static void act(tapa_term parent, tapa_term what)
         tapa_match m = {0};
         tapa_receive(&m, TAPA_INFINITY, ":ready");
         tapa_exit(tapa_element(what, 1));
+    } else if (kind == A("kill_linked")) {
+        /* spawn_link a child g, send g an exit signal, send msgs, return */
+        tapa_term g = tapa_spawn_link(forever_fn, tapa_nil());
+        tapa_exit_pid(g, tapa_element(what, 1));
+        for (tapa_term l = tapa_element(what, 2); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+            tapa_send(parent, tapa_hd(l));
     } else if (kind == A("echo")) {
         tapa_term m = tapa_receive_any();
         tapa_send(parent, tapa_tuple(2, A("echo"), m));
@@ -624,6 +636,104 @@ static tapa_term order_msg_then_exit_signal_notrap(roles *r)
     return settle();
 }
 
+/* Exit signals are asynchronous: the sender goes on. Step 6's child1 that
+ * kills its linked child2 itself, then returns, ends :normal on BEAM: it is
+ * gone before the echo of its own link comes back. */
+static tapa_term async_kill_linked_then_return(roles *r)
+{
+    tapa_term c = child(r, "none", "{:kill_linked, :some_error, [:m1, :m2, :m3]}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term async_kill_linked_kill(roles *r)
+{
+    tapa_term c = child(r, "none", "{:kill_linked, :kill, []}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+/* What the caller sends after its exit signal reaches a dead process. */
+static tapa_term monitor_after_exit_signal(roles *r)
+{
+    tapa_term c = child(r, "none", ":forever");
+    tapa_exit_pid(c, A("boom"));
+    monitor_role(r, c);
+    return settle();
+}
+static tapa_term link_after_exit_signal_trap(roles *r)
+{
+    trap();
+    tapa_term c = child(r, "none", ":forever");
+    tapa_exit_pid(c, A("boom"));
+    tapa_term a = tapa_bool(tapa_link(c));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term exit_signal_then_message_dropped(roles *r)
+{
+    tapa_term c = child(r, "trap", ":echo");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("kill"));
+    tapa_send(c, A("hi"));
+    return settle();
+}
+
+/* DOWN messages come in the order the monitors were made. */
+static tapa_term down_order(roles *r, bool demonitor_some)
+{
+    static const char *const names[] = {"ref1", "ref2", "ref3", "ref4", "ref5"};
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_term refs[5];
+    for (int i = 0; i < 5; i++) refs[i] = tapa_monitor(c);
+    for (int i = 0; i < 5; i++) role(r, refs[i], names[i]);
+    if (demonitor_some) {
+        tapa_demonitor(refs[1], false);
+        tapa_demonitor(refs[3], false);
+    }
+    go(c);
+    return settle();
+}
+static tapa_term monitor_down_order(roles *r) { return down_order(r, false); }
+static tapa_term monitor_down_order_after_demonitor(roles *r) { return down_order(r, true); }
+
+/* monitor({name, node}) */
+static tapa_term monitor_name_node_live(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    monitor_role(r, tapa_tuple(2, A("worker"), tapa_node()));
+    go(c);
+    return settle();
+}
+static tapa_term monitor_name_node_dead(roles *r)
+{
+    monitor_role(r, tapa_tuple(2, A("nobody"), tapa_node()));
+    return settle();
+}
+static tapa_term monitor_name_other_node_not_alive(roles *r)
+{
+    monitor_role(r, tapa_t("{:nobody, :\"x@nohost\"}"));
+    return settle();
+}
+static tapa_term monitor_bad_target(roles *r)
+{
+    monitor_role(r, tapa_tuple(2, tapa_int(1), tapa_node()));
+    return settle();
+}
+
+/* A negative timeout is an error (timeout_value), not a wait. */
+static tapa_term receive_negative_timeout(roles *r)
+{
+    (void)r;
+    return recv_or_timeout(":x", -5);
+}
+static tapa_term sleep_negative(roles *r)
+{
+    (void)r;
+    tapa_sleep(-5);
+    return A("ok");
+}
+
 /* Selective receive leaves what it does not match in place, in order. */
 static tapa_term selective_keeps_order(roles *r)
 {
@@ -840,6 +950,19 @@ static const scenario scenarios[] = {
     S(order_msgs_then_down),
     S(order_msg_then_exit_signal_trap),
     S(order_msg_then_exit_signal_notrap),
+    S(async_kill_linked_then_return),
+    S(async_kill_linked_kill),
+    S(monitor_after_exit_signal),
+    S(link_after_exit_signal_trap),
+    S(exit_signal_then_message_dropped),
+    S(monitor_down_order),
+    S(monitor_down_order_after_demonitor),
+    S(monitor_name_node_live),
+    S(monitor_name_node_dead),
+    S(monitor_name_other_node_not_alive),
+    S(monitor_bad_target),
+    S(receive_negative_timeout),
+    S(sleep_negative),
     S(selective_keeps_order),
     S(selective_first_message_any_clause),
     S(selective_timeout_keeps_all),

@@ -7,6 +7,12 @@
  * addresses: the conservative stack scan must tell "a word that happens
  * to look like a pointer" from "a pointer to one of our boxes".
  *
+ * The scan also takes a pointer *into* a box as a root: a C program that
+ * keeps only tapa_binary_data(t) across a receive keeps the binary alive,
+ * as long as the pointer is on its stack. Boxes start 16-byte aligned, so
+ * such a pointer is resolved by looking back a few 16-byte steps in the
+ * address set; boxes larger than that span sit in a sorted array.
+ *
  * Terms can be lists of millions of cells, so nothing here recurses on
  * the structure of a term: marking, copying and sizing use explicit
  * stacks and walk list spines in loops.
@@ -74,6 +80,71 @@ bool heap_owns(const tapa_heap *h, const void *p) {
     }
 }
 
+/* ------------------------------------------------- interior pointers -- */
+
+/* Boxes up to this many bytes are found from a pointer into them by
+ * looking back in 16-byte steps; bigger ones are kept in h->large. */
+#define BACK_SPAN 256
+
+static void large_push(tapa_heap *h, tapa_box *b) {
+    if (h->nlarge == h->large_cap) {
+        h->large_cap = h->large_cap ? h->large_cap * 2 : 16;
+        tapa_box **a = realloc(h->large, h->large_cap * sizeof *a);
+        if (!a) {
+            fputs("tapa: out of memory\n", stderr);
+            abort();
+        }
+        h->large = a;
+    }
+    h->large[h->nlarge++] = b;
+    h->large_sorted = false;
+}
+
+/* Every new box widens the span of addresses and, if big, joins h->large. */
+static void note_box(tapa_heap *h, tapa_box *b, size_t bytes) {
+    uintptr_t a = (uintptr_t)b, end = a + bytes;
+    if (!h->lo || a < h->lo) h->lo = a;
+    if (end > h->hi) h->hi = end;
+    if (bytes > BACK_SPAN) large_push(h, b);
+}
+
+static int cmp_addr(const void *x, const void *y) {
+    uintptr_t a = (uintptr_t) * (tapa_box *const *)x, b = (uintptr_t) * (tapa_box *const *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* w lies in b (one past the end counts, as C allows such a pointer). */
+static bool box_covers(tapa_box *b, uintptr_t w) {
+    return w >= (uintptr_t)b && w <= (uintptr_t)b + PREFIX_OF(b)->bytes;
+}
+
+static tapa_box *large_containing(tapa_heap *h, uintptr_t w) {
+    if (!h->nlarge) return NULL;
+    if (!h->large_sorted) {
+        qsort(h->large, h->nlarge, sizeof *h->large, cmp_addr);
+        h->large_sorted = true;
+    }
+    size_t lo = 0, hi = h->nlarge; /* find the last box starting at or below w */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)h->large[mid] <= w) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo && box_covers(h->large[lo - 1], w) ? h->large[lo - 1] : NULL;
+}
+
+/* The box of this heap that w points to or into, or NULL. */
+static tapa_box *box_containing(tapa_heap *h, uintptr_t w) {
+    if (w < h->lo || w > h->hi) return NULL;
+    uintptr_t a = w & ~(uintptr_t)15;
+    for (int step = 0; step <= BACK_SPAN / 16 && a >= h->lo; step++, a -= 16) {
+        if (!heap_owns(h, (void *)a)) continue;
+        /* boxes do not overlap: none further back can reach past this one */
+        return box_covers((tapa_box *)a, w) ? (tapa_box *)a : NULL;
+    }
+    return large_containing(h, w);
+}
+
 /* -------------------------------------------------------- allocation -- */
 
 void heap_init(tapa_heap *h) { memset(h, 0, sizeof *h); }
@@ -137,6 +208,7 @@ tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes) {
     h->boxes = b;
     h->bytes += bytes;
     h->count++;
+    note_box(h, b, bytes);
     if ((h->set_used + 1) * 2 > h->set_cap) set_rebuild(h, h->count);
     else {
         set_insert_raw(h->set, h->set_cap, (uintptr_t)b);
@@ -156,6 +228,7 @@ void heap_destroy(tapa_heap *h) {
         box_free(b);
     }
     free(h->set);
+    free(h->large);
     heap_init(h);
 }
 
@@ -260,18 +333,23 @@ void heap_mark_range(tapa_heap *h, const void *lo, const void *hi) {
         /* stack words may be uninitialised: we only compare them */
         VALGRIND_MAKE_MEM_DEFINED(words, n * sizeof words[0]);
 #endif
-        for (size_t i = 0; i < n; i++)
-            if (IS_BOXED(words[i]) && heap_owns(h, (void *)words[i])) heap_mark_term(h, words[i]);
+        for (size_t i = 0; i < n; i++) {
+            tapa_box *b = box_containing(h, words[i]);
+            if (b) heap_mark_term(h, TERM_OF_BOX(b));
+        }
         a += n * 8;
     }
 }
 
 void heap_sweep(tapa_heap *h) {
     tapa_box **link = &h->boxes;
+    h->lo = h->hi = 0;
+    h->nlarge = 0;
     while (*link) {
         tapa_box *b = *link;
         if (b->mark) {
             b->mark = 0;
+            note_box(h, b, PREFIX_OF(b)->bytes);
             link = &b->next;
             continue;
         }

@@ -152,6 +152,13 @@ typedef struct tapa_heap {
     /* open-addressing set of box addresses, for conservative scanning */
     uintptr_t *set;
     size_t set_cap, set_used;
+    /* Interior pointers (tapa_binary_data) are roots too: the span of
+     * addresses the boxes cover, and the boxes too big to find by looking
+     * back a few steps from such a pointer (heap.c, box_containing). */
+    uintptr_t lo, hi;
+    tapa_box **large;
+    size_t nlarge, large_cap;
+    bool large_sorted;
 } tapa_heap;
 
 /* The heap new terms go to: the running process's, or the node's own. */

@@ -2,6 +2,8 @@
  * trap_exit and the registry, each checked by what a run logs. */
 #include "tapa_test.h"
 
+#include <time.h>
+
 /* ------------------------------------------------------ send / receive -- */
 
 static void echo_once(tapa_term arg)
@@ -857,6 +859,127 @@ static void test_uninitialised_match_is_reported(void **state)
     free(out);
 }
 
+/* -------------------------------------------- timers, errors, pointers -- */
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void busy_ms(double ms)
+{
+    for (double until = now_ms() + ms; now_ms() < until;) {
+    }
+}
+
+/* `after N` and sleep(N) wait at least N ms from the call, also when the
+ * process computed for a while first (the loop's cached time is then old). */
+static void main_timers_never_early(tapa_term arg)
+{
+    int early = 0;
+    for (int i = 0; i < 6; i++) {
+        busy_ms(15);
+        double t0 = now_ms();
+        tapa_match m = {0};
+        tapa_receive(&m, 30, ":never");
+        if (now_ms() - t0 < 30) early++;
+        busy_ms(15);
+        t0 = now_ms();
+        tapa_sleep(20);
+        if (now_ms() - t0 < 20) early++;
+    }
+    log_line("early: %d", early);
+}
+
+static void test_timers_never_early(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(main_timers_never_early, tapa_nil()), 0);
+    assert_string_equal(test_log, "early: 0\n");
+}
+
+/* ^who with nothing pinned as "who": Elixir does not compile it; the kit
+ * says so instead of never matching. */
+static void unbound_pin(tapa_term arg)
+{
+    tapa_match m = {0};
+    tapa_send(tapa_self(), tapa_t("{:reply, :x}"));
+    log_line("%d", tapa_receive(&m, 0, "{:reply, ^who}"));
+}
+
+static void test_unbound_pin_is_reported(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(unbound_pin, tapa_nil(), &out), 1);
+    assert_string_equal(test_log, "");
+    assert_non_null(strstr(out, "\"{:reply, ^who}\" uses ^who"));
+    assert_non_null(strstr(out, "tapa_pin(&m, \"who\", value)"));
+    free(out);
+}
+
+static void noop_main(tapa_term arg) {}
+
+static void run_inside(tapa_term arg)
+{
+    tapa_run(noop_main, tapa_nil());
+    log_line("returned");
+}
+
+static void test_run_inside_a_process_is_reported(void **state)
+{
+    log_reset();
+    char *out;
+    assert_int_equal(run_captured(run_inside, tapa_nil(), &out), 1);
+    assert_string_equal(test_log, "");
+    assert_non_null(strstr(out, "tapa_run: called inside a process"));
+    free(out);
+    /* and the node is still usable afterwards */
+    assert_int_equal(tapa_run(noop_main, tapa_nil()), 0);
+}
+
+/* A pointer into a term (tapa_binary_data) keeps the term alive across a
+ * collection, though no tapa_term for it is left on the stack. */
+static __attribute__((noinline)) const uint8_t *blob(size_t n, int fill)
+{
+    uint8_t buf[6000];
+    memset(buf, fill, n);
+    return tapa_binary_data(tapa_binary(buf, n));
+}
+
+static __attribute__((noinline)) void churn(void)
+{
+    for (int i = 0; i < 3000; i++) tapa_t("[~i, \"garbage to collect, and more of it\"]", (int64_t)i);
+}
+
+static bool all(const uint8_t *p, size_t n, int fill)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != fill) return false;
+    return true;
+}
+
+static void keep_interior(tapa_term arg)
+{
+    const uint8_t *small = blob(40, 0xab) + 7; /* into the middle of each */
+    const uint8_t *big = blob(5000, 0xcd) + 4000;
+    churn();
+    tapa_match m = {0};
+    tapa_receive(&m, 1, ":never"); /* collects: the heap is past its threshold */
+    /* what was freed is reused by these */
+    for (int i = 0; i < 200; i++) blob(40, 0), blob(5000, 0);
+    log_line("%d %d", all(small, 33, 0xab), all(big, 1000, 0xcd));
+}
+
+static void test_interior_pointers_are_roots(void **state)
+{
+    log_reset();
+    assert_int_equal(tapa_run(keep_interior, tapa_nil()), 0);
+    assert_string_equal(test_log, "1 1\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -893,6 +1016,10 @@ int main(void)
         cmocka_unit_test(test_collects_in_yield_and_sleep),
         cmocka_unit_test(test_too_many_bindings_is_reported),
         cmocka_unit_test(test_uninitialised_match_is_reported),
+        cmocka_unit_test(test_timers_never_early),
+        cmocka_unit_test(test_unbound_pin_is_reported),
+        cmocka_unit_test(test_run_inside_a_process_is_reported),
+        cmocka_unit_test(test_interior_pointers_are_roots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -108,6 +108,7 @@ void proc_free(process *p)
     table_used--;
     mailbox_clear(&p->mbox);
     heap_destroy(&p->heap);
+    stack_hide_release(p);
     stack_release(p);
     free(p->links);
     free(p->monitors);

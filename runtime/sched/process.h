@@ -59,6 +59,9 @@ typedef struct process {
 #ifdef TAPA_DEDICATED_STACKS
     void *stack_base;
     void *asan_fake_stack;
+    uint8_t *hidden; /* stack_hide.c: the bytes (or valgrind's bits) set aside */
+    size_t hidden_cap;
+    bool stack_hidden;
 #endif
 
     tapa_fn fn;
@@ -152,6 +155,17 @@ void stack_switch_to(process *p); /* scheduler -> p, returns when p yields */
 void stack_switch_out(process *p, bool exiting); /* p -> scheduler */
 void stack_shutdown(void);
 void stack_entered(void); /* first thing a new process does */
+/* Debug builds (stack_hide.c): the stack of a switched-out process is out
+ * of reach of every other process. No-ops with copy stacks. */
+#ifdef TAPA_DEDICATED_STACKS
+void stack_hide(process *p); /* p has just switched out */
+void stack_unhide(process *p); /* p is about to resume */
+void stack_hide_release(process *p); /* p's stack is about to be freed */
+#else
+static inline void stack_hide(process *p) { (void)p; }
+static inline void stack_unhide(process *p) { (void)p; }
+static inline void stack_hide_release(process *p) { (void)p; }
+#endif
 
 /* ---- distribution hooks: set when a node is alive (dist/), else NULL */
 typedef struct dist_hooks {

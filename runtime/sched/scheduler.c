@@ -156,7 +156,9 @@ static void run(process *p)
     p->state = PS_RUNNING;
     tapa_current_heap = &p->heap;
     stack_prepare(p);
+    stack_unhide(p);
     stack_switch_to(p);
+    if (p->state != PS_EXITING) stack_hide(p);
     tapa_current_heap = heap_global();
     running = NULL;
 }

@@ -2,6 +2,7 @@
  * trap_exit and the registry, each checked by what a run logs. */
 #include "tapa_test.h"
 
+#include <sys/wait.h>
 #include <time.h>
 
 /* ------------------------------------------------------ send / receive -- */
@@ -980,6 +981,64 @@ static void test_interior_pointers_are_roots(void **state)
     assert_string_equal(test_log, "1 1\n");
 }
 
+/* A pointer to another process's local variable is never valid (release
+ * builds run processes on shared copy stacks). The sanitizer and valgrind
+ * builds, where every process has a stack of its own, make a waiting
+ * process's stack unreachable, so such a pointer is caught there. */
+#ifdef TAPA_DEDICATED_STACKS
+static int *other_local;
+
+static void peeker(tapa_term owner)
+{
+    tapa_receive_any();
+    log_line("read %x", (unsigned)*(volatile int *)other_local);
+    tapa_send(owner, tapa_atom("done"));
+}
+
+static void owner_of_local(tapa_term arg)
+{
+    volatile int local = 0x42;
+    other_local = (int *)&local;
+    tapa_term peek = tapa_spawn(peeker, tapa_self());
+    tapa_send(peek, tapa_atom("go"));
+    tapa_receive_any();
+    log_line("own %x", (unsigned)local);
+}
+#endif
+
+static void test_pointer_into_another_stack_is_caught(void **state)
+{
+#ifndef TAPA_DEDICATED_STACKS
+    skip(); /* release: copy stacks; the rule is documented, not checked */
+#else
+    fflush(stdout);
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        dup2(fileno(tmp), 1);
+        dup2(fileno(tmp), 2);
+        log_reset();
+        tapa_run(owner_of_local, tapa_nil());
+        fputs(test_log, stdout);
+        fflush(stdout);
+        _exit(0);
+    }
+    int status;
+    waitpid(child, &status, 0);
+    char out[8192] = {0};
+    rewind(tmp);
+    size_t n = fread(out, 1, sizeof out - 1, tmp);
+    out[n] = 0;
+    fclose(tmp);
+    bool caught = strstr(out, "use-after-poison") || strstr(out, "Invalid read") ||
+                  strstr(out, "read dbdbdbdb");
+    if (!caught) fprintf(stderr, "the other process's stack was readable:\n%s\n", out);
+    assert_true(caught);
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1020,6 +1079,7 @@ int main(void)
         cmocka_unit_test(test_unbound_pin_is_reported),
         cmocka_unit_test(test_run_inside_a_process_is_reported),
         cmocka_unit_test(test_interior_pointers_are_roots),
+        cmocka_unit_test(test_pointer_into_another_stack_is_caught),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,25 @@
  * receiver's heap, so processes share nothing. Do not keep terms in C
  * globals or in malloc'd memory across a receive: keep them in locals.
  *
+ * Pointer lifetimes, for every pointer this API returns or takes:
+ *   - a tapa_term, and a pointer into one (tapa_binary_data): valid while
+ *     the process that made or received it holds it in a local variable
+ *     (its C stack or registers: a pointer into a term keeps the whole term
+ *     alive, as the term itself does), until that process exits. Not valid
+ *     once kept only in a C global or malloc'd memory across a receive,
+ *     sleep or yield (the collector does not look there), and never in
+ *     another process: send the term instead (the receiver gets a copy).
+ *     Terms made outside any process (before tapa_run) are never collected.
+ *   - tapa_atom_name: the interned name, valid for the life of the program.
+ *   - tapa_inspect_alloc: malloc'd; yours to free().
+ *   - tapa_match: yours (a local); the names in it point into the runtime's
+ *     compiled patterns and stay valid for the life of the program.
+ *   - a pointer to a process's local variable: never valid in another
+ *     process, not even while the owner waits. Release builds run waiting
+ *     processes on shared copy stacks, so such a pointer reads another
+ *     process's frames; the sanitizer and valgrind builds make a waiting
+ *     process's stack unreachable and report the access.
+ *
  * Scheduling is cooperative: a process runs until it receives, sleeps or
  * exits. Never call blocking C (sleep(), read() on a socket, a long loop
  * without tapa_yield()) inside a process; use tapa_sleep() and messages.
@@ -117,7 +136,7 @@ tapa_term tapa_element(tapa_term tuple, size_t index); /* 0-based */
 tapa_term tapa_hd(tapa_term list);
 tapa_term tapa_tl(tapa_term list);
 size_t tapa_length(tapa_term proper_list);
-const uint8_t *tapa_binary_data(tapa_term t);
+const uint8_t *tapa_binary_data(tapa_term t); /* lifetime: see "Pointer lifetimes" above */
 size_t tapa_binary_size(tapa_term t);
 tapa_term tapa_map_get(tapa_term map, tapa_term key); /* TAPA_NONE if absent */
 size_t tapa_map_size(tapa_term map);
@@ -173,8 +192,10 @@ typedef struct tapa_match {
 
 /* Run fn(arg) as the node's main process (as the iex shell is) until it
  * returns or exits; then stop every other process and return 0 if main
- * ended :normal, 1 otherwise. Options come from the environment:
- * TAPA_TRACE=file writes the event trace. */
+ * ended :normal, 1 otherwise (2: a deadlock). Options come from the
+ * environment: TAPA_TRACE=file writes the event trace. Call it from main()
+ * (once, or once per run in turn): called inside a process it stops that
+ * process with :badarg and says so. */
 int tapa_run(tapa_fn main_fn, tapa_term arg);
 
 tapa_term tapa_self(void);
@@ -193,7 +214,11 @@ tapa_term tapa_send(tapa_term dest, tapa_term msg);
  * patterns are Elixir patterns: literals, tuples, lists ([h | t]), maps,
  * variables that bind, _ and ^pinned. Returns the index of the pattern
  * that matched, or TAPA_TIMEOUT. Unmatched messages stay in the mailbox,
- * in order. A malformed pattern stops the process with its line and column. */
+ * in order. The timeout counts from the call and never ends early. Stops
+ * the process with a clear message when a pattern is malformed (line and
+ * column), when a ^name has no value pinned with tapa_pin (:badarg, as
+ * Elixir refuses to compile it), or when timeout_ms is negative and not
+ * TAPA_INFINITY (:timeout_value, as BEAM). */
 #define tapa_receive(m, timeout_ms, ...)                                          \
     tapa_receive_((m), (timeout_ms), (const char *const[]){__VA_ARGS__, (const char *)0})
 /* The patterns as a NULL-terminated array (not varargs: a variadic frame
@@ -206,14 +231,21 @@ void tapa_pin(tapa_match *m, const char *name, tapa_term value);
 
 /* iex's flush(): prints every message in the mailbox and empties it. */
 tapa_term tapa_flush(void);
-void tapa_sleep(int64_t ms); /* Process.sleep: other processes run meanwhile */
+/* Process.sleep: other processes run meanwhile; at least ms from the call
+ * (TAPA_INFINITY: for ever; another negative value: :timeout_value). */
+void tapa_sleep(int64_t ms);
 void tapa_yield(void); /* let the others run (in long computations) */
 
 /* exit(reason): ends the calling process. */
 _Noreturn void tapa_exit(tapa_term reason);
 /* raise "message": ends the calling process with %RuntimeError{}, logged. */
 _Noreturn void tapa_raise(const char *fmt, ...);
-/* Process.exit(pid, reason): sends an exit signal. Returns true. */
+/* Process.exit(pid, reason): sends an exit signal. Returns true. As on
+ * BEAM the signal is asynchronous: the target acts on it when it next runs
+ * (the caller goes on; a link's echo reaches it later), and nothing the
+ * caller sends the target afterwards arrives before it. To the caller the
+ * target is gone at once (tapa_alive, tapa_info, link and monitor see
+ * :noproc). tapa_exit_pid(tapa_self(), reason) ends the caller at once. */
 bool tapa_exit_pid(tapa_term pid, tapa_term reason);
 bool tapa_alive(tapa_term pid);
 
@@ -234,7 +266,10 @@ tapa_term tapa_registered(void); /* list of atoms */
 
 bool tapa_link(tapa_term pid);
 bool tapa_unlink(tapa_term pid);
-tapa_term tapa_monitor(tapa_term pid); /* pid or registered name: a ref */
+/* Process.monitor(pid | name | {name, node}): a ref. The DOWN message names
+ * the pid, or {name, node} for a name; a name nobody has gets a DOWN with
+ * :noproc at once. DOWN messages come in the order the monitors were made. */
+tapa_term tapa_monitor(tapa_term target);
 bool tapa_demonitor(tapa_term ref, bool flush);
 /* Process.flag(:trap_exit, on): returns the old value. */
 bool tapa_trap_exit(bool on);

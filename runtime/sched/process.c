@@ -148,6 +148,7 @@ void proc_entry(void)
 {
     stack_entered();
     process *p = proc_current();
+    proc_check_pending(p); /* killed before it ever ran */
     p->fn(p->arg);
     sched_exit_current(A(normal));
 }

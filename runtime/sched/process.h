@@ -50,7 +50,7 @@ typedef struct process {
     bool crashed; /* ended by an error (raise, badarg): logged */
     bool timed_out; /* the receive/sleep timer fired */
     bool in_timer_heap;
-    bool exit_pending; /* an exit signal killed it: dies when next scheduled, or at its next runtime call if running */
+    bool exit_pending; /* an exit signal killed it: dies as it resumes, or at its next runtime call if running */
     struct process *rq_next, *rq_prev;
 
     void *sp; /* saved stack pointer while switched out */

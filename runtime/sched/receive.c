@@ -180,7 +180,9 @@ static __attribute__((noinline, cold)) _Noreturn void unbound_pin(const char *sr
     term_fail(A(badarg), why);
 }
 
-static void check_pins(const clauses *c, const char *const *patterns, const tapa_match *m)
+/* Out of line: only receives with pins get here, once per receive. */
+static __attribute__((noinline)) void check_pins(const clauses *c, const char *const *patterns,
+                                                 const tapa_match *m)
 {
     for (int i = 0; i < c->n; i++) {
         const char *name = pattern_unbound_pin(c->p[i], m);
@@ -197,7 +199,7 @@ static __attribute__((noinline)) int scan_pass(process *p, const char *const *pa
     clauses c;
     compile_clauses(&c, patterns);
     if (!*at) {
-        if (!c.key) check_pins(&c, patterns, m);
+        if (__builtin_expect(!c.key, 0)) check_pins(&c, patterns, m);
         *at = scan_start(p, &c);
         /* A different receive may remove messages the saved point depends on. */
         mailbox_forget_save_point(&p->mbox);
@@ -225,7 +227,6 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns
         maybe_collect(p);
         if (deadline != SCHED_NO_DEADLINE && sched_now_ms() >= deadline) break;
         sched_wait(p, deadline);
-        proc_check_pending(p);
     }
     return TAPA_TIMEOUT;
 }
@@ -238,7 +239,6 @@ tapa_term tapa_receive_any(void)
     while (!p->mbox.head) {
         maybe_collect(p);
         sched_wait(p, SCHED_NO_DEADLINE);
-        proc_check_pending(p);
     }
     tapa_term t = p->mbox.head->term;
     mailbox_unlink(&p->mbox, &p->mbox.head);
@@ -323,10 +323,7 @@ void tapa_sleep(int64_t ms)
         return;
     }
     /* Messages wake a sleeper; it goes back to sleep until the deadline. */
-    while (deadline == SCHED_NO_DEADLINE || sched_now_ms() < deadline) {
-        sched_wait(p, deadline);
-        proc_check_pending(p);
-    }
+    while (deadline == SCHED_NO_DEADLINE || sched_now_ms() < deadline) sched_wait(p, deadline);
 }
 
 void tapa_yield(void)
@@ -336,5 +333,4 @@ void tapa_yield(void)
     proc_check_pending(p);
     maybe_collect(p); /* as in tapa_sleep: a yielding worker makes garbage too */
     sched_requeue(p);
-    proc_check_pending(p);
 }

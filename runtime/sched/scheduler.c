@@ -175,6 +175,10 @@ void sched_wait(process *p, uint64_t deadline)
     p->state = PS_WAITING;
     if (deadline != SCHED_NO_DEADLINE) timer_add(p, deadline);
     stack_switch_out(p, false);
+    /* An exit signal woke it: it acts on it now, as a BEAM process does
+     * when it next handles signals (checked here, not in the run loop, so
+     * that the loop costs nothing more per message). */
+    proc_check_pending(p);
 }
 
 void sched_requeue(process *p)
@@ -182,6 +186,7 @@ void sched_requeue(process *p)
     p->state = PS_RUNNABLE;
     rq_push(p);
     stack_switch_out(p, false);
+    proc_check_pending(p); /* as in sched_wait */
 }
 
 /* ------------------------------------------------------------- endings -- */
@@ -232,10 +237,7 @@ static void run_ready(bool (*done)(void *ctx), void *ctx)
     uint32_t left = 0; /* runs allowed after done; 0: main still running */
     process *p;
     while ((p = rq_pop())) {
-        /* An exit signal came while it waited or was queued: it acts on it
-         * now, as a BEAM process does when it next handles signals. */
-        if (__builtin_expect(p->exit_pending, 0)) p->state = PS_EXITING;
-        else run(p);
+        run(p);
         if (p->state == PS_EXITING) reap(p);
         if (++runs == RUNS_BETWEEN_POLLS) {
             uv_run(&loop, UV_RUN_NOWAIT);

@@ -117,8 +117,9 @@ tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
 /* --------------------------------------------------------- exit signals -- */
 
 /* Exit signals are asynchronous, as on BEAM: the target is marked and acts
- * on the signal the next time it handles signals (the scheduler ends it
- * instead of resuming it; the running target, at its next runtime call).
+ * on the signal the next time it handles signals (a waiting target is woken
+ * and dies as it resumes, in sched_wait; the running one, at its next
+ * runtime call).
  * The sender goes on: a process that kills a linked process is not killed
  * by the echo before it next yields. Messages sent to a marked process are
  * dropped (deliver_message), as they would be after its death, so the order

@@ -101,11 +101,11 @@ static void large_push(tapa_heap *h, tapa_box *b) {
 }
 
 /* Every new box widens the span of addresses and, if big, joins h->large. */
-static void note_box(tapa_heap *h, tapa_box *b, size_t bytes) {
+static inline void note_box(tapa_heap *h, tapa_box *b, size_t bytes) {
     uintptr_t a = (uintptr_t)b, end = a + bytes;
-    if (!h->lo || a < h->lo) h->lo = a;
+    if (a - 1 < h->lo - 1) h->lo = a; /* lo == 0 (empty) wraps to the maximum */
     if (end > h->hi) h->hi = end;
-    if (bytes > BACK_SPAN) large_push(h, b);
+    if (__builtin_expect(bytes > BACK_SPAN, 0)) large_push(h, b);
 }
 
 static int cmp_addr(const void *x, const void *y) {
@@ -228,7 +228,7 @@ void heap_destroy(tapa_heap *h) {
         box_free(b);
     }
     free(h->set);
-    free(h->large);
+    if (h->large) free(h->large); /* most heaps never have one: no call */
     heap_init(h);
 }
 

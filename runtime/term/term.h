@@ -157,7 +157,7 @@ typedef struct tapa_heap {
      * back a few steps from such a pointer (heap.c, box_containing). */
     uintptr_t lo, hi;
     tapa_box **large;
-    size_t nlarge, large_cap;
+    uint32_t nlarge, large_cap; /* large_cap == 0: no array yet */
     bool large_sorted;
 } tapa_heap;
 

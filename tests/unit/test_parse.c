@@ -537,10 +537,22 @@ static void test_pattern_pins(void **state)
     assert_true(pattern_match(p, tapa_t("{{:ref, 7}, :yes}"), &m));
     assert_int_equal(m.count, 2);
     assert_true(is_atom_named(bound(&m, "reply"), "yes"));
-    /* an unbound pin matches nothing */
+    /* an unbound pin matches nothing here; receive refuses it first */
     tapa_match empty = {0};
     assert_false(pattern_match(p, tapa_t("{{:ref, 7}, :yes}"), &empty));
     assert_int_equal(empty.count, 0);
+    assert_string_equal(pattern_unbound_pin(p, &empty), "ref");
+    assert_null(pattern_unbound_pin(p, &m));
+    pattern *two = compile_ok("{^a, ^b}");
+    tapa_match only_a = {0};
+    only_a.names[0] = "a";
+    only_a.values[0] = tapa_int(1);
+    only_a.count = 1;
+    assert_string_equal(pattern_unbound_pin(two, &only_a), "b");
+    pattern *none = compile_ok("{x, _}");
+    assert_null(pattern_unbound_pin(none, &empty)); /* no pins at all */
+    pattern_free(none);
+    pattern_free(two);
     pattern_free(p);
 }
 

@@ -214,6 +214,15 @@ static bool is_name_node(tapa_term t)
            tapa_is_atom(tapa_element(t, 1));
 }
 
+/* name@host, both parts non-empty: a node one could connect to. */
+static bool node_name_plausible(tapa_term node)
+{
+    size_t len;
+    const char *text = atom_text(node, &len);
+    const char *at = text ? memchr(text, '@', len) : NULL;
+    return at && at != text && at != text + len - 1;
+}
+
 /* Where a monitor by name points: the pid the name has here (0: nobody),
  * or, for a name on another node, a stand-in pid of that node, so the
  * monitor goes through distribution like one on a remote pid (the peer
@@ -245,6 +254,11 @@ tapa_term tapa_monitor(tapa_term target)
     if (mine.name) pid = monitor_name_target(target, mine.name, node);
     new_ref_words(mine.ref);
     tapa_term ref = monitor_ref_term(&mine);
+    if (pid && PID_NODE(pid) != 0 && mine.name && !node_name_plausible(node)) {
+        /* no connection can ever be made to it: BEAM's DOWN at once */
+        deliver_message(self, down_message(ref, target, A(noconnection)));
+        return ref;
+    }
     if (pid && PID_NODE(pid) != 0) {
         mine.other = pid;
         monitor_add(self, &mine);

@@ -251,14 +251,14 @@ tapa_term tapa_monitor(tapa_term target)
     } else if (!tapa_is_pid(target)) {
         badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.", target);
     }
-    if (mine.name) pid = monitor_name_target(target, mine.name, node);
     new_ref_words(mine.ref);
     tapa_term ref = monitor_ref_term(&mine);
-    if (pid && PID_NODE(pid) != 0 && mine.name && !node_name_plausible(node)) {
+    if (mine.name && node != tapa_node() && tapa_dist && !node_name_plausible(node)) {
         /* no connection can ever be made to it: BEAM's DOWN at once */
         deliver_message(self, down_message(ref, target, A(noconnection)));
         return ref;
     }
+    if (mine.name) pid = monitor_name_target(target, mine.name, node);
     if (pid && PID_NODE(pid) != 0) {
         mine.other = pid;
         monitor_add(self, &mine);

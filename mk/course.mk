@@ -28,10 +28,15 @@ GRADE_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(W
             TAPA_LDFLAGS="$(if $(LTO),-fno-lto)" TAPA_CHART="$(CHART_BIN)"
 GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRADE_JOBS)
 
-# the grader is one file plus its headers
-$(BUILD)/release/bin/tapa-grade: $(wildcard tools/grade/*.h)
+# the grader: tools/tapa-grade.c and its units tools/grade/*.c (this rule
+# takes the place of the top Makefile's one-file rule for tools)
+GRADE_UNITS := $(sort $(wildcard tools/grade/*.c))
+$(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/release/lib/libtapa.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
+	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -93,11 +98,16 @@ check-course: lib $(GRADE_BIN) $(CHART_BIN)
 	  else echo "check-course: no chart page with two <svg> for a failed check; see $(COURSE_CHARTS)/grade.log"; \
 	    exit 1; fi
 
+# A hostile class graded by grade-all in its sandbox: every other grade
+# unaffected, nothing leaked, nothing left running (tests/course/hostile-class.sh).
+check-hostile: lib $(GRADE_BIN)
+	@$(GRADE_ENV) tests/course/hostile-class.sh $(GRADE_BIN) $(BUILD)/course/hostile
+
 grade-all: lib $(GRADE_BIN)
 	@test -d "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR"; exit 2; }
 	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all "$(SUBMISSIONS)" --out $(BUILD)/grade-all
 
-EXTRA_TESTS += check-course
+EXTRA_TESTS += check-course check-hostile
 
 # make bench-grade: one full submission (all 14 steps) graded, then 50
 # submissions through grade-all (both cores). The submissions are made in

@@ -32,6 +32,7 @@
 #include "grade/util.h"
 #include "grade/runner.h"
 #include "grade/steps.h"
+#include "grade/answers.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -118,7 +119,37 @@ typedef struct job {
     char *peer_problem; /* the other node did not start: why */
     char *chart; /* a failed behaviour check: the page with both charts (make grade, make NN) */
     char *chart_note; /* or why there is none */
+    char *pending; /* check-course: a fixture that can fail only after a named change lands */
+    char *review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
+    char peer_key[40]; /* Part 2: this run's secret for the other node's verdicts */
+    unsigned long peer_seed; /* Part 2: fresh per run (step 13's captured value) */
 } job;
+
+/* A fresh random secret (hex) for one run: never derived from --seed. */
+static void random_key(char *buf, size_t size)
+{
+    unsigned char raw[16];
+    size_t got = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, raw, sizeof raw);
+        got = n > 0 ? (size_t)n : 0;
+        close(fd);
+    }
+    for (size_t i = got; i < sizeof raw; i++) raw[i] = (unsigned char)(rand() ^ (int)(now_s() * 1e6) ^ (int)i);
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof raw && k + 2 < size; i++) k += (size_t)snprintf(buf + k, size - k, "%02x", raw[i]);
+    buf[k] = 0;
+}
+
+/* Note why a person should look at this run (grade-all's gradebook). */
+static void add_review(job *j, const char *why)
+{
+    if (j->review && strstr(j->review, why)) return;
+    char *r = j->review ? xasprintf("%s; %s", j->review, why) : xstrdup(why);
+    free(j->review);
+    j->review = r;
+}
 
 static void set_result(check_result *r, bool passed, char *message, char *output)
 {
@@ -148,7 +179,15 @@ static run_limits compile_limits(void)
 }
 
 /* cc CFLAGS -I... extra... -c src -o obj */
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output);
 static bool compile_object(const char *src, const char *obj, const char *define, char **output)
+{
+    return compile_object_in(src, obj, define, NULL, output);
+}
+
+/* box: the job's folder when grade-all sandboxes the compiler too (a
+ * submission's `.incbin` or #include reads files at compile time). */
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output)
 {
     const char *argv[64];
     int n = 0;
@@ -164,6 +203,8 @@ static bool compile_object(const char *src, const char *obj, const char *define,
     argv[n++] = obj;
     argv[n] = NULL;
     run_limits lim = compile_limits();
+    lim.bwrap_rw = box;
+    lim.bwrap_net = true;
     run_result rr;
     run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
     bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
@@ -178,11 +219,12 @@ static bool compile_object(const char *src, const char *obj, const char *define,
     return ok;
 }
 
-static bool link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+static bool link_program_with(const char *obj1, const char *obj2, const char *exe, const char *extra, char **output)
 {
     const char *argv[64];
     int n = 0;
     argv[n++] = cc;
+    if (extra) argv[n++] = extra;
     argv[n++] = obj1;
     if (obj2) argv[n++] = obj2;
     argv[n++] = libtapa;
@@ -204,6 +246,23 @@ static bool link_program(const char *obj1, const char *obj2, const char *exe, ch
     *output = compile_cmd_output(&rr);
     free_run(&rr);
     return ok;
+}
+
+static bool link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+{
+    return link_program_with(obj1, obj2, exe, NULL, output);
+}
+
+/* A probe's own link flag, from a line "link-flag: FLAG" in its source (e.g.
+ * -Wl,--wrap=tapa_flush: the probe sees whether the learner's code calls the
+ * runtime's own flush). NULL if none. */
+static char *probe_link_flag(const char *psrc)
+{
+    char *text = read_file(psrc, NULL);
+    char *at = text ? strstr(text, "link-flag: ") : NULL, *flag = NULL;
+    if (at) flag = strndup(at + 11, strcspn(at + 11, " \n*"));
+    free(text);
+    return flag;
 }
 
 /* The kit's own objects (the demo's main, each step's probe), built once
@@ -442,67 +501,13 @@ static char *observe(const char *out, const char *prompt, int nth)
 
 /* -------------------------------------------------------------- answers -- */
 
-typedef struct answer {
-    char key[64];
-    char value[256];
-    int line;
-} answer;
-
-static int load_answers(const char *path, answer *a, int max)
-{
-    char *text = read_file(path, NULL);
-    if (!text) return -1;
-    lines l = split_lines(text);
-    int n = 0;
-    for (int i = 0; i < l.n && n < max; i++) {
-        char *s = trim(l.v[i]);
-        if (!*s || *s == '#') continue;
-        char *eq = strchr(s, '=');
-        if (!eq) continue;
-        *eq = 0;
-        char *key = trim(s), *value = trim(eq + 1);
-        char *hash = strstr(value, " #");
-        if (hash) *hash = 0;
-        value = trim(value);
-        snprintf(a[n].key, sizeof a[n].key, "%s", key);
-        snprintf(a[n].value, sizeof a[n].value, "%s", value);
-        a[n].line = i + 1;
-        n++;
-    }
-    free_lines(&l);
-    free(text);
-    return n;
-}
-
-static int parse_bool(const char *s)
-{
-    char w[16];
-    size_t i = 0;
-    for (; s[i] && i < sizeof w - 1; i++) w[i] = (char)tolower((unsigned char)s[i]);
-    w[i] = 0;
-    if (!strcmp(w, "true") || !strcmp(w, "yes") || !strcmp(w, "y") || !strcmp(w, "t")) return 1;
-    if (!strcmp(w, "false") || !strcmp(w, "no") || !strcmp(w, "n") || !strcmp(w, "f")) return 0;
-    return -1;
-}
-
-/* Does `given` say the same as `truth`, for answers of `type`? */
+/* Reading and comparing predictions: grade/answers.c. */
 static bool same_answer(const char *type, const char *given, const char *truth)
 {
-    if (!given) return false;
-    if (!strcmp(type, "int")) {
-        char *end;
-        long long v = strtoll(given, &end, 10);
-        return end != given && !*trim(end) && v == atoll(truth);
-    }
-    if (!strcmp(type, "bool")) return parse_bool(given) >= 0 && parse_bool(given) == parse_bool(truth);
-    if (!strcmp(type, "choice")) {
-        const char *g = given;
-        if (*g == '(') g++;
-        return tolower((unsigned char)g[0]) == truth[0] && (!g[1] || g[1] == ')' || g[1] == ' ' || g[1] == '.');
-    }
-    /* a term: as iex prints it; an atom may be written without its colon */
-    if (!strcmp(given, truth)) return true;
-    return truth[0] == ':' && !strcmp(given, truth + 1);
+    char *why = NULL;
+    bool same = grade_same_answer(type, given, truth, &why);
+    free(why);
+    return same;
 }
 
 /* ----------------------------------------------------------- one step -- */
@@ -538,16 +543,19 @@ typedef struct scenario_run {
     char *problem; /* describe_run's text, or NULL */
     const char *outcome;
     char *captured; /* the learner's output inside the probe */
+    char key[40]; /* this run's secret: only verdicts that carry it count */
 } scenario_run;
 
 static void grade_answers(job *j)
 {
-    answer ans[64];
-    int na = j->answers ? load_answers(j->answers, ans, 64) : -1;
+    grade_answer ans[64];
+    char *problems = NULL;
+    int na = j->answers ? grade_load_answers(j->answers, ans, 64, &problems) : -1;
     for (int i = 0; i < j->nres; i++) {
         check_result *r = &j->res[i];
         const check_def *d = r->def;
         if (d->kind != ANSWER) continue;
+        char *unreadable = NULL;
         const char *given = NULL;
         int line = 0;
         for (int k = 0; k < na; k++)
@@ -562,13 +570,17 @@ static void grade_answers(job *j)
                                            j->answers ? rel(j->answers) : "answers/NN_slug.answers", j->step->num),
                        NULL);
         } else if (!given) {
-            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.", d->key,
-                                           rel(j->answers), d->key), NULL);
+            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.%s%s", d->key,
+                                           rel(j->answers), d->key, problems ? " Lines that could not be read: " : "",
+                                           problems ? problems : ""), NULL);
         } else if (!*given || !strcmp(given, "?")) {
             set_result(r, false, xasprintf("not answered yet: write your prediction after `%s =` (line %d of %s).",
                                            d->key, line, rel(j->answers)), NULL);
-        } else if (same_answer(d->type, given, d->truth)) {
+        } else if (grade_same_answer(d->type, given, d->truth, &unreadable)) {
             set_result(r, true, NULL, NULL);
+        } else if (unreadable) {
+            set_result(r, false, xasprintf("line %d of %s, `%s = %s`: %s. No mark until it says one thing.", line,
+                                           rel(j->answers), d->key, given, unreadable), NULL);
         } else if (!strcmp(d->type, "choice")) {
             set_result(r, false, xasprintf("`%s = %s` is not what happens. Re-read the question's choices in %s "
                                            "and the lesson (lessons/%s_%s.md); run `make %s` and watch.",
@@ -598,7 +610,9 @@ static void grade_answers(job *j)
         else if (r->observed && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')) &&
                  !same_answer(d->type, r->observed, d->truth))
             j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth, r->observed);
+        free(unreadable);
     }
+    free(problems);
 }
 
 /* --------------------------------------------------------------- charts -- */
@@ -819,7 +833,7 @@ static void grade_job(job *j)
         fail_all_after(j, 0, "not run: the exercise file is missing.");
         goto done;
     }
-    if (!compile_object(copy, obj, "-Dmain=tapa_learner_main", &out)) {
+    if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL, &out)) {
         gc->outcome = "compile-error";
         set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), tail_of(out, 3000)), NULL);
         fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
@@ -850,6 +864,10 @@ static void grade_job(job *j)
     run_limits lim = program_limits();
     if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
     if (sandbox_on) lim.sandbox_rw = j->work;
+    if (sandbox_bwrap_on) {
+        lim.bwrap_rw = j->work;
+        lim.bwrap_net = !s->peer; /* Part 2: beside the other node, on the machine's loopback */
+    }
     run_result rr;
     if (s->peer) run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
     else run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
@@ -885,7 +903,9 @@ static void grade_job(job *j)
         char *psrc = xasprintf("%s/tests/course/probes/%s_%s.c", kit, s->num, s->slug);
         char *pname = xasprintf("probe_%s", s->num);
         char *pobj = common_object(pname, psrc);
-        bool linked = link_program(pobj, obj, probe, &out);
+        char *pflag = probe_link_flag(psrc);
+        bool linked = link_program_with(pobj, obj, probe, pflag, &out);
+        free(pflag);
         if (!linked) {
             const char *undef = strstr(out, "undefined reference to `");
             char fn[128] = "";
@@ -912,7 +932,15 @@ static void grade_job(job *j)
                 sr->name = d->scenario;
                 char seedtxt[32];
                 snprintf(seedtxt, sizeof seedtxt, "%lu", seed);
-                run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, NULL}, run_env, j->work, &lim, &sr->rr);
+                random_key(sr->key, sizeof sr->key);
+                run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL}, run_env, j->work, &lim, &sr->rr);
+                lines vl = split_lines(sr->rr.out); /* verdict-like lines without this run's key: forged */
+                size_t kl = strlen(sr->key);
+                for (int k = 0; k < vl.n; k++)
+                    if ((!strncmp(vl.v[k], "@pass ", 6) || !strncmp(vl.v[k], "@fail ", 6)) &&
+                        (strncmp(vl.v[k] + 6, sr->key, kl) != 0 || vl.v[k][6 + kl] != ' '))
+                        add_review(j, "verdict-like lines without the run's key reached the probe's channel");
+                free_lines(&vl);
                 sr->problem = describe_run(&sr->rr, &lim, &sr->outcome);
                 sbuf cap = {0};
                 sb_str(&cap, "");
@@ -925,7 +953,7 @@ static void grade_job(job *j)
             /* find this check's verdict */
             lines l = split_lines(sr->rr.out);
             bool found = false;
-            char *pass = xasprintf("@pass %s", d->verdict), *failp = xasprintf("@fail %s\t", d->verdict);
+            char *pass = xasprintf("@pass %s %s", sr->key, d->verdict), *failp = xasprintf("@fail %s %s\t", sr->key, d->verdict);
             for (int k = 0; k < l.n && !found; k++) {
                 if (!strcmp(l.v[k], pass)) {
                     set_result(&j->res[i], true, NULL, NULL);
@@ -1603,7 +1631,7 @@ static char *judge_role(job *j)
             if (words_has(passes, r->def->id) && !r->passed)
                 sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id, r->message ? r->message : "");
         }
-        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; ");
+        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; "); /* a declared fail= always prevents it */
         free(gate);
         free(fails);
         free(passes);
@@ -1644,7 +1672,8 @@ static int cmd_check_course(const char *starters)
     int nf = 0;
     while (d && (e = readdir(d)) && nf < 128) {
         size_t l = strlen(e->d_name);
-        if (l > 2 && !strcmp(e->d_name + l - 2, ".c")) names[nf++] = xstrdup(e->d_name);
+        if ((l > 2 && !strcmp(e->d_name + l - 2, ".c")) || (l > 8 && !strcmp(e->d_name + l - 8, ".answers")))
+            names[nf++] = xstrdup(e->d_name);
     }
     if (d) closedir(d);
     for (int i = 0; i < nf; i++)
@@ -1658,12 +1687,19 @@ static int cmd_check_course(const char *starters)
         char num[3] = {names[i][0], names[i][1], 0};
         const step_def *s = find_step(num);
         if (!s) continue;
-        char *src = xasprintf("%s/%s", fdir, names[i]);
-        char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
+        /* a .c fixture is graded with the solution's answers; an .answers
+         * fixture is the solution's program with these answers */
+        bool answers_fixture = strstr(names[i], ".answers") != NULL;
+        char *src = answers_fixture ? xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug)
+                                    : xasprintf("%s/%s", fdir, names[i]);
+        char *ans = answers_fixture ? xasprintf("%s/%s", fdir, names[i])
+                                    : xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
         char label[128];
-        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - 2), names[i]);
+        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
         jobs[n] = make_job(s, label, src, ans, 'f');
-        char *text = read_file(src, NULL);
+        char *text = read_file(answers_fixture ? ans : src, NULL);
+        char *pend = text ? strstr(text, "pending: ") : NULL;
+        if (pend) jobs[n].pending = strndup(pend + 9, strcspn(pend + 9, " \n*("));
         char *ex = text ? strstr(text, "expect:") : NULL;
         if (ex) {
             size_t len = strcspn(ex, "\n*");
@@ -1682,10 +1718,21 @@ static int cmd_check_course(const char *starters)
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
-    int bad = 0, sol_checks = 0, starter_graded = 0, starter_failed = 0, fixtures = 0;
+    int bad = 0, sol_checks = 0, starter_graded = 0, starter_failed = 0, fixtures = 0, pending = 0;
     for (int i = 0; i < n; i++) {
         job *j = &jobs[i];
         j->verdict = judge_role(j);
+        if (j->role == 'f' && j->pending) { /* not counted either way, but said */
+            printf("  %-40s %s %-18s %3d/%-3d %sPENDING %s%s: %s\n", j->label, j->step->num, j->step->slug, j->score,
+                   j->max, c_yellow(), j->pending, c_off(),
+                   j->verdict ? "still passes where it must fail (expected until that change lands)"
+                              : "now fails as declared: remove its \"pending:\" line so check-course requires it");
+            free(j->verdict);
+            j->verdict = NULL;
+            fixtures++;
+            pending++;
+            continue;
+        }
         if (j->role == 's') sol_checks += j->nres;
         if (j->role == 'x')
             for (int k = 0; k < j->nres; k++)
@@ -1702,8 +1749,8 @@ static int cmd_check_course(const char *starters)
     }
     printf("check-course: Part 2's other node: %s.\n", peer_description());
     printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
-           "checks fail. Fixtures: %d, each failing as declared. %s%s%s\n",
-           n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures,
+           "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
+           n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
            bad ? c_red() : c_green(), bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
     return bad ? 1 : 0;
 }
@@ -1781,6 +1828,72 @@ static char *snapshot_diff(const char *before, const char *after)
     return sb_take(&b);
 }
 
+/* A CSV field, quoted. */
+static void csv_field(sbuf *b, const char *s)
+{
+    sb_chr(b, '"');
+    for (; s && *s; s++) {
+        if (*s == '"') sb_chr(b, '"');
+        sb_chr(b, *s == '\n' ? ' ' : *s);
+    }
+    sb_chr(b, '"');
+}
+
+/* A submission's file for a step: the kit's layout (STUDENT/exercises/
+ * NN_slug.c, STUDENT/answers/NN_slug.answers) or a flat folder
+ * (STUDENT/NN_slug.c, STUDENT/NN_slug.answers). */
+static char *submission_file(const char *sdir, const char *sub, const step_def *s, const char *ext)
+{
+    char *nested = xasprintf("%s/%s/%s_%s.%s", sdir, sub, s->num, s->slug, ext);
+    if (file_exists(nested)) return nested;
+    char *flat = xasprintf("%s/%s_%s.%s", sdir, s->num, s->slug, ext);
+    if (file_exists(flat)) {
+        free(nested);
+        return flat;
+    }
+    free(flat);
+    return nested; /* missing: reported with the kit's path */
+}
+
+static bool known_name(const char *name, const char *ext)
+{
+    for (int k = 0; k < NSTEPS; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s_%s.%s", steps[k].num, steps[k].slug, ext);
+        if (!strcmp(name, want)) return true;
+    }
+    return false;
+}
+
+/* What in a submission folder the grader does not recognise ("" if all is). */
+static char *submission_layout_warnings(const char *sdir)
+{
+    sbuf b = {0};
+    sb_str(&b, "");
+    const char *subs[] = {"", "exercises", "answers"};
+    int found = 0;
+    for (int i = 0; i < 3; i++) {
+        char *d = *subs[i] ? xasprintf("%s/%s", sdir, subs[i]) : xstrdup(sdir);
+        DIR *dd = opendir(d);
+        struct dirent *e;
+        while (dd && (e = readdir(dd))) {
+            const char *nm = e->d_name;
+            if (nm[0] == '.') continue;
+            if (!*subs[i] && (!strcmp(nm, "exercises") || !strcmp(nm, "answers"))) continue;
+            bool ok = (!strcmp(subs[i], "answers") ? false : known_name(nm, "c")) ||
+                      (!strcmp(subs[i], "exercises") ? false : known_name(nm, "answers"));
+            if (ok) found++;
+            else if (strcmp(nm, "course.h") != 0)
+                sb_fmt(&b, "%s%s%s%s not recognised (expected NN_slug.c / NN_slug.answers)", b.len ? "; " : "",
+                       subs[i], *subs[i] ? "/" : "", nm);
+        }
+        if (dd) closedir(dd);
+        free(d);
+    }
+    if (!found) sb_fmt(&b, "%sno exercise or answers file found", b.len ? "; " : "");
+    return sb_take(&b);
+}
+
 static int cmd_grade_all(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -1806,19 +1919,45 @@ static int cmd_grade_all(const char *dir)
                 names[i] = names[k];
                 names[k] = t;
             }
+    /* the previous gradebook goes first: a run that is killed must not
+     * leave last time's looking current */
+    mkdir_p(out_dir);
+    char *book = xasprintf("%s/gradebook.csv", out_dir);
+    unlink(book);
     int n = ns * NSTEPS;
     job *jobs = calloc((size_t)n + 1, sizeof *jobs);
-    for (int i = 0; i < ns; i++)
+    char **warns = calloc((size_t)ns + 1, sizeof *warns);
+    for (int i = 0; i < ns; i++) {
+        char *sdir = xasprintf("%s/%s", dir, names[i]);
+        warns[i] = submission_layout_warnings(sdir);
         for (int k = 0; k < NSTEPS; k++) {
             const step_def *s = &steps[k];
-            char *src = xasprintf("%s/%s/exercises/%s_%s.c", dir, names[i], s->num, s->slug);
-            char *ans = xasprintf("%s/%s/answers/%s_%s.answers", dir, names[i], s->num, s->slug);
+            char *src = submission_file(sdir, "exercises", s, "c");
+            char *ans = submission_file(sdir, "answers", s, "answers");
             jobs[i * NSTEPS + k] = make_job(s, names[i], src, ans, 'l');
             free(src);
             free(ans);
         }
-    sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
-    if (sandbox_on) sandbox_init();
+        free(sdir);
+    }
+    /* the sandbox: bwrap where it can run, else (root) a read-only mount
+     * namespace, else none; said once */
+    char *why_not = NULL;
+    sandbox_bwrap_on = grade_sandbox_available(&why_not);
+    if (sandbox_bwrap_on) {
+        grade_sandbox_kit(kit);
+        char *subs = abs_path(dir);
+        grade_sandbox_hide(subs);
+        grade_sandbox_hide(out_dir);
+        grade_sandbox_hide(work_root);
+        grade_sandbox_show(common_dir);
+    } else {
+        sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
+        if (sandbox_on) sandbox_init();
+        printf("grade-all: no bubblewrap sandbox: %s. Grading without it%s.\n", why_not,
+               sandbox_on ? " (each program in a read-only mount namespace instead)" : "");
+    }
+    free(why_not);
     char *before = kit_snapshot();
     double t0 = now_s();
     pool_progress = progress_bar;
@@ -1830,7 +1969,7 @@ static int cmd_grade_all(const char *dir)
     sbuf csv = {0};
     sb_str(&csv, "student");
     for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", steps[k].num, steps[k].slug);
-    sb_str(&csv, ",total,max\n");
+    sb_str(&csv, ",total,max,review,warnings\n");
     for (int i = 0; i < ns; i++) {
         int total = 0, max = 0;
         sb_fmt(&csv, "\"%s\"", names[i]);
@@ -1840,20 +1979,32 @@ static int cmd_grade_all(const char *dir)
             total += j->score;
             max += j->max;
         }
-        sb_fmt(&csv, ",%d,%d\n", total, max);
+        sbuf rev = {0};
+        sb_str(&rev, "");
+        for (int k = 0; k < NSTEPS; k++)
+            if (jobs[i * NSTEPS + k].review) sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", steps[k].num,
+                                                 jobs[i * NSTEPS + k].review);
+        sb_fmt(&csv, ",%d,%d,", total, max);
+        csv_field(&csv, rev.s);
+        sb_chr(&csv, ',');
+        csv_field(&csv, warns[i]);
+        sb_chr(&csv, '\n');
         char *sd = xasprintf("%s/%s", out_dir, names[i]);
         write_reports(&jobs[i * NSTEPS], NSTEPS, sd, 0);
-        printf("  %-30s %3d/%d\n", names[i], total, max);
+        printf("  %-30s %3d/%d%s%s\n", names[i], total, max, *rev.s ? "  REVIEW: " : "", rev.s);
+        if (*warns[i]) printf("      warning: %s\n", warns[i]);
+        free(rev.s);
         free(sd);
     }
-    mkdir_p(out_dir);
-    char *p = xasprintf("%s/gradebook.csv", out_dir);
+    char *p = book; /* written whole, then renamed into place */
     write_file(p, csv.s, csv.len);
     printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, now_s() - t0, p, out_dir);
     printf("grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
            "CPU, memory and file size%s.\n",
-           sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
-                      : "without a sandbox (it needs root; TAPA_NO_SANDBOX unset)",
+           sandbox_bwrap_on ? "in a bubblewrap sandbox (own pid, mount, IPC and network namespaces; the kit "
+                              "read-only, its own folder and a private /tmp; Part 2 on the machine's loopback)"
+           : sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
+                        : "without a sandbox",
            nproc_limit ? " and processes (RLIMIT_NPROC)" : " (RLIMIT_NPROC does not hold for root: forks are bounded "
                                                             "only by the timeout)");
     if (*changed) {

@@ -115,7 +115,12 @@ static void job_names(job *j)
     int g = (int)getpid();
     snprintf(j->node1, sizeof j->node1, "node1_g%d_%d@127.0.0.1", g, k);
     snprintf(j->node2, sizeof j->node2, "node2_g%d_%d@127.0.0.1", g, k);
-    snprintf(j->cookie, sizeof j->cookie, "tapas_%d_%d_%lu", g, k, seed % 100000);
+    char secret[40];
+    random_key(secret, sizeof secret); /* fresh per run, never shown before it */
+    snprintf(j->cookie, sizeof j->cookie, "tapas_%.16s", secret);
+    random_key(j->peer_key, sizeof j->peer_key);
+    random_key(secret, sizeof secret);
+    j->peer_seed = strtoul(secret + 20, NULL, 16) % 1000000000ul;
 }
 
 /* text with the tutorial's node names replaced by this run's (malloc'd). */
@@ -141,26 +146,37 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     pthread_once(&mapper_once, start_port_mapper);
     job_names(j);
     const char *peer_name = j->step->peer == 1 ? j->node1 : j->node2;
-    char *learner_out = xasprintf("%s/learner.out", j->work);
-    char *peer_log = xasprintf("%s/peer.out", j->work);
+    /* the other node's files live beside the job's folder, not in it: the
+     * learner's program runs in that folder (and, sandboxed, sees only it) */
+    char *peer_dir = xasprintf("%s.peer", j->work);
+    mkdir_p(peer_dir);
+    chmod(peer_dir, 0700);
+    char *learner_out = xasprintf("%s/learner.out", peer_dir);
+    char *peer_log = xasprintf("%s/peer.out", peer_dir);
     unlink(learner_out);
     char *e_n1 = xasprintf("TAPA_NODE1=%s", j->node1), *e_n2 = xasprintf("TAPA_NODE2=%s", j->node2);
     char *e_ck = xasprintf("TAPA_COOKIE=%s", j->cookie), *e_step = xasprintf("TAPA_STEP=%s", j->step->num);
-    char *e_seed = xasprintf("TAPA_SEED=%lu", seed), *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
+    char *e_seed = xasprintf("TAPA_SEED=%lu", j->peer_seed), *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
+    char *e_key = xasprintf("TAPA_PEER_KEY=%s", j->peer_key);
     char *e_script = xasprintf("TAPA_PEER_SCRIPT=%s/tests/course/peer.escript", kit);
     char *e_epmd = xasprintf("TAPA_EPMD=%s/build/bin/tapa-epmd", kit);
     char *e_trace = trace ? xasprintf("TAPA_TRACE=%s", trace) : NULL;
     bool kit_epmd = file_exists(e_epmd + strlen("TAPA_EPMD=")) && !getenv("TAPA_EPMD");
-    const char *add[12] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, e_seed, e_out, e_script};
-    int na = 8;
+    const char *add[12] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, e_seed, e_out, e_script, e_key};
+    int na = 9;
     if (kit_epmd) add[na++] = e_epmd;
     add[na] = NULL;
-    char **env = make_env(add, run_env_drop), **prog_env = env;
-    if (e_trace) { /* the program's own env: the peer must not write the same file */
-        add[na++] = e_trace;
-        add[na] = NULL;
-        prog_env = make_env(add, run_env_drop);
-    }
+    char **env = make_env(add, run_env_drop);
+    /* the learner's program: its node names and cookie, none of the other
+     * node's secrets (its seed, its key, where its files are) */
+    const char *padd[8] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, NULL};
+    int np = 5;
+    if (kit_epmd) padd[np++] = e_epmd;
+    if (e_trace) padd[np++] = e_trace;
+    padd[np] = NULL;
+    static const char *const pdrop[] = {"TAPA_TRACE", "TAPA_SEED", "TAPA_LEARNER_OUT", "TAPA_PEER_SCRIPT",
+                                        "TAPA_PEER_KEY", NULL};
+    char **prog_env = make_env(padd, pdrop);
     run_limits plim = {.timeout_s = 30.0 * slow, .cpu_s = 30L * slow, .fsize_mb = 16};
     bg_proc bp;
     bool started;
@@ -184,8 +200,10 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
     write_file(learner_out, rr->out, strlen(rr->out));
     if (ready) j->peer_out = bg_finish(&bp, 5.0 * slow);
-    if (prog_env != env) free(prog_env);
+    free(prog_env);
     free(env);
+    free(e_key);
+    free(peer_dir);
     free(e_trace);
     free(e_n1), free(e_n2), free(e_ck), free(e_step), free(e_seed), free(e_out), free(e_script), free(e_epmd);
     free(learner_out);
@@ -222,7 +240,7 @@ static void grade_peer_checks(job *j)
             set_result(r, false, xasprintf("not judged: %s", j->peer_problem ? j->peer_problem : "no other node"), NULL);
             continue;
         }
-        char *pass = xasprintf("@pass %s", d->verdict), *fail = xasprintf("@fail %s\t", d->verdict);
+        char *pass = xasprintf("@pass %s %s", j->peer_key, d->verdict), *fail = xasprintf("@fail %s %s\t", j->peer_key, d->verdict);
         lines l = split_lines(j->peer_out);
         bool found = false;
         for (int k = 0; k < l.n && !found; k++) {

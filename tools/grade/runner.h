@@ -15,6 +15,7 @@
 #define TAPA_GRADE_RUNNER_H
 
 #include "util.h"
+#include "sandbox.h"
 
 #include <dirent.h>
 #include <limits.h>
@@ -46,8 +47,12 @@ typedef struct run_limits {
     long nproc; /* 0: none */
     long fsize_mb;
     const char *sandbox_rw; /* set: a private mount namespace where everything is read-only but this
-                               folder and a fresh /tmp (grade-all, when root; see sandbox_enter) */
+                               folder and a fresh /tmp (grade-all, when root and bwrap cannot run) */
+    const char *bwrap_rw; /* set (and sandbox_bwrap_on): run inside bwrap, this folder writable (sandbox.h) */
+    bool bwrap_net; /* with bwrap_rw: a network namespace of its own, loopback only */
 } run_limits;
+
+static bool sandbox_bwrap_on; /* grade-all: bwrap runs here (grade_sandbox_available) */
 
 typedef struct run_result {
     run_kind kind;
@@ -231,10 +236,15 @@ static char *holders_of(const char *path)
 static int run_cmd(char *const argv[], char **envp, const char *cwd, const run_limits *lim, run_result *r)
 {
     memset(r, 0, sizeof *r);
+    char **boxed = lim->bwrap_rw && sandbox_bwrap_on ? grade_sandbox_argv(lim->bwrap_rw, lim->bwrap_net, argv) : NULL;
+    char *const *orig_argv = argv;
+    bool was_boxed = boxed != NULL;
+    if (boxed) argv = boxed;
     char *exe = which(argv[0]);
     int out[2], err[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
         free(exe);
+        free(boxed);
         r->kind = RUN_NOEXEC;
         r->out = xstrdup("");
         r->err = xasprintf("pipe: %s", strerror(errno));
@@ -276,6 +286,8 @@ static int run_cmd(char *const argv[], char **envp, const char *cwd, const run_l
         _exit(127);
     }
     free(exe);
+    free(boxed);
+    argv = orig_argv;
     close(out[1]);
     close(err[1]);
     if (pid < 0) {
@@ -358,6 +370,10 @@ static int run_cmd(char *const argv[], char **envp, const char *cwd, const run_l
     } else {
         r->kind = RUN_EXITED;
         r->exit_code = WEXITSTATUS(status);
+        if (was_boxed && grade_sandbox_signal(r->exit_code)) { /* bwrap tells a signal as 128+S */
+            r->kind = RUN_SIGNALED;
+            r->signal = grade_sandbox_signal(r->exit_code);
+        }
         if (r->exit_code == 127 && strstr(r->err, "tapa-grade: cannot run")) {
             r->kind = RUN_NOEXEC;
             if (strstr(r->err, "(errno 26)")) { /* ETXTBSY: say who holds the file open */

@@ -5,7 +5,8 @@
 #   make grade [STEP=05]          grade the exercises; reports in build/grade/
 #   make hint [STEP=05]           the next hint (a nudge first, most of the answer last)
 #   make solution STEP=05         the reference solution, once step 05 passes
-#   make reset STEP=05            restore the starter file (yours is kept in build/course/)
+#   make reset STEP=05            restore the starter file (yours is kept in build/course/);
+#                                 the answers are kept unless ANSWERS=1
 #   make watch                    re-check the current step on every save
 #   make check-course             every solution passes, every starter fails (in make test)
 #                                 and a failed check gets its chart page
@@ -36,7 +37,7 @@ $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard to
 	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course check-hostile grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile check-hints grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -51,7 +52,7 @@ grade: lib $(GRADE_BIN) $(CHART_BIN)
 hint: $(GRADE_BIN)
 	@$(GRADE) hint $(STEP)
 
-solution: $(GRADE_BIN)
+solution: lib $(GRADE_BIN)
 	@test -n "$(STEP)" || { echo "usage: make solution STEP=05"; exit 2; }
 	@$(GRADE) solution $(STEP)
 
@@ -59,10 +60,12 @@ watch: lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) watch $(STEP)
 
 # The starter comes from git (HEAD); the learner's version is kept aside.
+# The answers file is kept (your predictions are not the exercise) unless
+# ANSWERS=1 asks for it too.
 reset:
-	@test -n "$(STEP)" || { echo "usage: make reset STEP=05"; exit 2; }
+	@test -n "$(STEP)" || { echo "usage: make reset STEP=05 [ANSWERS=1]"; exit 2; }
 	@set -e; n=$$(printf '%02d' $$((10#$(STEP)))); \
-	for f in exercises/$${n}_*.c answers/$${n}_*.answers; do \
+	for f in exercises/$${n}_*.c $(if $(filter 1 yes,$(ANSWERS)),answers/$${n}_*.answers); do \
 	  test -e "$$f" || continue; \
 	  if ! git cat-file -e "HEAD:$$f" 2>/dev/null; then \
 	    echo "reset: git has no committed $$f to restore"; exit 1; fi; \
@@ -70,7 +73,8 @@ reset:
 	  keep=$(BUILD)/course/kept/$$(basename $$f).$$(date +%Y%m%d-%H%M%S); \
 	  cp "$$f" "$$keep"; git show "HEAD:$$f" > "$$f"; \
 	  echo "reset: $$f restored (yours is in $$keep)"; \
-	done
+	done; \
+	$(if $(filter 1 yes,$(ANSWERS)),:,echo "reset: answers/$${n}_*.answers kept (make reset STEP=$$n ANSWERS=1 restores it too)")
 
 # The untouched exercises are taken from git when the tree has edits, so a
 # learner's work in progress does not make the self-test fail. No charts
@@ -103,11 +107,30 @@ check-course: lib $(GRADE_BIN) $(CHART_BIN)
 check-hostile: lib $(GRADE_BIN)
 	@$(GRADE_ENV) tests/course/hostile-class.sh $(GRADE_BIN) $(BUILD)/course/hostile
 
+# make hint follows the failure: a receiver whose pattern is too narrow is
+# graded as a learner's step 3, then `make hint` must speak of the pattern;
+# the ladder follows, and its end is said.
+COURSE_HINTS := $(BUILD)/course/hints
+HINT_GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_HINTS)/progress --no-charts
+check-hints: lib $(GRADE_BIN)
+	@rm -rf $(COURSE_HINTS) && mkdir -p $(COURSE_HINTS)/exercises
+	@cp tests/course/fixtures/03_pattern_too_narrow.c $(COURSE_HINTS)/exercises/03_message_receiver.c
+	@if $(HINT_GRADE) grade 03 --exercises $(COURSE_HINTS)/exercises --answers solutions/answers \
+	    --out $(COURSE_HINTS)/out --work $(COURSE_HINTS)/work > $(COURSE_HINTS)/grade.log 2>&1; then \
+	  echo "check-hints: the too-narrow receiver passes? See $(COURSE_HINTS)/grade.log"; exit 1; fi
+	@set -e; for k in 1 2 3 4 5; do $(HINT_GRADE) hint 03 > $(COURSE_HINTS)/hint$$k.log; done; \
+	grep -q "narrower than the tutorial" $(COURSE_HINTS)/hint1.log || { \
+	  echo "check-hints: the first hint does not follow the failure:"; cat $(COURSE_HINTS)/hint1.log; exit 1; }; \
+	grep -q "hint 1 of" $(COURSE_HINTS)/hint2.log || { echo "check-hints: no ladder after the aimed hint"; exit 1; }; \
+	grep -q "that was the last hint" $(COURSE_HINTS)/hint5.log || { \
+	  echo "check-hints: past the last hint nothing says so:"; cat $(COURSE_HINTS)/hint5.log; exit 1; }; \
+	echo "check-hints: make hint follows the failure (a too-narrow pattern), then the ladder, and says its end: OK"
+
 grade-all: lib $(GRADE_BIN)
 	@test -d "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR"; exit 2; }
 	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all "$(SUBMISSIONS)" --out $(BUILD)/grade-all
 
-EXTRA_TESTS += check-course check-hostile
+EXTRA_TESTS += check-course check-hostile check-hints
 
 # make bench-grade: one full submission (all 14 steps) graded, then 50
 # submissions through grade-all (both cores). The submissions are made in

@@ -119,6 +119,7 @@ typedef struct job {
     char *peer_problem; /* the other node did not start: why */
     char *chart; /* a failed behaviour check: the page with both charts (make grade, make NN) */
     char *chart_note; /* or why there is none */
+    char *says; /* check-course: "ID ~ words" a fixture's failure message must contain */
     char *pending; /* check-course: a fixture that can fail only after a named change lands */
     char *review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
     char peer_key[40]; /* Part 2: this run's secret for the other node's verdicts */
@@ -1224,6 +1225,8 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
 typedef struct progress {
     bool done[NSTEPS];
     int hints[NSTEPS];
+    char failed[NSTEPS][64]; /* the first graded check the last run failed ("" if none) */
+    char observed[NSTEPS][200]; /* and the start of what it observed (its message) */
 } progress;
 
 static char *progress_path;
@@ -1244,6 +1247,11 @@ static progress progress_load(void)
         if (!s) continue;
         if (!strcmp(what, "done")) p.done[step_index(s)] = true;
         if (!strcmp(what, "hints")) p.hints[step_index(s)] = value;
+        if (!strcmp(what, "failed")) { /* NN failed CHECK_ID<TAB>what it observed */
+            char *id = strstr(l.v[i], "failed ") + 7, *tab = strchr(id, '\t');
+            snprintf(p.failed[step_index(s)], sizeof p.failed[0], "%.*s", (int)(tab ? tab - id : (long)strlen(id)), id);
+            snprintf(p.observed[step_index(s)], sizeof p.observed[0], "%s", tab ? tab + 1 : "");
+        }
     }
     free_lines(&l);
     free(text);
@@ -1258,6 +1266,7 @@ static void progress_save(const progress *p)
     for (int i = 0; i < NSTEPS; i++) {
         if (p->done[i]) sb_fmt(&b, "%s done\n", steps[i].num);
         if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", steps[i].num, p->hints[i]);
+        if (p->failed[i][0]) sb_fmt(&b, "%s failed %s\t%s\n", steps[i].num, p->failed[i], p->observed[i]);
     }
     write_file(progress_path, b.s, b.len);
     free(b.s);
@@ -1284,8 +1293,10 @@ static int hint_count(const step_def *s)
 {
     char *text = hints_text(s);
     int n = 0;
-    for (char *p = text; p && (p = strstr(p, "\n## ")); p++) n++;
-    if (text && !strncmp(text, "## ", 3)) n++;
+    /* the ladder: every "## " section but those aimed at a failure ("## If
+     * ...", which come after it) */
+    for (char *p = text; p && (p = strstr(p, "\n## ")); p++) n += strncmp(p, "\n## If ", 7) != 0;
+    if (text && !strncmp(text, "## ", 3) && strncmp(text, "## If ", 6)) n++;
     free(text);
     return n;
 }
@@ -1309,6 +1320,42 @@ static char *hint_number(const step_def *s, int k)
         char *end = strstr(start + 3, "\n## ");
         out = end ? strndup(start, (size_t)(end - start + 1)) : xstrdup(start);
     }
+    free(text);
+    return out;
+}
+
+/* A hint aimed at a failure: a section of the step's hints headed
+ *     ## If CHECK_ID
+ *     ## If CHECK_ID ~ words the failure message contains
+ * (the most specific that matches), or NULL. */
+static char *hint_for_failure(const step_def *s, const char *check_id, const char *observed)
+{
+    char *text = hints_text(s);
+    if (!text) return NULL;
+    char *best = NULL;
+    size_t best_len = 0;
+    int best_score = 0;
+    for (char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, "## If ", 6) != 0) continue;
+        size_t hl = strcspn(p, "\n");
+        char head[256];
+        snprintf(head, sizeof head, "%.*s", (int)(hl - 6), p + 6);
+        char *tilde = strstr(head, " ~ ");
+        if (tilde) *tilde = 0;
+        if (strcmp(trim(head), check_id) != 0) continue;
+        int score = 1;
+        if (tilde) {
+            if (!strcasestr(observed, trim(tilde + 3))) continue;
+            score = 2;
+        }
+        if (score <= best_score) continue;
+        char *body = p + hl + (p[hl] == '\n');
+        char *end = strstr(body, "\n## ");
+        best_score = score;
+        best = body;
+        best_len = end ? (size_t)(end - body + 1) : strlen(body);
+    }
+    char *out = best ? strndup(best, best_len) : NULL;
     free(text);
     return out;
 }
@@ -1374,6 +1421,16 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
         int si = step_index(jobs[i].step);
         bool was = p.done[si];
         p.done[si] = jobs[i].score == jobs[i].max;
+        p.failed[si][0] = p.observed[si][0] = 0; /* what this run did wrong: make hint follows it */
+        for (int k = 0; k < jobs[i].nres; k++) {
+            const check_result *r = &jobs[i].res[k];
+            if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
+            snprintf(p.failed[si], sizeof p.failed[si], "%s", r->def->id);
+            snprintf(p.observed[si], sizeof p.observed[si], "%s", r->message ? r->message : "");
+            for (char *c = p.observed[si]; *c; c++)
+                if (*c == '\n' || *c == '\t') *c = ' ';
+            break;
+        }
         if (p.done[si] && !was && update_progress)
             printf("   %sStep %s done!%s Compare with the reference: `make solution STEP=%s`.\n", c_green(),
                    jobs[i].step->num, c_off(), jobs[i].step->num);
@@ -1449,10 +1506,30 @@ static int cmd_hint(const step_def *s)
         printf("Step %s has no hints.\n", s->num);
         return 0;
     }
-    int k = p.hints[si] < n ? p.hints[si] + 1 : n;
+    char *aimed = p.failed[si][0] ? hint_for_failure(s, p.failed[si], p.observed[si]) : NULL;
+    if (aimed) { /* what the last run did wrong comes before the ladder */
+        printf("%sStep %s — about what your last run did: %s%s\n%s\n", c_bold(), s->num, p.failed[si], c_off(), aimed);
+        if (p.observed[si][0]) printf("%s(it said: %s)%s\n", c_dim(), p.observed[si], c_off());
+        printf("%s(`make hint STEP=%s` again for the general hints, %d of them.)%s\n", c_dim(), s->num, n, c_off());
+        free(aimed);
+        p.failed[si][0] = 0; /* shown: the next call climbs the ladder */
+        progress_save(&p);
+        return 0;
+    }
+    if (p.hints[si] >= n) {
+        char *h = hint_number(s, n);
+        printf("%sStep %s — that was the last hint (%d of %d); here it is again.%s\n%s\n", c_bold(), s->num, n, n,
+               c_off(), h ? h : "");
+        printf("%sNo more hints for this step. Run `make %s` and read what the check says it saw; once the step "
+               "passes, `make solution STEP=%s` shows the reference.%s\n", c_dim(), s->num, s->num, c_off());
+        free(h);
+        return 0;
+    }
+    int k = p.hints[si] + 1;
     char *h = hint_number(s, k);
     printf("%sStep %s — hint %d of %d%s\n%s\n", c_bold(), s->num, k, n, c_off(), h ? h : "");
     if (k < n) printf("%s(`make hint STEP=%s` again for a bigger one.)%s\n", c_dim(), s->num, c_off());
+    else printf("%s(That was the last hint for step %s.)%s\n", c_dim(), s->num, c_off());
     free(h);
     p.hints[si] = k;
     progress_save(&p);
@@ -1461,8 +1538,22 @@ static int cmd_hint(const step_def *s)
 
 static int cmd_solution(const step_def *s)
 {
+    /* not the progress file's word for it (a line is easy to add): the step
+     * is checked again, now, and must pass */
+    char *src = path_in(tree_exercises, s->num, s->slug, "c");
+    char *ans = path_in(tree_answers, s->num, s->slug, "answers");
+    job j = make_job(s, "exercises", src, ans, 'l');
+    free(src);
+    free(ans);
+    printf("%sChecking step %s first (the reference opens once it passes)...%s\n", c_dim(), s->num, c_off());
+    fflush(stdout);
+    run_jobs(&j, 1);
+    bool passes = j.score == j.max;
     progress p = progress_load();
-    if (!p.done[step_index(s)]) {
+    p.done[step_index(s)] = passes;
+    progress_save(&p);
+    if (!passes) {
+        printf("Step %s does not pass yet (%d/%d).\n", s->num, j.score, j.max);
         printf("The reference solution of step %s opens once the step passes: `make %s`.\n"
                "Until then, `make hint STEP=%s` helps step by step.\n", s->num, s->num, s->num);
         return 1;
@@ -1632,6 +1723,14 @@ static char *judge_role(job *j)
                 sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id, r->message ? r->message : "");
         }
         if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; "); /* a declared fail= always prevents it */
+        if (j->says) { /* "says: ID ~ words": the failure of ID names this mistake */
+            char id[64] = "", words[200] = "";
+            sscanf(j->says, " %63s ~ %199[^\n]", id, words);
+            const check_result *r = result_for(j, id);
+            if (!r || r->passed || !r->message || !strcasestr(r->message, trim(words)))
+                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id, trim(words),
+                       r && r->message ? r->message : "(nothing)");
+        }
         free(gate);
         free(fails);
         free(passes);
@@ -1698,6 +1797,8 @@ static int cmd_check_course(const char *starters)
         snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
         jobs[n] = make_job(s, label, src, ans, 'f');
         char *text = read_file(answers_fixture ? ans : src, NULL);
+        char *says = text ? strstr(text, "says: ") : NULL;
+        if (says) jobs[n].says = strndup(says + 6, strcspn(says + 6, "\n*"));
         char *pend = text ? strstr(text, "pending: ") : NULL;
         if (pend) jobs[n].pending = strndup(pend + 9, strcspn(pend + 9, " \n*("));
         char *ex = text ? strstr(text, "expect:") : NULL;

@@ -155,8 +155,15 @@ case Step of
                 {[], [{_, IC} | _]} -> Fmt("whoami ran on node1, but called by a process that node1 started for "
                       "something else (its initial call was ~p): that is an rpc, not a spawn. Spawn it: "
                       "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on).", [IC]);
-                {[], []} -> "nothing ran Tapa.Demo.whoami on node1 (a real erl node): spawn it there, "
-                      "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on), not with tapa_spawn here.";
+                {[], []} ->
+                    Remote = [ok || L <- Lines, [A, _, _] <- PidsIn(L), A =/= "0"],
+                    case Remote of
+                        [_ | _] -> "a process was spawned on node1 (node2 printed a pid of node1), but it did not "
+                                   "run Tapa.Demo.whoami: check the module and function names, exactly "
+                                   "\"Tapa.Demo\" and \"whoami\" (a name node1 does not have ends the process at once).";
+                        [] -> "nothing ran Tapa.Demo.whoami on node1 (a real erl node): spawn it there, "
+                              "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on), not with tapa_spawn here."
+                    end;
                 {[P | _], _} -> Fmt("node1 ran whoami as ~s, but node2 did not print that process as "
                                "#PID<N.~s.0> with N not 0: show the pid Node.spawn returns.", [PidText(P), PidNum(P)])
             end);

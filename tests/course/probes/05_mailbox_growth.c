@@ -75,13 +75,24 @@ static void keeps_serving(void)
         tapa_send(r, tapa_t(junk[probe_rand(NJUNK)]));
         tapa_send(r, tapa_t("{:ping, ~p}", tapa_self()));
         tapa_match m = {0};
-        EXPECT(tapa_receive(&m, ms(1000), ":pong") == 0,
-               "ping number %d got no :pong within 1 s (%s).%s", i,
-               tapa_alive(r) ? "the receiver is alive" : "the receiver has ended",
-               tapa_alive(r) ? " Is the catch-all clause the last one? A receive tries its clauses in order, "
-                               "so a catch-all first takes the pings too."
-                             : i == 1 ? " Answer {:ping, from} with :pong sent to from."
-                                      : " After one message the receive is over: loop so it waits for the next.");
+        if (tapa_receive(&m, ms(1000), ":pong") == 0) continue;
+        /* no :pong: what did it do instead? A ping alone tells a catch-all
+         * placed first (it eats that one too) from a receiver that throws
+         * away the messages behind the one it took (a drain after each) */
+        bool alive = tapa_alive(r), lone = false;
+        if (alive) {
+            tapa_send(r, tapa_t("{:ping, ~p}", tapa_self()));
+            tapa_match m2 = {0};
+            lone = tapa_receive(&m2, ms(1000), ":pong") == 0;
+        }
+        EXPECT(false, "ping number %d, sent right after an unexpected message, got no :pong within 1 s (%s).%s", i,
+               alive ? "the receiver is alive" : "the receiver has ended",
+               !alive ? (i == 1 ? " Answer {:ping, from} with :pong sent to from."
+                                : " After one message the receive is over: loop so it waits for the next.")
+               : lone ? " A ping on its own is answered, so the ping behind the junk was thrown away: take one "
+                        "message per receive and leave the others in the mailbox for the next round (no drain)."
+                      : " Not even a ping on its own is answered: is the catch-all clause the last one? A receive "
+                        "tries its clauses in order, so a catch-all first takes the pings too.");
     }
     tapa_send(r, tapa_atom("show_pid"));
     settle();

@@ -10,7 +10,8 @@
 #   make watch                    re-check the current step on every save
 #   make check-course             every solution passes, every starter fails (in make test)
 #                                 and a failed check gets its chart page
-#   make grade-all SUBMISSIONS=DIR  grade every submission folder of DIR
+#   make grade-all SUBMISSIONS=DIR  grade every submission folder of DIR (layout: README)
+#   make gradescope               build/gradescope/autograder.zip (check-gradescope tests it)
 #   make bench-grade              time one full submission, then 50 (bench lines)
 #
 # Grading sets TAPA_FAST=1 (steps 6 and 7 sleep 20x shorter); TAPA_SLOW=N
@@ -37,7 +38,7 @@ $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard to
 	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course check-hostile check-hints grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile check-hints gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -126,9 +127,42 @@ check-hints: lib $(GRADE_BIN)
 	  echo "check-hints: past the last hint nothing says so:"; cat $(COURSE_HINTS)/hint5.log; exit 1; }; \
 	echo "check-hints: make hint follows the failure (a too-narrow pattern), then the ladder, and says its end: OK"
 
+GRADE_OUT ?= $(BUILD)/grade-all
 grade-all: lib $(GRADE_BIN)
-	@test -d "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR"; exit 2; }
-	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all "$(SUBMISSIONS)" --out $(BUILD)/grade-all
+	@test -d "$(SUBMISSIONS)" || { echo "usage: make grade-all SUBMISSIONS=DIR  (DIR/STUDENT/exercises/NN_slug.c" \
+	  "and DIR/STUDENT/answers/NN_slug.answers, or flat: DIR/STUDENT/NN_slug.c, DIR/STUDENT/NN_slug.answers)"; exit 2; }
+	@$(GRADE_ENV) $(GRADE_BIN) --kit . -j $(GRADE_JOBS) grade-all "$(SUBMISSIONS)" --out $(GRADE_OUT)
+
+# make gradescope: build/gradescope/autograder.zip, Gradescope's autograder:
+# setup.sh and run_autograder (tools/gradescope/) at its root, beside the
+# kit's files, without the solutions and the course's own fixtures (a
+# submission runs where these files are).
+GRADESCOPE := $(BUILD)/gradescope
+gradescope:
+	@rm -rf $(GRADESCOPE) && mkdir -p $(GRADESCOPE)/pkg
+	@git ls-files | grep -v -e '^solutions/' -e '^tests/course/fixtures/' -e '^tests/course/hostile' \
+	  -e '^lessons/' -e '^docs/' -e '^bench/' | \
+	  while read -r f; do [ -e "$$f" ] && mkdir -p "$(GRADESCOPE)/pkg/$$(dirname "$$f")" && cp -p "$$f" "$(GRADESCOPE)/pkg/$$f"; done
+	@cp -p tools/gradescope/setup.sh tools/gradescope/run_autograder $(GRADESCOPE)/pkg/
+	@cd $(GRADESCOPE)/pkg && zip -qr ../autograder.zip .
+	@echo "gradescope: $(GRADESCOPE)/autograder.zip ($$(du -k $(GRADESCOPE)/autograder.zip | cut -f1) KB): upload it as the autograder"
+
+# The package tested as Gradescope would run it, in a folder standing in for
+# /autograder: setup.sh builds the kit there; a solution upload (flat) must
+# get full marks, a starter upload (the kit's layout) a low score.
+check-gradescope: gradescope
+	@set -e; root=$(abspath $(GRADESCOPE))/root; rm -rf $$root; mkdir -p $$root/source $$root/submission; \
+	cd $$root/source && unzip -q $(abspath $(GRADESCOPE))/autograder.zip; cp run_autograder $$root/; \
+	AUTOGRADER_ROOT=$$root sh $$root/source/setup.sh > $$root/setup.log 2>&1 || { \
+	  echo "check-gradescope: setup.sh failed, see $$root/setup.log"; exit 1; }; \
+	cd $(CURDIR); cp solutions/[0-9][0-9]_*.c solutions/answers/*.answers $$root/submission/; \
+	AUTOGRADER_ROOT=$$root $$root/run_autograder > $$root/solution.log 2>&1; \
+	cp $$root/results/results.json $$root/solution.json; \
+	rm -rf $$root/submission $$root/results && mkdir -p $$root/submission/exercises $$root/submission/answers; \
+	cp exercises/[0-9][0-9]_*.c $$root/submission/exercises/; cp answers/*.answers $$root/submission/answers/; \
+	AUTOGRADER_ROOT=$$root $$root/run_autograder > $$root/starter.log 2>&1; \
+	cp $$root/results/results.json $$root/starter.json; \
+	python3 -c 'import json,sys; 	s=json.load(open(sys.argv[1])); x=json.load(open(sys.argv[2])); 	tot=lambda r: sum(t["score"] for t in r["tests"]); mx=lambda r: sum(t["max_score"] for t in r["tests"]); 	ok=tot(s)==mx(s) and mx(s)>0 and tot(x)<mx(x)/4; 	print("check-gradescope: solution upload %d/%d, starter upload %d/%d: %s" % (tot(s), mx(s), tot(x), mx(x), "OK" if ok else "WRONG")); 	sys.exit(0 if ok else 1)' $$root/solution.json $$root/starter.json
 
 EXTRA_TESTS += check-course check-hostile check-hints
 

@@ -2125,12 +2125,18 @@ static int cmd_grade_all(const char *dir)
 
 /* ------------------------------------------------------------------ main -- */
 
-static void usage(void)
+static void usage(FILE *to)
 {
-    fprintf(stderr,
+    fprintf(to,
             "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
             "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
-            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n");
+            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n"
+            "\n"
+            "grade-all DIR: one folder per student, in the kit's layout or flat:\n"
+            "  DIR/STUDENT/exercises/NN_slug.c  DIR/STUDENT/answers/NN_slug.answers\n"
+            "  DIR/STUDENT/NN_slug.c            DIR/STUDENT/NN_slug.answers\n"
+            "  (e.g. 05_mailbox_growth.c); anything else is a warning in the summary and the gradebook.\n"
+            "  Each submission is built and run in a bubblewrap sandbox where bwrap can run.\n");
 }
 
 static long count_user_processes(void)
@@ -2172,7 +2178,7 @@ int main(int argc, char **argv)
         else if (!strncmp(a, "-j", 2) && a[2]) njobs = atoi(a + 2);
         else if (!strcmp(a, "-q")) quiet = true;
         else if (!strcmp(a, "--no-charts")) no_charts = true;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(), 0;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(stdout), 0;
         else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
                  !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
             cmd = a;
@@ -2180,7 +2186,7 @@ int main(int argc, char **argv)
         else if (find_step(a) && nsel < NSTEPS) sel[nsel++] = find_step(a);
         else if (*a) {
             fprintf(stderr, "tapa-grade: %s is not a step (01..%02d) or an option\n", a, NSTEPS);
-            usage();
+            usage(stderr);
             return 2;
         }
 #undef OPT

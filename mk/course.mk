@@ -35,7 +35,7 @@ GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRA
 GRADE_UNITS := $(sort $(wildcard tools/grade/*.c))
 $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
 .PHONY: grade step hint solution reset watch check-course check-hostile check-hints gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)

@@ -77,7 +77,7 @@ static const step_def *find_step(const char *num)
     char want[8];
     snprintf(want, sizeof want, "%02d", atoi(num));
     for (int i = 0; i < NSTEPS; i++)
-        if (strcmp(steps[i].num, want) == 0 || strcmp(steps[i].slug, num) == 0) return &steps[i];
+        if (strcmp(course_steps[i].num, want) == 0 || strcmp(course_steps[i].slug, num) == 0) return &course_steps[i];
     return NULL;
 }
 
@@ -137,7 +137,7 @@ static void random_key(char *buf, size_t size)
         got = n > 0 ? (size_t)n : 0;
         close(fd);
     }
-    for (size_t i = got; i < sizeof raw; i++) raw[i] = (unsigned char)(rand() ^ (int)(now_s() * 1e6) ^ (int)i);
+    for (size_t i = got; i < sizeof raw; i++) raw[i] = (unsigned char)(rand() ^ (int)(grade_now_s() * 1e6) ^ (int)i);
     size_t k = 0;
     for (size_t i = 0; i < sizeof raw && k + 2 < size; i++) k += (size_t)snprintf(buf + k, size - k, "%02x", raw[i]);
     buf[k] = 0;
@@ -207,14 +207,14 @@ static bool compile_object_in(const char *src, const char *obj, const char *defi
     lim.bwrap_rw = box;
     lim.bwrap_net = true;
     run_result rr;
-    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    grade_run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
     bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
     if (output) *output = compile_cmd_output(&rr);
     if (rr.kind == RUN_HUNG || rr.kind == RUN_BUSY) {
         free(*output);
         *output = xasprintf("the compiler did not finish within %.0f s", lim.timeout_s);
     }
-    free_run(&rr);
+    grade_free_run(&rr);
     free(inc1);
     free(inc2);
     return ok;
@@ -242,10 +242,10 @@ static bool link_program_with(const char *obj1, const char *obj2, const char *ex
         }
     run_limits lim = compile_limits();
     run_result rr;
-    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    grade_run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
     bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
     *output = compile_cmd_output(&rr);
-    free_run(&rr);
+    grade_free_run(&rr);
     return ok;
 }
 
@@ -259,7 +259,7 @@ static bool link_program(const char *obj1, const char *obj2, const char *exe, ch
  * runtime's own flush). NULL if none. */
 static char *probe_link_flag(const char *psrc)
 {
-    char *text = read_file(psrc, NULL);
+    char *text = grade_read_file(psrc, NULL);
     char *at = text ? strstr(text, "link-flag: ") : NULL, *flag = NULL;
     if (at) flag = strndup(at + 11, strcspn(at + 11, " \n*"));
     free(text);
@@ -272,7 +272,7 @@ static char *common_object(const char *name, const char *src)
 {
     char *obj = xasprintf("%s/%s.o", common_dir, name);
     pthread_mutex_lock(&obj_lock);
-    if (!file_exists(obj)) {
+    if (!grade_file_exists(obj)) {
         char *out = NULL;
         char *tmp = xasprintf("%s.part", obj);
         if (compile_object(src, tmp, NULL, &out)) rename(tmp, obj);
@@ -322,7 +322,7 @@ static char *describe_run(const run_result *rr, const run_limits *lim, const cha
                                                     : "");
     case RUN_SIGNALED:
         *outcome = "crash";
-        return xasprintf("crashed with %s", signal_text(rr->signal));
+        return xasprintf("crashed with %s", grade_signal_text(rr->signal));
     case RUN_HUNG:
         *outcome = "hang";
         if (rr->cpu_s > rr->seconds * 0.5)
@@ -352,12 +352,12 @@ static char *excerpt(const char *out, const char *err)
     sbuf b = {0};
     if (out && *out) {
         sb_str(&b, "stdout:\n");
-        sb_str(&b, tail_of(out, 1500));
+        sb_str(&b, grade_tail_of(out, 1500));
         if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
     }
     if (err && *err) {
         sb_str(&b, "stderr:\n");
-        sb_str(&b, tail_of(err, 1200));
+        sb_str(&b, grade_tail_of(err, 1200));
         if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
     }
     return sb_take(&b);
@@ -446,7 +446,7 @@ static char *show_pattern(const char *pat, const bindings *b)
 /* Compare the demo's output with the expected session; NULL if it matches. */
 static char *compare_transcript(const char *expected, const char *got)
 {
-    lines e = split_lines(expected), g = split_lines(got);
+    lines e = grade_split_lines(expected), g = grade_split_lines(got);
     while (e.n && !*e.v[e.n - 1]) e.n--;
     while (g.n && !*g.v[g.n - 1]) g.n--;
     bindings b = {0};
@@ -478,8 +478,8 @@ static char *compare_transcript(const char *expected, const char *got)
         }
         why = sb_take(&s);
     }
-    free_lines(&e);
-    free_lines(&g);
+    grade_free_lines(&e);
+    grade_free_lines(&g);
     return why;
 }
 
@@ -487,14 +487,14 @@ static char *compare_transcript(const char *expected, const char *got)
 static char *observe(const char *out, const char *prompt, int nth)
 {
     if (!out || !prompt) return NULL;
-    lines l = split_lines(out);
+    lines l = grade_split_lines(out);
     char *want = xasprintf("iex> %s", prompt), *found = NULL;
     int seen = 0;
     for (int i = 0; i + 1 < l.n && !found; i++)
         if (strcmp(l.v[i], want) == 0 && ++seen == nth && strncmp(l.v[i + 1], "iex> ", 5) != 0)
             found = xstrdup(l.v[i + 1]);
     free(want);
-    free_lines(&l);
+    grade_free_lines(&l);
     return found;
 }
 
@@ -631,7 +631,7 @@ static void grade_answers(job *j)
  * to its first CHART_MAX_EVENTS whole lines. Returns how many events it had. */
 static int tidy_trace(const job *j, const char *path)
 {
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     if (!text) return -1;
     sbuf b = {0};
     sb_str(&b, "");
@@ -649,7 +649,7 @@ static int tidy_trace(const job *j, const char *path)
         }
         p = nl + 1;
     }
-    write_file(path, b.s, b.len);
+    grade_write_file(path, b.s, b.len);
     free(b.s);
     free(text);
     return n;
@@ -672,8 +672,8 @@ static char *traced_run(const job *j, const char *exe, const char *dir, const ch
     } else {
         char *e = xasprintf("TAPA_TRACE=%s", trace);
         const char *add[] = {"TAPA_FAST=1", e, NULL};
-        char **env = make_env(add, run_env_drop);
-        run_cmd((char *[]){(char *)exe, NULL}, env, dir, &lim, &rr);
+        char **env = grade_make_env(add, run_env_drop);
+        grade_run_cmd((char *[]){(char *)exe, NULL}, env, dir, &lim, &rr);
         free(env);
         free(e);
     }
@@ -681,7 +681,7 @@ static char *traced_run(const job *j, const char *exe, const char *dir, const ch
     free(pj.peer_problem);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
-    free_run(&rr);
+    grade_free_run(&rr);
     *events = tidy_trace(&pj, trace);
     return problem;
 }
@@ -692,13 +692,13 @@ static char *draw_chart(const char *trace, const char *svg, const char *title, c
     run_limits lim = {.timeout_s = 30.0 * slow, .fsize_mb = 64};
     run_result rr;
     unlink(svg);
-    run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
+    grade_run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
                        NULL},
             run_env, NULL, &lim, &rr);
-    char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? read_file(svg, NULL) : NULL;
+    char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? grade_read_file(svg, NULL) : NULL;
     if (!text || !strstr(text, "<svg"))
-        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *trim(rr.err) ? tail_of(rr.err, 400) : "no SVG");
-    free_run(&rr);
+        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *grade_trim(rr.err) ? grade_tail_of(rr.err, 400) : "no SVG");
+    grade_free_run(&rr);
     if (*why) {
         free(text);
         return NULL;
@@ -753,7 +753,7 @@ static void chart_page(job *j, const char *demo)
         return;
     }
     char *dir = xasprintf("%s/chart", j->work);
-    mkdir_p(dir);
+    grade_mkdir_p(dir);
     /* the expected run: the kit's solution, built as the learner's program is */
     char *sol = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
     char *sol_obj = xasprintf("%s/solution.o", dir), *sol_exe = xasprintf("%s/solution", dir), *out = NULL;
@@ -801,9 +801,9 @@ static void chart_page(job *j, const char *demo)
     }
     sb_str(&h, "</main>\n</body></html>\n");
     char *cdir = xasprintf("%s/charts", out_dir), *page = xasprintf("%s/%s.html", cdir, s->num);
-    mkdir_p(cdir);
+    grade_mkdir_p(cdir);
     if (drawn == 0) j->chart_note = xasprintf("No chart of your run: neither run could be drawn (see %s/).", rel(dir));
-    else if (!write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
+    else if (!grade_write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
     else j->chart = xstrdup(page);
     if (!j->chart) unlink(page);
     free(h.s);
@@ -812,7 +812,7 @@ static void chart_page(job *j, const char *demo)
 
 static void grade_job(job *j)
 {
-    double t0 = now_s();
+    double t0 = grade_now_s();
     const step_def *s = j->step;
     int n = 0;
     while (s->checks[n].id) n++;
@@ -820,7 +820,7 @@ static void grade_job(job *j)
     j->nres = n;
     j->max = max_points(s);
     for (int i = 0; i < n; i++) j->res[i].def = &s->checks[i];
-    mkdir_p(j->work);
+    grade_mkdir_p(j->work);
 
     /* 1. compile the learner's file, a copy in the job's own folder */
     check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run"), *tr = result_for(j, "transcript");
@@ -828,7 +828,7 @@ static void grade_job(job *j)
     char *obj = xasprintf("%s/learner.o", j->work), *demo = xasprintf("%s/demo", j->work);
     char *probe = xasprintf("%s/probe", j->work);
     char *out = NULL;
-    if (!copy_file(j->src, copy)) {
+    if (!grade_copy_file(j->src, copy)) {
         set_result(gc, false, xasprintf("%s is missing: `make reset STEP=%s` restores the starter.", rel(j->src), s->num), NULL);
         gc->outcome = "missing";
         fail_all_after(j, 0, "not run: the exercise file is missing.");
@@ -836,11 +836,11 @@ static void grade_job(job *j)
     }
     if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL, &out)) {
         gc->outcome = "compile-error";
-        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), tail_of(out, 3000)), NULL);
+        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), grade_tail_of(out, 3000)), NULL);
         fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
         goto done;
     }
-    char *warnings = *trim(out) ? xasprintf("compiled, with warnings:\n%s", tail_of(out, 2000)) : NULL;
+    char *warnings = *grade_trim(out) ? xasprintf("compiled, with warnings:\n%s", grade_tail_of(out, 2000)) : NULL;
     free(out);
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
@@ -849,7 +849,7 @@ static void grade_job(job *j)
         gc->outcome = "link-error";
         set_result(gc, false, xasprintf("%s compiles but does not link. The linker said:\n%s\nA function is used "
                                         "that nothing defines: check its spelling against tapa.h.",
-                                        rel(j->src), tail_of(out, 2000)), NULL);
+                                        rel(j->src), grade_tail_of(out, 2000)), NULL);
         free(out);
         free(demo_obj);
         free(warnings);
@@ -871,7 +871,7 @@ static void grade_job(job *j)
     }
     run_result rr;
     if (s->peer) run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
-    else run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
+    else grade_run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
     gr->outcome = (char *)outcome;
@@ -879,7 +879,7 @@ static void grade_job(job *j)
     set_result(gr, problem == NULL, problem ? xasprintf("%s (%.2f s).", problem, rr.seconds) : NULL,
                problem ? excerpt(rr.out, rr.err) : NULL);
     char *exp_path = xasprintf("%s/tests/course/expected/%s_%s.out", kit, s->num, s->slug);
-    char *expected_raw = read_file(exp_path, NULL);
+    char *expected_raw = grade_read_file(exp_path, NULL);
     char *expected = with_names(j, expected_raw);
     free(expected_raw);
     if (!expected) {
@@ -891,11 +891,11 @@ static void grade_job(job *j)
             free(diff);
             diff = both;
         }
-        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, tail_of(rr.out, 2000)) : NULL);
+        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, grade_tail_of(rr.out, 2000)) : NULL);
     }
     free(expected);
     free(exp_path);
-    free_run(&rr);
+    grade_free_run(&rr);
 
     /* 3. the probes: the learner's functions, driven by the kit's program */
     bool any_probe = false;
@@ -913,7 +913,7 @@ static void grade_job(job *j)
             if (undef) sscanf(undef + 24, "%127[^'`]", fn);
             char *why = *fn ? xasprintf("the checks call %s(), which %s no longer defines (or made static). Keep "
                                         "the functions named and declared as shipped.", fn, rel(j->src))
-                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), tail_of(out, 1500));
+                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), grade_tail_of(out, 1500));
             for (int i = 0; i < n; i++)
                 if (s->checks[i].kind == PROBE) set_result(&j->res[i], false, xstrdup(why), NULL);
             free(why);
@@ -934,25 +934,25 @@ static void grade_job(job *j)
                 char seedtxt[32];
                 snprintf(seedtxt, sizeof seedtxt, "%lu", seed);
                 random_key(sr->key, sizeof sr->key);
-                run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL}, run_env, j->work, &lim, &sr->rr);
-                lines vl = split_lines(sr->rr.out); /* verdict-like lines without this run's key: forged */
+                grade_run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL}, run_env, j->work, &lim, &sr->rr);
+                lines vl = grade_split_lines(sr->rr.out); /* verdict-like lines without this run's key: forged */
                 size_t kl = strlen(sr->key);
                 for (int k = 0; k < vl.n; k++)
                     if ((!strncmp(vl.v[k], "@pass ", 6) || !strncmp(vl.v[k], "@fail ", 6)) &&
                         (strncmp(vl.v[k] + 6, sr->key, kl) != 0 || vl.v[k][6 + kl] != ' '))
                         add_review(j, "verdict-like lines without the run's key reached the probe's channel");
-                free_lines(&vl);
+                grade_free_lines(&vl);
                 sr->problem = describe_run(&sr->rr, &lim, &sr->outcome);
                 sbuf cap = {0};
                 sb_str(&cap, "");
-                lines l = split_lines(sr->rr.out);
+                lines l = grade_split_lines(sr->rr.out);
                 for (int k = 0; k < l.n; k++)
                     if (!strncmp(l.v[k], "| ", 2)) sb_fmt(&cap, "%s\n", l.v[k] + 2);
-                free_lines(&l);
+                grade_free_lines(&l);
                 sr->captured = sb_take(&cap);
             }
             /* find this check's verdict */
-            lines l = split_lines(sr->rr.out);
+            lines l = grade_split_lines(sr->rr.out);
             bool found = false;
             char *pass = xasprintf("@pass %s %s", sr->key, d->verdict), *failp = xasprintf("@fail %s %s\t", sr->key, d->verdict);
             for (int k = 0; k < l.n && !found; k++) {
@@ -961,7 +961,7 @@ static void grade_job(job *j)
                     found = true;
                 } else if (!strncmp(l.v[k], failp, strlen(failp))) {
                     set_result(&j->res[i], false, xstrdup(l.v[k] + strlen(failp)),
-                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, tail_of(sr->captured, 1500)) : NULL);
+                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, grade_tail_of(sr->captured, 1500)) : NULL);
                     found = true;
                 }
             }
@@ -972,10 +972,10 @@ static void grade_job(job *j)
             }
             free(pass);
             free(failp);
-            free_lines(&l);
+            grade_free_lines(&l);
         }
         for (int k = 0; k < nruns; k++) {
-            free_run(&runs[k].rr);
+            grade_free_run(&runs[k].rr);
             free(runs[k].problem);
             free(runs[k].captured);
         }
@@ -1005,7 +1005,7 @@ done:
             free(page);
         }
     }
-    j->seconds = now_s() - t0;
+    j->seconds = grade_now_s() - t0;
     free(copy);
     free(obj);
     free(demo);
@@ -1051,11 +1051,11 @@ static void run_jobs(job *jobs, int n)
 
 static void print_indented(const char *text, const char *prefix, int max_lines)
 {
-    lines l = split_lines(text);
+    lines l = grade_split_lines(text);
     int from = l.n > max_lines ? l.n - max_lines : 0;
     if (from) printf("%s%s... (%d lines above cut)%s\n", prefix, c_dim(), from, c_off());
     for (int i = from; i < l.n; i++) printf("%s%s\n", prefix, l.v[i]);
-    free_lines(&l);
+    grade_free_lines(&l);
 }
 
 static int hint_count(const step_def *s);
@@ -1112,7 +1112,7 @@ static void print_job(const job *j, bool show_output)
 
 static void write_reports(job *jobs, int n, const char *dir, double seconds)
 {
-    mkdir_p(dir);
+    grade_mkdir_p(dir);
     int total = 0, max = 0, tests = 0, failures = 0;
     for (int i = 0; i < n; i++) total += jobs[i].score, max += jobs[i].max, tests += jobs[i].nres;
     /* Gradescope */
@@ -1144,7 +1144,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_str(&js, "\n  ]\n}\n");
     char *p = xasprintf("%s/results.json", dir);
-    write_file(p, js.s, js.len);
+    grade_write_file(p, js.s, js.len);
     free(p);
     free(js.s);
 
@@ -1189,7 +1189,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_str(&x, "</testsuites>\n");
     p = xasprintf("%s/junit.xml", dir);
-    write_file(p, x.s, x.len);
+    grade_write_file(p, x.s, x.len);
     free(p);
     free(x.s);
 
@@ -1215,7 +1215,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_fmt(&t, "# score %d/%d\n", total, max);
     p = xasprintf("%s/results.tap", dir);
-    write_file(p, t.s, t.len);
+    grade_write_file(p, t.s, t.len);
     free(p);
     free(t.s);
 }
@@ -1231,14 +1231,14 @@ typedef struct progress {
 
 static char *progress_path;
 
-static int step_index(const step_def *s) { return (int)(s - steps); }
+static int step_index(const step_def *s) { return (int)(s - course_steps); }
 
 static progress progress_load(void)
 {
     progress p = {0};
-    char *text = progress_path ? read_file(progress_path, NULL) : NULL;
+    char *text = progress_path ? grade_read_file(progress_path, NULL) : NULL;
     if (!text) return p;
-    lines l = split_lines(text);
+    lines l = grade_split_lines(text);
     for (int i = 0; i < l.n; i++) {
         char num[8], what[16];
         int value = 0;
@@ -1253,7 +1253,7 @@ static progress progress_load(void)
             snprintf(p.observed[step_index(s)], sizeof p.observed[0], "%s", tab ? tab + 1 : "");
         }
     }
-    free_lines(&l);
+    grade_free_lines(&l);
     free(text);
     return p;
 }
@@ -1264,18 +1264,18 @@ static void progress_save(const progress *p)
     sbuf b = {0};
     sb_str(&b, "# Tapas in C: your progress (written by make; delete this file to start over)\n");
     for (int i = 0; i < NSTEPS; i++) {
-        if (p->done[i]) sb_fmt(&b, "%s done\n", steps[i].num);
-        if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", steps[i].num, p->hints[i]);
-        if (p->failed[i][0]) sb_fmt(&b, "%s failed %s\t%s\n", steps[i].num, p->failed[i], p->observed[i]);
+        if (p->done[i]) sb_fmt(&b, "%s done\n", course_steps[i].num);
+        if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", course_steps[i].num, p->hints[i]);
+        if (p->failed[i][0]) sb_fmt(&b, "%s failed %s\t%s\n", course_steps[i].num, p->failed[i], p->observed[i]);
     }
-    write_file(progress_path, b.s, b.len);
+    grade_write_file(progress_path, b.s, b.len);
     free(b.s);
 }
 
 static const step_def *current_step(const progress *p)
 {
     for (int i = 0; i < NSTEPS; i++)
-        if (!p->done[i]) return &steps[i];
+        if (!p->done[i]) return &course_steps[i];
     return NULL;
 }
 
@@ -1284,7 +1284,7 @@ static const step_def *current_step(const progress *p)
 static char *hints_text(const step_def *s)
 {
     char *path = xasprintf("%s/exercises/hints/%s.md", kit, s->num);
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     free(path);
     return text;
 }
@@ -1342,10 +1342,10 @@ static char *hint_for_failure(const step_def *s, const char *check_id, const cha
         snprintf(head, sizeof head, "%.*s", (int)(hl - 6), p + 6);
         char *tilde = strstr(head, " ~ ");
         if (tilde) *tilde = 0;
-        if (strcmp(trim(head), check_id) != 0) continue;
+        if (strcmp(grade_trim(head), check_id) != 0) continue;
         int score = 1;
         if (tilde) {
-            if (!strcasestr(observed, trim(tilde + 3))) continue;
+            if (!strcasestr(observed, grade_trim(tilde + 3))) continue;
             score = 2;
         }
         if (score <= best_score) continue;
@@ -1378,7 +1378,7 @@ static job make_job(const step_def *s, const char *label, const char *src, const
 static void setup_common(void)
 {
     common_dir = xasprintf("%s/common-%d", work_root, (int)getpid());
-    mkdir_p(common_dir);
+    grade_mkdir_p(common_dir);
 }
 
 static void cleanup_common(void)
@@ -1409,7 +1409,7 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
         free(src);
         free(ans);
     }
-    double t0 = now_s();
+    double t0 = grade_now_s();
     run_jobs(jobs, nsel);
     int total = 0, max = 0;
     progress p = progress_load();
@@ -1436,7 +1436,7 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
                    jobs[i].step->num, c_off(), jobs[i].step->num);
     }
     if (update_progress) progress_save(&p);
-    write_reports(jobs, nsel, out_dir, now_s() - t0);
+    write_reports(jobs, nsel, out_dir, grade_now_s() - t0);
     printf("%sTotal: %d/%d%s  (reports: %s/results.json, junit.xml, results.tap)\n", c_bold(), total, max, c_off(),
            out_dir);
     return total == max ? 0 : 1;
@@ -1446,19 +1446,19 @@ static int cmd_run(const step_def *s)
 {
     char *src = path_in(tree_exercises, s->num, s->slug, "c");
     char *work = xasprintf("%s/run/%s", work_root, s->num);
-    mkdir_p(work);
+    grade_mkdir_p(work);
     char *obj = xasprintf("%s/learner.o", work), *exe = xasprintf("%s/%s_%s", work, s->num, s->slug), *out = NULL;
     char *copy = xasprintf("%s/%s_%s.c", work, s->num, s->slug);
     printf("%s$ build %s%s\n", c_dim(), rel(src), c_off());
     fflush(stdout);
-    if (!copy_file(src, copy)) {
+    if (!grade_copy_file(src, copy)) {
         printf("%s is missing: `make reset STEP=%s` restores it.\n", src, s->num);
         return 1;
     }
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
     bool ok = compile_object(copy, obj, "-Dmain=tapa_learner_main", &out);
-    if (*trim(out)) print_indented(out, "", 60);
+    if (*grade_trim(out)) print_indented(out, "", 60);
     free(out);
     if (ok && !link_program(demo_obj, obj, exe, &out)) {
         print_indented(out, "", 40);
@@ -1486,7 +1486,7 @@ static int cmd_run(const step_def *s)
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), signal_text(WTERMSIG(status)), c_off());
+    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), grade_signal_text(WTERMSIG(status)), c_off());
     printf("\n%s$ checking step %s%s\n", c_dim(), s->num, c_off());
     fflush(stdout);
     const step_def *sel[1] = {s};
@@ -1559,7 +1559,7 @@ static int cmd_solution(const step_def *s)
         return 1;
     }
     char *path = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     printf("%s%s%s\n%s", c_bold(), path, c_off(), text ? text : "(missing)\n");
     free(text);
     free(path);
@@ -1727,8 +1727,8 @@ static char *judge_role(job *j)
             char id[64] = "", words[200] = "";
             sscanf(j->says, " %63s ~ %199[^\n]", id, words);
             const check_result *r = result_for(j, id);
-            if (!r || r->passed || !r->message || !strcasestr(r->message, trim(words)))
-                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id, trim(words),
+            if (!r || r->passed || !r->message || !strcasestr(r->message, grade_trim(words)))
+                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id, grade_trim(words),
                        r && r->message ? r->message : "(nothing)");
         }
         free(gate);
@@ -1752,7 +1752,7 @@ static int cmd_check_course(const char *starters)
     job jobs[256];
     int n = 0;
     for (int i = 0; i < NSTEPS; i++) {
-        const step_def *s = &steps[i];
+        const step_def *s = &course_steps[i];
         char *src = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
         char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
         jobs[n++] = make_job(s, "solution", src, ans, 's');
@@ -1796,7 +1796,7 @@ static int cmd_check_course(const char *starters)
         char label[128];
         snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
         jobs[n] = make_job(s, label, src, ans, 'f');
-        char *text = read_file(answers_fixture ? ans : src, NULL);
+        char *text = grade_read_file(answers_fixture ? ans : src, NULL);
         char *says = text ? strstr(text, "says: ") : NULL;
         if (says) jobs[n].says = strndup(says + 6, strcspn(says + 6, "\n*"));
         char *pend = text ? strstr(text, "pending: ") : NULL;
@@ -1815,7 +1815,7 @@ static int cmd_check_course(const char *starters)
         free(ans);
     }
     free(fdir);
-    double t0 = now_s();
+    double t0 = grade_now_s();
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
@@ -1851,7 +1851,7 @@ static int cmd_check_course(const char *starters)
     printf("check-course: Part 2's other node: %s.\n", peer_description());
     printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
            "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
-           n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
+           n, grade_now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
            bad ? c_red() : c_green(), bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
     return bad ? 1 : 0;
 }
@@ -1905,7 +1905,7 @@ static char *kit_snapshot(void)
 /* Lines of `after` that differ from `before`: what changed in the kit. */
 static char *snapshot_diff(const char *before, const char *after)
 {
-    lines a = split_lines(before), z = split_lines(after);
+    lines a = grade_split_lines(before), z = grade_split_lines(after);
     sbuf b = {0};
     sb_str(&b, "");
     for (int i = 0; i < z.n; i++) {
@@ -1924,8 +1924,8 @@ static char *snapshot_diff(const char *before, const char *after)
             if (!still) sb_fmt(&b, "  removed: %s\n", path);
         }
     }
-    free_lines(&a);
-    free_lines(&z);
+    grade_free_lines(&a);
+    grade_free_lines(&z);
     return sb_take(&b);
 }
 
@@ -1946,9 +1946,9 @@ static void csv_field(sbuf *b, const char *s)
 static char *submission_file(const char *sdir, const char *sub, const step_def *s, const char *ext)
 {
     char *nested = xasprintf("%s/%s/%s_%s.%s", sdir, sub, s->num, s->slug, ext);
-    if (file_exists(nested)) return nested;
+    if (grade_file_exists(nested)) return nested;
     char *flat = xasprintf("%s/%s_%s.%s", sdir, s->num, s->slug, ext);
-    if (file_exists(flat)) {
+    if (grade_file_exists(flat)) {
         free(nested);
         return flat;
     }
@@ -1960,7 +1960,7 @@ static bool known_name(const char *name, const char *ext)
 {
     for (int k = 0; k < NSTEPS; k++) {
         char want[128];
-        snprintf(want, sizeof want, "%s_%s.%s", steps[k].num, steps[k].slug, ext);
+        snprintf(want, sizeof want, "%s_%s.%s", course_steps[k].num, course_steps[k].slug, ext);
         if (!strcmp(name, want)) return true;
     }
     return false;
@@ -2022,7 +2022,7 @@ static int cmd_grade_all(const char *dir)
             }
     /* the previous gradebook goes first: a run that is killed must not
      * leave last time's looking current */
-    mkdir_p(out_dir);
+    grade_mkdir_p(out_dir);
     char *book = xasprintf("%s/gradebook.csv", out_dir);
     unlink(book);
     int n = ns * NSTEPS;
@@ -2032,7 +2032,7 @@ static int cmd_grade_all(const char *dir)
         char *sdir = xasprintf("%s/%s", dir, names[i]);
         warns[i] = submission_layout_warnings(sdir);
         for (int k = 0; k < NSTEPS; k++) {
-            const step_def *s = &steps[k];
+            const step_def *s = &course_steps[k];
             char *src = submission_file(sdir, "exercises", s, "c");
             char *ans = submission_file(sdir, "answers", s, "answers");
             jobs[i * NSTEPS + k] = make_job(s, names[i], src, ans, 'l');
@@ -2047,20 +2047,20 @@ static int cmd_grade_all(const char *dir)
     sandbox_bwrap_on = grade_sandbox_available(&why_not);
     if (sandbox_bwrap_on) {
         grade_sandbox_kit(kit);
-        char *subs = abs_path(dir);
+        char *subs = grade_abs_path(dir);
         grade_sandbox_hide(subs);
         grade_sandbox_hide(out_dir);
         grade_sandbox_hide(work_root);
         grade_sandbox_show(common_dir);
     } else {
         sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
-        if (sandbox_on) sandbox_init();
+        if (sandbox_on) grade_sandbox_init();
         printf("grade-all: no bubblewrap sandbox: %s. Grading without it%s.\n", why_not,
                sandbox_on ? " (each program in a read-only mount namespace instead)" : "");
     }
     free(why_not);
     char *before = kit_snapshot();
-    double t0 = now_s();
+    double t0 = grade_now_s();
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
@@ -2069,7 +2069,7 @@ static int cmd_grade_all(const char *dir)
     free(after);
     sbuf csv = {0};
     sb_str(&csv, "student");
-    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", steps[k].num, steps[k].slug);
+    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", course_steps[k].num, course_steps[k].slug);
     sb_str(&csv, ",total,max,review,warnings\n");
     for (int i = 0; i < ns; i++) {
         int total = 0, max = 0;
@@ -2083,7 +2083,7 @@ static int cmd_grade_all(const char *dir)
         sbuf rev = {0};
         sb_str(&rev, "");
         for (int k = 0; k < NSTEPS; k++)
-            if (jobs[i * NSTEPS + k].review) sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", steps[k].num,
+            if (jobs[i * NSTEPS + k].review) sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", course_steps[k].num,
                                                  jobs[i * NSTEPS + k].review);
         sb_fmt(&csv, ",%d,%d,", total, max);
         csv_field(&csv, rev.s);
@@ -2098,8 +2098,8 @@ static int cmd_grade_all(const char *dir)
         free(sd);
     }
     char *p = book; /* written whole, then renamed into place */
-    write_file(p, csv.s, csv.len);
-    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, now_s() - t0, p, out_dir);
+    grade_write_file(p, csv.s, csv.len);
+    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, grade_now_s() - t0, p, out_dir);
     printf("grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
            "CPU, memory and file size%s.\n",
            sandbox_bwrap_on ? "in a bubblewrap sandbox (own pid, mount, IPC and network namespaces; the kit "
@@ -2112,7 +2112,7 @@ static int cmd_grade_all(const char *dir)
         printf("grade-all: WARNING: the kit changed while grading (a submission wrote outside its folder?):\n%s",
                changed);
         char *wp = xasprintf("%s/kit-changes.txt", out_dir);
-        write_file(wp, changed, strlen(changed));
+        grade_write_file(wp, changed, strlen(changed));
         free(wp);
     } else {
         printf("grade-all: the kit's files (outside build/) are unchanged.\n");
@@ -2167,11 +2167,11 @@ int main(int argc, char **argv)
 #define OPT(name) (!strcmp(a, name) && v && (i++, 1))
         if (OPT("--kit")) kit_arg = v;
         else if (OPT("--tree")) tree = v;
-        else if (OPT("--exercises")) tree_exercises = abs_path(v);
-        else if (OPT("--answers")) tree_answers = abs_path(v);
-        else if (OPT("--out")) out_dir = abs_path(v);
-        else if (OPT("--work")) work_root = abs_path(v);
-        else if (OPT("--progress")) progress_path = abs_path(v);
+        else if (OPT("--exercises")) tree_exercises = grade_abs_path(v);
+        else if (OPT("--answers")) tree_answers = grade_abs_path(v);
+        else if (OPT("--out")) out_dir = grade_abs_path(v);
+        else if (OPT("--work")) work_root = grade_abs_path(v);
+        else if (OPT("--progress")) progress_path = grade_abs_path(v);
         else if (OPT("--starters")) starters = v;
         else if (OPT("--seed")) seed = strtoul(v, NULL, 10);
         else if (OPT("-j")) njobs = atoi(v);
@@ -2191,8 +2191,8 @@ int main(int argc, char **argv)
         }
 #undef OPT
     }
-    kit = abs_path(kit_arg);
-    char *tree_abs = abs_path(tree ? tree : kit);
+    kit = grade_abs_path(kit_arg);
+    char *tree_abs = grade_abs_path(tree ? tree : kit);
     if (!tree_exercises) tree_exercises = xasprintf("%s/exercises", tree_abs);
     if (!tree_answers) tree_answers = xasprintf("%s/answers", tree_abs);
     if (!out_dir) out_dir = xasprintf("%s/build/grade", kit);
@@ -2204,10 +2204,10 @@ int main(int argc, char **argv)
     libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
     /* e.g. -fno-lto: libtapa.a has fat LTO objects; linking their plain code is 10x faster */
     ldflags = split_words((e = getenv("TAPA_LDFLAGS")) ? e : "");
-    libtapa = (e = getenv("TAPA_LIB")) && *e ? abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
+    libtapa = (e = getenv("TAPA_LIB")) && *e ? grade_abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
     if ((e = getenv("TAPA_SLOW")) && atoi(e) > 1) slow = atoi(e);
     if ((e = getenv("TAPA_GRADE_SEED")) && *e) seed = strtoul(e, NULL, 10);
-    chart_tool = (e = getenv("TAPA_CHART")) && *e ? abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
+    chart_tool = (e = getenv("TAPA_CHART")) && *e ? grade_abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
     if ((e = getenv("TAPA_NO_CHARTS")) && *e && strcmp(e, "0")) no_charts = true;
     /* charts of failed checks: for a learner (grade, run, watch), never in check-course or grade-all */
     charts_on = !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
@@ -2215,18 +2215,18 @@ int main(int argc, char **argv)
     nproc_limit = count_user_processes() + 256;
     choose_peer();
     if (getuid() == 0) nproc_limit = 0; /* not enforced for root anyway */
-    run_env = make_env(run_env_add, run_env_drop);
+    run_env = grade_make_env(run_env_add, run_env_drop);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (!file_exists(libtapa) && strcmp(cmd, "hint") && strcmp(cmd, "solution")) {
+    if (!grade_file_exists(libtapa) && strcmp(cmd, "hint") && strcmp(cmd, "solution")) {
         fprintf(stderr, "tapa-grade: %s is missing: run `make lib` first.\n", libtapa);
         return 2;
     }
-    mkdir_p(work_root);
+    grade_mkdir_p(work_root);
     setup_common();
     int rc;
     if (!strcmp(cmd, "grade")) {
         if (nsel == 0)
-            for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &steps[i];
+            for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &course_steps[i];
         rc = cmd_grade(sel, nsel, true);
     } else if (!strcmp(cmd, "run")) {
         rc = nsel ? cmd_run(sel[0]) : (fprintf(stderr, "tapa-grade run: which step? e.g. `make 05`\n"), 2);

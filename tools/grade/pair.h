@@ -1,4 +1,4 @@
-/* pair.h — Part 2 (steps 9-14): the learner's program is one node of a pair,
+/* pair.h — Part 2 (course_steps 9-14): the learner's program is one node of a pair,
  * really distributed on 127.0.0.1; the grader starts the other node.
  *
  * The other node ("the peer") is a real erl node running
@@ -28,7 +28,7 @@ static pthread_mutex_t peer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool have_program(const char *name)
 {
-    char *p = which(name);
+    char *p = grade_which(name);
     bool ok = strchr(p, '/') && access(p, X_OK) == 0;
     free(p);
     return ok;
@@ -65,8 +65,8 @@ static void start_port_mapper(void)
     if (!strcmp(peer_mode, "erl") && have_program("epmd")) {
         run_limits lim = {.timeout_s = 5};
         run_result rr;
-        run_cmd((char *[]){"epmd", "-daemon", NULL}, NULL, NULL, &lim, &rr);
-        free_run(&rr);
+        grade_run_cmd((char *[]){"epmd", "-daemon", NULL}, NULL, NULL, &lim, &rr);
+        grade_free_run(&rr);
     } else {
         const char *env = getenv("TAPA_EPMD");
         char *path = env && *env ? xstrdup(env) : xasprintf("%s/build/bin/tapa-epmd", kit);
@@ -149,7 +149,7 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     /* the other node's files live beside the job's folder, not in it: the
      * learner's program runs in that folder (and, sandboxed, sees only it) */
     char *peer_dir = xasprintf("%s.peer", j->work);
-    mkdir_p(peer_dir);
+    grade_mkdir_p(peer_dir);
     chmod(peer_dir, 0700);
     char *learner_out = xasprintf("%s/learner.out", peer_dir);
     char *peer_log = xasprintf("%s/peer.out", peer_dir);
@@ -161,12 +161,12 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     char *e_script = xasprintf("TAPA_PEER_SCRIPT=%s/tests/course/peer.escript", kit);
     char *e_epmd = xasprintf("TAPA_EPMD=%s/build/bin/tapa-epmd", kit);
     char *e_trace = trace ? xasprintf("TAPA_TRACE=%s", trace) : NULL;
-    bool kit_epmd = file_exists(e_epmd + strlen("TAPA_EPMD=")) && !getenv("TAPA_EPMD");
+    bool kit_epmd = grade_file_exists(e_epmd + strlen("TAPA_EPMD=")) && !getenv("TAPA_EPMD");
     const char *add[12] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, e_seed, e_out, e_script, e_key};
     int na = 9;
     if (kit_epmd) add[na++] = e_epmd;
     add[na] = NULL;
-    char **env = make_env(add, run_env_drop);
+    char **env = grade_make_env(add, run_env_drop);
     /* the learner's program: its node names and cookie, none of the other
      * node's secrets (its seed, its key, where its files are) */
     const char *padd[8] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, NULL};
@@ -176,7 +176,7 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     padd[np] = NULL;
     static const char *const pdrop[] = {"TAPA_TRACE", "TAPA_SEED", "TAPA_LEARNER_OUT", "TAPA_PEER_SCRIPT",
                                         "TAPA_PEER_KEY", NULL};
-    char **prog_env = make_env(padd, pdrop);
+    char **prog_env = grade_make_env(padd, pdrop);
     run_limits plim = {.timeout_s = 30.0 * slow, .cpu_s = 30L * slow, .fsize_mb = 16};
     bg_proc bp;
     bool started;
@@ -185,21 +185,21 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
                         "case file:script(os:getenv(\"TAPA_PEER_SCRIPT\")) of {ok, _} -> ok; "
                         "E -> io:format(user, \"@error ~p~n\", [E]), halt(3) end.",
                         NULL};
-        started = bg_start(argv, env, j->work, peer_log, &plim, &bp);
+        started = grade_bg_start(argv, env, j->work, peer_log, &plim, &bp);
     } else {
         const char *pc = peer_c_program();
-        started = pc && bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
+        started = pc && grade_bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
     }
-    bool ready = started && bg_wait_line(&bp, "@ready", 15.0 * slow);
+    bool ready = started && grade_bg_wait_line(&bp, "@ready", 15.0 * slow);
     if (!ready) {
-        char *text = started ? bg_finish(&bp, 0) : xstrdup("(it could not be started)");
+        char *text = started ? grade_bg_finish(&bp, 0) : xstrdup("(it could not be started)");
         j->peer_problem = xasprintf("the other node (%s) did not start, a problem of the kit or this machine, "
-                                    "not of your program:\n%s", peer_description(), tail_of(text, 1500));
+                                    "not of your program:\n%s", peer_description(), grade_tail_of(text, 1500));
         free(text);
     }
-    run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
-    write_file(learner_out, rr->out, strlen(rr->out));
-    if (ready) j->peer_out = bg_finish(&bp, 5.0 * slow);
+    grade_run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
+    grade_write_file(learner_out, rr->out, strlen(rr->out));
+    if (ready) j->peer_out = grade_bg_finish(&bp, 5.0 * slow);
     free(prog_env);
     free(env);
     free(e_key);
@@ -216,14 +216,14 @@ static char *peer_log_text(const job *j)
 {
     sbuf b = {0};
     sb_str(&b, "");
-    lines l = split_lines(j->peer_out ? j->peer_out : "");
+    lines l = grade_split_lines(j->peer_out ? j->peer_out : "");
     for (int i = 0; i < l.n; i++) {
         const char *t = l.v[i];
         if (!*t || !strncmp(t, "@pass ", 6) || !strncmp(t, "@fail ", 6) || !strcmp(t, "@ready") || !strcmp(t, "@end"))
             continue;
         sb_fmt(&b, "%s\n", !strncmp(t, "| ", 2) ? t + 2 : t);
     }
-    free_lines(&l);
+    grade_free_lines(&l);
     return sb_take(&b);
 }
 
@@ -241,7 +241,7 @@ static void grade_peer_checks(job *j)
             continue;
         }
         char *pass = xasprintf("@pass %s %s", j->peer_key, d->verdict), *fail = xasprintf("@fail %s %s\t", j->peer_key, d->verdict);
-        lines l = split_lines(j->peer_out);
+        lines l = grade_split_lines(j->peer_out);
         bool found = false;
         for (int k = 0; k < l.n && !found; k++) {
             if (!strcmp(l.v[k], pass)) {
@@ -249,14 +249,14 @@ static void grade_peer_checks(job *j)
                 found = true;
             } else if (!strncmp(l.v[k], fail, strlen(fail))) {
                 set_result(r, false, xstrdup(l.v[k] + strlen(fail)),
-                           *log ? xasprintf("%s, %s, said:\n%s", who, peer_description(), tail_of(log, 1500)) : NULL);
+                           *log ? xasprintf("%s, %s, said:\n%s", who, peer_description(), grade_tail_of(log, 1500)) : NULL);
                 found = true;
             }
         }
         if (!found)
             set_result(r, false, xasprintf("not judged: the other node (%s) ended without a verdict.", peer_description()),
-                       xasprintf("it printed:\n%s", tail_of(j->peer_out, 1500)));
-        free_lines(&l);
+                       xasprintf("it printed:\n%s", grade_tail_of(j->peer_out, 1500)));
+        grade_free_lines(&l);
         free(pass);
         free(fail);
     }

@@ -28,6 +28,11 @@
  * the solution's are drawn side by side as sequence charts (TAPA_CHART, by
  * default build/bin/tapa-chart) in OUT/charts/NN.html; --no-charts or
  * TAPA_NO_CHARTS=1 turns that off (check-course and grade-all never draw).
+ *
+ * Units: grade/util.c (strings, files), grade/runner.c (child processes and
+ * their limits), grade/sandbox.c (bwrap for grade-all), grade/answers.c
+ * (predictions parsed as terms, choices, numbers), grade/steps.c (the checks
+ * of each step); grade/pair.h (Part 2's other node) is still included here.
  */
 #include "grade/util.h"
 #include "grade/runner.h"

@@ -3,10 +3,10 @@
  * and verdicts as tests/course/peer.escript, the real erl node:
  *
  *   environment: TAPA_STEP (09..14), TAPA_NODE1, TAPA_NODE2 (this node is
- *   one of them), TAPA_COOKIE, TAPA_SEED, TAPA_LEARNER_OUT (a file: what the
+ *   one of them), TAPA_COOKIE, TAPA_SEED, TAPA_PEER_KEY (verdicts carry it), TAPA_LEARNER_OUT (a file: what the
  *   learner's program printed, complete once stdin closes)
  *   stdout: "@ready" once the learner's program may start; after stdin
- *   closes, "@pass ID" or "@fail ID<TAB>why" per check, "| text" lines for
+ *   closes, "@pass KEY ID" or "@fail KEY ID<TAB>why" per check, "| text" lines for
  *   the report, then "@end".
  */
 #include "tapa.h"

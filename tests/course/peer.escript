@@ -2,14 +2,15 @@
 %% a real erl node. The grader runs it with file:script/1 inside
 %%     erl -noshell -name NODE -setcookie COOKIE -eval ...
 %% and the environment: TAPA_STEP (09..14), TAPA_NODE1, TAPA_NODE2 (this node
-%% is one of them, the learner's program the other), TAPA_SEED,
-%% TAPA_LEARNER_OUT (a file: what the learner's program printed).
+%% is one of them, the learner's program the other), TAPA_SEED (fresh and
+%% random per run), TAPA_PEER_KEY (this run's secret: every verdict carries
+%% it), TAPA_LEARNER_OUT (a file: what the learner's program printed).
 %%
 %% The protocol is the one of tests/course/peer.c, the C peer used where erl
 %% is not installed: print "@ready" when the learner's program may start;
 %% when stdin closes, the program has ended and its output is in
-%% TAPA_LEARNER_OUT: print one verdict per check ("@pass ID" or
-%% "@fail ID<TAB>why"), lines "| text" for the report, then "@end".
+%% TAPA_LEARNER_OUT: print one verdict per check ("@pass KEY ID" or
+%% "@fail KEY ID<TAB>why"), lines "| text" for the report, then "@end".
 Step = os:getenv("TAPA_STEP"),
 N1 = list_to_atom(os:getenv("TAPA_NODE1")),
 N2 = list_to_atom(os:getenv("TAPA_NODE2")),

@@ -12,8 +12,12 @@
  * program (limits and timeout as in Part 1); write its stdout to a file and
  * close the peer's stdin; the peer then judges (what reached it over the
  * network, cross-checked with what the program printed) and prints
- * "@pass ID" / "@fail ID<TAB>why" lines, "| text" lines for the report,
- * and "@end". Included by tapa-grade.c, after the job and the compiler.
+ * "@pass KEY ID" / "@fail KEY ID<TAB>why" lines, "| text" lines for the
+ * report, and "@end". KEY (TAPA_PEER_KEY), the peer's seed (step 13's
+ * captured value) and the cookie are fresh random values per run, given to
+ * the peer only; its files live in WORK.peer/, beside the program's folder.
+ * Included by tapa-grade.c, after the job and the compiler (the one part of
+ * the grader still in a header: it needs the job and the grader's settings).
  */
 #ifndef TAPA_GRADE_PAIR_H
 #define TAPA_GRADE_PAIR_H

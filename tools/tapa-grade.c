@@ -28,10 +28,16 @@
  * the solution's are drawn side by side as sequence charts (TAPA_CHART, by
  * default build/bin/tapa-chart) in OUT/charts/NN.html; --no-charts or
  * TAPA_NO_CHARTS=1 turns that off (check-course and grade-all never draw).
+ *
+ * Units: grade/util.c (strings, files), grade/runner.c (child processes and
+ * their limits), grade/sandbox.c (bwrap for grade-all), grade/answers.c
+ * (predictions parsed as terms, choices, numbers), grade/steps.c (the checks
+ * of each step); grade/pair.h (Part 2's other node) is still included here.
  */
 #include "grade/util.h"
 #include "grade/runner.h"
 #include "grade/steps.h"
+#include "grade/answers.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -76,7 +82,7 @@ static const step_def *find_step(const char *num)
     char want[8];
     snprintf(want, sizeof want, "%02d", atoi(num));
     for (int i = 0; i < NSTEPS; i++)
-        if (strcmp(steps[i].num, want) == 0 || strcmp(steps[i].slug, num) == 0) return &steps[i];
+        if (strcmp(course_steps[i].num, want) == 0 || strcmp(course_steps[i].slug, num) == 0) return &course_steps[i];
     return NULL;
 }
 
@@ -118,7 +124,38 @@ typedef struct job {
     char *peer_problem; /* the other node did not start: why */
     char *chart; /* a failed behaviour check: the page with both charts (make grade, make NN) */
     char *chart_note; /* or why there is none */
+    char *says; /* check-course: "ID ~ words" a fixture's failure message must contain */
+    char *pending; /* check-course: a fixture that can fail only after a named change lands */
+    char *review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
+    char peer_key[40]; /* Part 2: this run's secret for the other node's verdicts */
+    unsigned long peer_seed; /* Part 2: fresh per run (step 13's captured value) */
 } job;
+
+/* A fresh random secret (hex) for one run: never derived from --seed. */
+static void random_key(char *buf, size_t size)
+{
+    unsigned char raw[16];
+    size_t got = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, raw, sizeof raw);
+        got = n > 0 ? (size_t)n : 0;
+        close(fd);
+    }
+    for (size_t i = got; i < sizeof raw; i++) raw[i] = (unsigned char)(rand() ^ (int)(grade_now_s() * 1e6) ^ (int)i);
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof raw && k + 2 < size; i++) k += (size_t)snprintf(buf + k, size - k, "%02x", raw[i]);
+    buf[k] = 0;
+}
+
+/* Note why a person should look at this run (grade-all's gradebook). */
+static void add_review(job *j, const char *why)
+{
+    if (j->review && strstr(j->review, why)) return;
+    char *r = j->review ? xasprintf("%s; %s", j->review, why) : xstrdup(why);
+    free(j->review);
+    j->review = r;
+}
 
 static void set_result(check_result *r, bool passed, char *message, char *output)
 {
@@ -148,7 +185,15 @@ static run_limits compile_limits(void)
 }
 
 /* cc CFLAGS -I... extra... -c src -o obj */
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output);
 static bool compile_object(const char *src, const char *obj, const char *define, char **output)
+{
+    return compile_object_in(src, obj, define, NULL, output);
+}
+
+/* box: the job's folder when grade-all sandboxes the compiler too (a
+ * submission's `.incbin` or #include reads files at compile time). */
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output)
 {
     const char *argv[64];
     int n = 0;
@@ -164,25 +209,28 @@ static bool compile_object(const char *src, const char *obj, const char *define,
     argv[n++] = obj;
     argv[n] = NULL;
     run_limits lim = compile_limits();
+    lim.bwrap_rw = box;
+    lim.bwrap_net = true;
     run_result rr;
-    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    grade_run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
     bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
     if (output) *output = compile_cmd_output(&rr);
     if (rr.kind == RUN_HUNG || rr.kind == RUN_BUSY) {
         free(*output);
         *output = xasprintf("the compiler did not finish within %.0f s", lim.timeout_s);
     }
-    free_run(&rr);
+    grade_free_run(&rr);
     free(inc1);
     free(inc2);
     return ok;
 }
 
-static bool link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+static bool link_program_with(const char *obj1, const char *obj2, const char *exe, const char *extra, char **output)
 {
     const char *argv[64];
     int n = 0;
     argv[n++] = cc;
+    if (extra) argv[n++] = extra;
     argv[n++] = obj1;
     if (obj2) argv[n++] = obj2;
     argv[n++] = libtapa;
@@ -199,11 +247,28 @@ static bool link_program(const char *obj1, const char *obj2, const char *exe, ch
         }
     run_limits lim = compile_limits();
     run_result rr;
-    run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
+    grade_run_cmd((char *const *)argv, NULL, NULL, &lim, &rr);
     bool ok = rr.kind == RUN_EXITED && rr.exit_code == 0;
     *output = compile_cmd_output(&rr);
-    free_run(&rr);
+    grade_free_run(&rr);
     return ok;
+}
+
+static bool link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+{
+    return link_program_with(obj1, obj2, exe, NULL, output);
+}
+
+/* A probe's own link flag, from a line "link-flag: FLAG" in its source (e.g.
+ * -Wl,--wrap=tapa_flush: the probe sees whether the learner's code calls the
+ * runtime's own flush). NULL if none. */
+static char *probe_link_flag(const char *psrc)
+{
+    char *text = grade_read_file(psrc, NULL);
+    char *at = text ? strstr(text, "link-flag: ") : NULL, *flag = NULL;
+    if (at) flag = strndup(at + 11, strcspn(at + 11, " \n*"));
+    free(text);
+    return flag;
 }
 
 /* The kit's own objects (the demo's main, each step's probe), built once
@@ -212,7 +277,7 @@ static char *common_object(const char *name, const char *src)
 {
     char *obj = xasprintf("%s/%s.o", common_dir, name);
     pthread_mutex_lock(&obj_lock);
-    if (!file_exists(obj)) {
+    if (!grade_file_exists(obj)) {
         char *out = NULL;
         char *tmp = xasprintf("%s.part", obj);
         if (compile_object(src, tmp, NULL, &out)) rename(tmp, obj);
@@ -262,7 +327,7 @@ static char *describe_run(const run_result *rr, const run_limits *lim, const cha
                                                     : "");
     case RUN_SIGNALED:
         *outcome = "crash";
-        return xasprintf("crashed with %s", signal_text(rr->signal));
+        return xasprintf("crashed with %s", grade_signal_text(rr->signal));
     case RUN_HUNG:
         *outcome = "hang";
         if (rr->cpu_s > rr->seconds * 0.5)
@@ -292,12 +357,12 @@ static char *excerpt(const char *out, const char *err)
     sbuf b = {0};
     if (out && *out) {
         sb_str(&b, "stdout:\n");
-        sb_str(&b, tail_of(out, 1500));
+        sb_str(&b, grade_tail_of(out, 1500));
         if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
     }
     if (err && *err) {
         sb_str(&b, "stderr:\n");
-        sb_str(&b, tail_of(err, 1200));
+        sb_str(&b, grade_tail_of(err, 1200));
         if (b.s[b.len - 1] != '\n') sb_chr(&b, '\n');
     }
     return sb_take(&b);
@@ -386,7 +451,7 @@ static char *show_pattern(const char *pat, const bindings *b)
 /* Compare the demo's output with the expected session; NULL if it matches. */
 static char *compare_transcript(const char *expected, const char *got)
 {
-    lines e = split_lines(expected), g = split_lines(got);
+    lines e = grade_split_lines(expected), g = grade_split_lines(got);
     while (e.n && !*e.v[e.n - 1]) e.n--;
     while (g.n && !*g.v[g.n - 1]) g.n--;
     bindings b = {0};
@@ -418,8 +483,8 @@ static char *compare_transcript(const char *expected, const char *got)
         }
         why = sb_take(&s);
     }
-    free_lines(&e);
-    free_lines(&g);
+    grade_free_lines(&e);
+    grade_free_lines(&g);
     return why;
 }
 
@@ -427,14 +492,14 @@ static char *compare_transcript(const char *expected, const char *got)
 static char *observe(const char *out, const char *prompt, int nth)
 {
     if (!out || !prompt) return NULL;
-    lines l = split_lines(out);
+    lines l = grade_split_lines(out);
     char *want = xasprintf("iex> %s", prompt), *found = NULL;
     int seen = 0;
     for (int i = 0; i + 1 < l.n && !found; i++)
         if (strcmp(l.v[i], want) == 0 && ++seen == nth && strncmp(l.v[i + 1], "iex> ", 5) != 0)
             found = xstrdup(l.v[i + 1]);
     free(want);
-    free_lines(&l);
+    grade_free_lines(&l);
     return found;
 }
 
@@ -442,67 +507,13 @@ static char *observe(const char *out, const char *prompt, int nth)
 
 /* -------------------------------------------------------------- answers -- */
 
-typedef struct answer {
-    char key[64];
-    char value[256];
-    int line;
-} answer;
-
-static int load_answers(const char *path, answer *a, int max)
-{
-    char *text = read_file(path, NULL);
-    if (!text) return -1;
-    lines l = split_lines(text);
-    int n = 0;
-    for (int i = 0; i < l.n && n < max; i++) {
-        char *s = trim(l.v[i]);
-        if (!*s || *s == '#') continue;
-        char *eq = strchr(s, '=');
-        if (!eq) continue;
-        *eq = 0;
-        char *key = trim(s), *value = trim(eq + 1);
-        char *hash = strstr(value, " #");
-        if (hash) *hash = 0;
-        value = trim(value);
-        snprintf(a[n].key, sizeof a[n].key, "%s", key);
-        snprintf(a[n].value, sizeof a[n].value, "%s", value);
-        a[n].line = i + 1;
-        n++;
-    }
-    free_lines(&l);
-    free(text);
-    return n;
-}
-
-static int parse_bool(const char *s)
-{
-    char w[16];
-    size_t i = 0;
-    for (; s[i] && i < sizeof w - 1; i++) w[i] = (char)tolower((unsigned char)s[i]);
-    w[i] = 0;
-    if (!strcmp(w, "true") || !strcmp(w, "yes") || !strcmp(w, "y") || !strcmp(w, "t")) return 1;
-    if (!strcmp(w, "false") || !strcmp(w, "no") || !strcmp(w, "n") || !strcmp(w, "f")) return 0;
-    return -1;
-}
-
-/* Does `given` say the same as `truth`, for answers of `type`? */
+/* Reading and comparing predictions: grade/answers.c. */
 static bool same_answer(const char *type, const char *given, const char *truth)
 {
-    if (!given) return false;
-    if (!strcmp(type, "int")) {
-        char *end;
-        long long v = strtoll(given, &end, 10);
-        return end != given && !*trim(end) && v == atoll(truth);
-    }
-    if (!strcmp(type, "bool")) return parse_bool(given) >= 0 && parse_bool(given) == parse_bool(truth);
-    if (!strcmp(type, "choice")) {
-        const char *g = given;
-        if (*g == '(') g++;
-        return tolower((unsigned char)g[0]) == truth[0] && (!g[1] || g[1] == ')' || g[1] == ' ' || g[1] == '.');
-    }
-    /* a term: as iex prints it; an atom may be written without its colon */
-    if (!strcmp(given, truth)) return true;
-    return truth[0] == ':' && !strcmp(given, truth + 1);
+    char *why = NULL;
+    bool same = grade_same_answer(type, given, truth, &why);
+    free(why);
+    return same;
 }
 
 /* ----------------------------------------------------------- one step -- */
@@ -538,16 +549,19 @@ typedef struct scenario_run {
     char *problem; /* describe_run's text, or NULL */
     const char *outcome;
     char *captured; /* the learner's output inside the probe */
+    char key[40]; /* this run's secret: only verdicts that carry it count */
 } scenario_run;
 
 static void grade_answers(job *j)
 {
-    answer ans[64];
-    int na = j->answers ? load_answers(j->answers, ans, 64) : -1;
+    grade_answer ans[64];
+    char *problems = NULL;
+    int na = j->answers ? grade_load_answers(j->answers, ans, 64, &problems) : -1;
     for (int i = 0; i < j->nres; i++) {
         check_result *r = &j->res[i];
         const check_def *d = r->def;
         if (d->kind != ANSWER) continue;
+        char *unreadable = NULL;
         const char *given = NULL;
         int line = 0;
         for (int k = 0; k < na; k++)
@@ -562,13 +576,17 @@ static void grade_answers(job *j)
                                            j->answers ? rel(j->answers) : "answers/NN_slug.answers", j->step->num),
                        NULL);
         } else if (!given) {
-            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.", d->key,
-                                           rel(j->answers), d->key), NULL);
+            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.%s%s", d->key,
+                                           rel(j->answers), d->key, problems ? " Lines that could not be read: " : "",
+                                           problems ? problems : ""), NULL);
         } else if (!*given || !strcmp(given, "?")) {
             set_result(r, false, xasprintf("not answered yet: write your prediction after `%s =` (line %d of %s).",
                                            d->key, line, rel(j->answers)), NULL);
-        } else if (same_answer(d->type, given, d->truth)) {
+        } else if (grade_same_answer(d->type, given, d->truth, &unreadable)) {
             set_result(r, true, NULL, NULL);
+        } else if (unreadable) {
+            set_result(r, false, xasprintf("line %d of %s, `%s = %s`: %s. No mark until it says one thing.", line,
+                                           rel(j->answers), d->key, given, unreadable), NULL);
         } else if (!strcmp(d->type, "choice")) {
             set_result(r, false, xasprintf("`%s = %s` is not what happens. Re-read the question's choices in %s "
                                            "and the lesson (lessons/%s_%s.md); run `make %s` and watch.",
@@ -598,7 +616,9 @@ static void grade_answers(job *j)
         else if (r->observed && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')) &&
                  !same_answer(d->type, r->observed, d->truth))
             j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth, r->observed);
+        free(unreadable);
     }
+    free(problems);
 }
 
 /* --------------------------------------------------------------- charts -- */
@@ -616,7 +636,7 @@ static void grade_answers(job *j)
  * to its first CHART_MAX_EVENTS whole lines. Returns how many events it had. */
 static int tidy_trace(const job *j, const char *path)
 {
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     if (!text) return -1;
     sbuf b = {0};
     sb_str(&b, "");
@@ -634,7 +654,7 @@ static int tidy_trace(const job *j, const char *path)
         }
         p = nl + 1;
     }
-    write_file(path, b.s, b.len);
+    grade_write_file(path, b.s, b.len);
     free(b.s);
     free(text);
     return n;
@@ -657,8 +677,8 @@ static char *traced_run(const job *j, const char *exe, const char *dir, const ch
     } else {
         char *e = xasprintf("TAPA_TRACE=%s", trace);
         const char *add[] = {"TAPA_FAST=1", e, NULL};
-        char **env = make_env(add, run_env_drop);
-        run_cmd((char *[]){(char *)exe, NULL}, env, dir, &lim, &rr);
+        char **env = grade_make_env(add, run_env_drop);
+        grade_run_cmd((char *[]){(char *)exe, NULL}, env, dir, &lim, &rr);
         free(env);
         free(e);
     }
@@ -666,7 +686,7 @@ static char *traced_run(const job *j, const char *exe, const char *dir, const ch
     free(pj.peer_problem);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
-    free_run(&rr);
+    grade_free_run(&rr);
     *events = tidy_trace(&pj, trace);
     return problem;
 }
@@ -677,13 +697,13 @@ static char *draw_chart(const char *trace, const char *svg, const char *title, c
     run_limits lim = {.timeout_s = 30.0 * slow, .fsize_mb = 64};
     run_result rr;
     unlink(svg);
-    run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
+    grade_run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
                        NULL},
             run_env, NULL, &lim, &rr);
-    char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? read_file(svg, NULL) : NULL;
+    char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? grade_read_file(svg, NULL) : NULL;
     if (!text || !strstr(text, "<svg"))
-        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *trim(rr.err) ? tail_of(rr.err, 400) : "no SVG");
-    free_run(&rr);
+        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *grade_trim(rr.err) ? grade_tail_of(rr.err, 400) : "no SVG");
+    grade_free_run(&rr);
     if (*why) {
         free(text);
         return NULL;
@@ -738,7 +758,7 @@ static void chart_page(job *j, const char *demo)
         return;
     }
     char *dir = xasprintf("%s/chart", j->work);
-    mkdir_p(dir);
+    grade_mkdir_p(dir);
     /* the expected run: the kit's solution, built as the learner's program is */
     char *sol = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
     char *sol_obj = xasprintf("%s/solution.o", dir), *sol_exe = xasprintf("%s/solution", dir), *out = NULL;
@@ -786,9 +806,9 @@ static void chart_page(job *j, const char *demo)
     }
     sb_str(&h, "</main>\n</body></html>\n");
     char *cdir = xasprintf("%s/charts", out_dir), *page = xasprintf("%s/%s.html", cdir, s->num);
-    mkdir_p(cdir);
+    grade_mkdir_p(cdir);
     if (drawn == 0) j->chart_note = xasprintf("No chart of your run: neither run could be drawn (see %s/).", rel(dir));
-    else if (!write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
+    else if (!grade_write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
     else j->chart = xstrdup(page);
     if (!j->chart) unlink(page);
     free(h.s);
@@ -797,7 +817,7 @@ static void chart_page(job *j, const char *demo)
 
 static void grade_job(job *j)
 {
-    double t0 = now_s();
+    double t0 = grade_now_s();
     const step_def *s = j->step;
     int n = 0;
     while (s->checks[n].id) n++;
@@ -805,7 +825,7 @@ static void grade_job(job *j)
     j->nres = n;
     j->max = max_points(s);
     for (int i = 0; i < n; i++) j->res[i].def = &s->checks[i];
-    mkdir_p(j->work);
+    grade_mkdir_p(j->work);
 
     /* 1. compile the learner's file, a copy in the job's own folder */
     check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run"), *tr = result_for(j, "transcript");
@@ -813,19 +833,19 @@ static void grade_job(job *j)
     char *obj = xasprintf("%s/learner.o", j->work), *demo = xasprintf("%s/demo", j->work);
     char *probe = xasprintf("%s/probe", j->work);
     char *out = NULL;
-    if (!copy_file(j->src, copy)) {
+    if (!grade_copy_file(j->src, copy)) {
         set_result(gc, false, xasprintf("%s is missing: `make reset STEP=%s` restores the starter.", rel(j->src), s->num), NULL);
         gc->outcome = "missing";
         fail_all_after(j, 0, "not run: the exercise file is missing.");
         goto done;
     }
-    if (!compile_object(copy, obj, "-Dmain=tapa_learner_main", &out)) {
+    if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL, &out)) {
         gc->outcome = "compile-error";
-        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), tail_of(out, 3000)), NULL);
+        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), grade_tail_of(out, 3000)), NULL);
         fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
         goto done;
     }
-    char *warnings = *trim(out) ? xasprintf("compiled, with warnings:\n%s", tail_of(out, 2000)) : NULL;
+    char *warnings = *grade_trim(out) ? xasprintf("compiled, with warnings:\n%s", grade_tail_of(out, 2000)) : NULL;
     free(out);
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
@@ -834,7 +854,7 @@ static void grade_job(job *j)
         gc->outcome = "link-error";
         set_result(gc, false, xasprintf("%s compiles but does not link. The linker said:\n%s\nA function is used "
                                         "that nothing defines: check its spelling against tapa.h.",
-                                        rel(j->src), tail_of(out, 2000)), NULL);
+                                        rel(j->src), grade_tail_of(out, 2000)), NULL);
         free(out);
         free(demo_obj);
         free(warnings);
@@ -850,9 +870,13 @@ static void grade_job(job *j)
     run_limits lim = program_limits();
     if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
     if (sandbox_on) lim.sandbox_rw = j->work;
+    if (sandbox_bwrap_on) {
+        lim.bwrap_rw = j->work;
+        lim.bwrap_net = !s->peer; /* Part 2: beside the other node, on the machine's loopback */
+    }
     run_result rr;
     if (s->peer) run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
-    else run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
+    else grade_run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
     gr->outcome = (char *)outcome;
@@ -860,7 +884,7 @@ static void grade_job(job *j)
     set_result(gr, problem == NULL, problem ? xasprintf("%s (%.2f s).", problem, rr.seconds) : NULL,
                problem ? excerpt(rr.out, rr.err) : NULL);
     char *exp_path = xasprintf("%s/tests/course/expected/%s_%s.out", kit, s->num, s->slug);
-    char *expected_raw = read_file(exp_path, NULL);
+    char *expected_raw = grade_read_file(exp_path, NULL);
     char *expected = with_names(j, expected_raw);
     free(expected_raw);
     if (!expected) {
@@ -872,11 +896,11 @@ static void grade_job(job *j)
             free(diff);
             diff = both;
         }
-        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, tail_of(rr.out, 2000)) : NULL);
+        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, grade_tail_of(rr.out, 2000)) : NULL);
     }
     free(expected);
     free(exp_path);
-    free_run(&rr);
+    grade_free_run(&rr);
 
     /* 3. the probes: the learner's functions, driven by the kit's program */
     bool any_probe = false;
@@ -885,14 +909,16 @@ static void grade_job(job *j)
         char *psrc = xasprintf("%s/tests/course/probes/%s_%s.c", kit, s->num, s->slug);
         char *pname = xasprintf("probe_%s", s->num);
         char *pobj = common_object(pname, psrc);
-        bool linked = link_program(pobj, obj, probe, &out);
+        char *pflag = probe_link_flag(psrc);
+        bool linked = link_program_with(pobj, obj, probe, pflag, &out);
+        free(pflag);
         if (!linked) {
             const char *undef = strstr(out, "undefined reference to `");
             char fn[128] = "";
             if (undef) sscanf(undef + 24, "%127[^'`]", fn);
             char *why = *fn ? xasprintf("the checks call %s(), which %s no longer defines (or made static). Keep "
                                         "the functions named and declared as shipped.", fn, rel(j->src))
-                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), tail_of(out, 1500));
+                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), grade_tail_of(out, 1500));
             for (int i = 0; i < n; i++)
                 if (s->checks[i].kind == PROBE) set_result(&j->res[i], false, xstrdup(why), NULL);
             free(why);
@@ -912,27 +938,35 @@ static void grade_job(job *j)
                 sr->name = d->scenario;
                 char seedtxt[32];
                 snprintf(seedtxt, sizeof seedtxt, "%lu", seed);
-                run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, NULL}, run_env, j->work, &lim, &sr->rr);
+                random_key(sr->key, sizeof sr->key);
+                grade_run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL}, run_env, j->work, &lim, &sr->rr);
+                lines vl = grade_split_lines(sr->rr.out); /* verdict-like lines without this run's key: forged */
+                size_t kl = strlen(sr->key);
+                for (int k = 0; k < vl.n; k++)
+                    if ((!strncmp(vl.v[k], "@pass ", 6) || !strncmp(vl.v[k], "@fail ", 6)) &&
+                        (strncmp(vl.v[k] + 6, sr->key, kl) != 0 || vl.v[k][6 + kl] != ' '))
+                        add_review(j, "verdict-like lines without the run's key reached the probe's channel");
+                grade_free_lines(&vl);
                 sr->problem = describe_run(&sr->rr, &lim, &sr->outcome);
                 sbuf cap = {0};
                 sb_str(&cap, "");
-                lines l = split_lines(sr->rr.out);
+                lines l = grade_split_lines(sr->rr.out);
                 for (int k = 0; k < l.n; k++)
                     if (!strncmp(l.v[k], "| ", 2)) sb_fmt(&cap, "%s\n", l.v[k] + 2);
-                free_lines(&l);
+                grade_free_lines(&l);
                 sr->captured = sb_take(&cap);
             }
             /* find this check's verdict */
-            lines l = split_lines(sr->rr.out);
+            lines l = grade_split_lines(sr->rr.out);
             bool found = false;
-            char *pass = xasprintf("@pass %s", d->verdict), *failp = xasprintf("@fail %s\t", d->verdict);
+            char *pass = xasprintf("@pass %s %s", sr->key, d->verdict), *failp = xasprintf("@fail %s %s\t", sr->key, d->verdict);
             for (int k = 0; k < l.n && !found; k++) {
                 if (!strcmp(l.v[k], pass)) {
                     set_result(&j->res[i], true, NULL, NULL);
                     found = true;
                 } else if (!strncmp(l.v[k], failp, strlen(failp))) {
                     set_result(&j->res[i], false, xstrdup(l.v[k] + strlen(failp)),
-                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, tail_of(sr->captured, 1500)) : NULL);
+                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, grade_tail_of(sr->captured, 1500)) : NULL);
                     found = true;
                 }
             }
@@ -943,10 +977,10 @@ static void grade_job(job *j)
             }
             free(pass);
             free(failp);
-            free_lines(&l);
+            grade_free_lines(&l);
         }
         for (int k = 0; k < nruns; k++) {
-            free_run(&runs[k].rr);
+            grade_free_run(&runs[k].rr);
             free(runs[k].problem);
             free(runs[k].captured);
         }
@@ -976,7 +1010,7 @@ done:
             free(page);
         }
     }
-    j->seconds = now_s() - t0;
+    j->seconds = grade_now_s() - t0;
     free(copy);
     free(obj);
     free(demo);
@@ -1022,11 +1056,11 @@ static void run_jobs(job *jobs, int n)
 
 static void print_indented(const char *text, const char *prefix, int max_lines)
 {
-    lines l = split_lines(text);
+    lines l = grade_split_lines(text);
     int from = l.n > max_lines ? l.n - max_lines : 0;
     if (from) printf("%s%s... (%d lines above cut)%s\n", prefix, c_dim(), from, c_off());
     for (int i = from; i < l.n; i++) printf("%s%s\n", prefix, l.v[i]);
-    free_lines(&l);
+    grade_free_lines(&l);
 }
 
 static int hint_count(const step_def *s);
@@ -1083,7 +1117,7 @@ static void print_job(const job *j, bool show_output)
 
 static void write_reports(job *jobs, int n, const char *dir, double seconds)
 {
-    mkdir_p(dir);
+    grade_mkdir_p(dir);
     int total = 0, max = 0, tests = 0, failures = 0;
     for (int i = 0; i < n; i++) total += jobs[i].score, max += jobs[i].max, tests += jobs[i].nres;
     /* Gradescope */
@@ -1115,7 +1149,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_str(&js, "\n  ]\n}\n");
     char *p = xasprintf("%s/results.json", dir);
-    write_file(p, js.s, js.len);
+    grade_write_file(p, js.s, js.len);
     free(p);
     free(js.s);
 
@@ -1160,7 +1194,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_str(&x, "</testsuites>\n");
     p = xasprintf("%s/junit.xml", dir);
-    write_file(p, x.s, x.len);
+    grade_write_file(p, x.s, x.len);
     free(p);
     free(x.s);
 
@@ -1186,7 +1220,7 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     }
     sb_fmt(&t, "# score %d/%d\n", total, max);
     p = xasprintf("%s/results.tap", dir);
-    write_file(p, t.s, t.len);
+    grade_write_file(p, t.s, t.len);
     free(p);
     free(t.s);
 }
@@ -1196,18 +1230,20 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
 typedef struct progress {
     bool done[NSTEPS];
     int hints[NSTEPS];
+    char failed[NSTEPS][64]; /* the first graded check the last run failed ("" if none) */
+    char observed[NSTEPS][200]; /* and the start of what it observed (its message) */
 } progress;
 
 static char *progress_path;
 
-static int step_index(const step_def *s) { return (int)(s - steps); }
+static int step_index(const step_def *s) { return (int)(s - course_steps); }
 
 static progress progress_load(void)
 {
     progress p = {0};
-    char *text = progress_path ? read_file(progress_path, NULL) : NULL;
+    char *text = progress_path ? grade_read_file(progress_path, NULL) : NULL;
     if (!text) return p;
-    lines l = split_lines(text);
+    lines l = grade_split_lines(text);
     for (int i = 0; i < l.n; i++) {
         char num[8], what[16];
         int value = 0;
@@ -1216,8 +1252,13 @@ static progress progress_load(void)
         if (!s) continue;
         if (!strcmp(what, "done")) p.done[step_index(s)] = true;
         if (!strcmp(what, "hints")) p.hints[step_index(s)] = value;
+        if (!strcmp(what, "failed")) { /* NN failed CHECK_ID<TAB>what it observed */
+            char *id = strstr(l.v[i], "failed ") + 7, *tab = strchr(id, '\t');
+            snprintf(p.failed[step_index(s)], sizeof p.failed[0], "%.*s", (int)(tab ? tab - id : (long)strlen(id)), id);
+            snprintf(p.observed[step_index(s)], sizeof p.observed[0], "%s", tab ? tab + 1 : "");
+        }
     }
-    free_lines(&l);
+    grade_free_lines(&l);
     free(text);
     return p;
 }
@@ -1228,17 +1269,18 @@ static void progress_save(const progress *p)
     sbuf b = {0};
     sb_str(&b, "# Tapas in C: your progress (written by make; delete this file to start over)\n");
     for (int i = 0; i < NSTEPS; i++) {
-        if (p->done[i]) sb_fmt(&b, "%s done\n", steps[i].num);
-        if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", steps[i].num, p->hints[i]);
+        if (p->done[i]) sb_fmt(&b, "%s done\n", course_steps[i].num);
+        if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", course_steps[i].num, p->hints[i]);
+        if (p->failed[i][0]) sb_fmt(&b, "%s failed %s\t%s\n", course_steps[i].num, p->failed[i], p->observed[i]);
     }
-    write_file(progress_path, b.s, b.len);
+    grade_write_file(progress_path, b.s, b.len);
     free(b.s);
 }
 
 static const step_def *current_step(const progress *p)
 {
     for (int i = 0; i < NSTEPS; i++)
-        if (!p->done[i]) return &steps[i];
+        if (!p->done[i]) return &course_steps[i];
     return NULL;
 }
 
@@ -1247,7 +1289,7 @@ static const step_def *current_step(const progress *p)
 static char *hints_text(const step_def *s)
 {
     char *path = xasprintf("%s/exercises/hints/%s.md", kit, s->num);
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     free(path);
     return text;
 }
@@ -1256,8 +1298,10 @@ static int hint_count(const step_def *s)
 {
     char *text = hints_text(s);
     int n = 0;
-    for (char *p = text; p && (p = strstr(p, "\n## ")); p++) n++;
-    if (text && !strncmp(text, "## ", 3)) n++;
+    /* the ladder: every "## " section but those aimed at a failure ("## If
+     * ...", which come after it) */
+    for (char *p = text; p && (p = strstr(p, "\n## ")); p++) n += strncmp(p, "\n## If ", 7) != 0;
+    if (text && !strncmp(text, "## ", 3) && strncmp(text, "## If ", 6)) n++;
     free(text);
     return n;
 }
@@ -1285,6 +1329,42 @@ static char *hint_number(const step_def *s, int k)
     return out;
 }
 
+/* A hint aimed at a failure: a section of the step's hints headed
+ *     ## If CHECK_ID
+ *     ## If CHECK_ID ~ words the failure message contains
+ * (the most specific that matches), or NULL. */
+static char *hint_for_failure(const step_def *s, const char *check_id, const char *observed)
+{
+    char *text = hints_text(s);
+    if (!text) return NULL;
+    char *best = NULL;
+    size_t best_len = 0;
+    int best_score = 0;
+    for (char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (strncmp(p, "## If ", 6) != 0) continue;
+        size_t hl = strcspn(p, "\n");
+        char head[256];
+        snprintf(head, sizeof head, "%.*s", (int)(hl - 6), p + 6);
+        char *tilde = strstr(head, " ~ ");
+        if (tilde) *tilde = 0;
+        if (strcmp(grade_trim(head), check_id) != 0) continue;
+        int score = 1;
+        if (tilde) {
+            if (!strcasestr(observed, grade_trim(tilde + 3))) continue;
+            score = 2;
+        }
+        if (score <= best_score) continue;
+        char *body = p + hl + (p[hl] == '\n');
+        char *end = strstr(body, "\n## ");
+        best_score = score;
+        best = body;
+        best_len = end ? (size_t)(end - body + 1) : strlen(body);
+    }
+    char *out = best ? strndup(best, best_len) : NULL;
+    free(text);
+    return out;
+}
+
 /* ------------------------------------------------------------- the jobs -- */
 
 static job make_job(const step_def *s, const char *label, const char *src, const char *answers, char role)
@@ -1303,7 +1383,7 @@ static job make_job(const step_def *s, const char *label, const char *src, const
 static void setup_common(void)
 {
     common_dir = xasprintf("%s/common-%d", work_root, (int)getpid());
-    mkdir_p(common_dir);
+    grade_mkdir_p(common_dir);
 }
 
 static void cleanup_common(void)
@@ -1334,7 +1414,7 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
         free(src);
         free(ans);
     }
-    double t0 = now_s();
+    double t0 = grade_now_s();
     run_jobs(jobs, nsel);
     int total = 0, max = 0;
     progress p = progress_load();
@@ -1346,12 +1426,22 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
         int si = step_index(jobs[i].step);
         bool was = p.done[si];
         p.done[si] = jobs[i].score == jobs[i].max;
+        p.failed[si][0] = p.observed[si][0] = 0; /* what this run did wrong: make hint follows it */
+        for (int k = 0; k < jobs[i].nres; k++) {
+            const check_result *r = &jobs[i].res[k];
+            if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
+            snprintf(p.failed[si], sizeof p.failed[si], "%s", r->def->id);
+            snprintf(p.observed[si], sizeof p.observed[si], "%s", r->message ? r->message : "");
+            for (char *c = p.observed[si]; *c; c++)
+                if (*c == '\n' || *c == '\t') *c = ' ';
+            break;
+        }
         if (p.done[si] && !was && update_progress)
             printf("   %sStep %s done!%s Compare with the reference: `make solution STEP=%s`.\n", c_green(),
                    jobs[i].step->num, c_off(), jobs[i].step->num);
     }
     if (update_progress) progress_save(&p);
-    write_reports(jobs, nsel, out_dir, now_s() - t0);
+    write_reports(jobs, nsel, out_dir, grade_now_s() - t0);
     printf("%sTotal: %d/%d%s  (reports: %s/results.json, junit.xml, results.tap)\n", c_bold(), total, max, c_off(),
            out_dir);
     return total == max ? 0 : 1;
@@ -1361,19 +1451,19 @@ static int cmd_run(const step_def *s)
 {
     char *src = path_in(tree_exercises, s->num, s->slug, "c");
     char *work = xasprintf("%s/run/%s", work_root, s->num);
-    mkdir_p(work);
+    grade_mkdir_p(work);
     char *obj = xasprintf("%s/learner.o", work), *exe = xasprintf("%s/%s_%s", work, s->num, s->slug), *out = NULL;
     char *copy = xasprintf("%s/%s_%s.c", work, s->num, s->slug);
     printf("%s$ build %s%s\n", c_dim(), rel(src), c_off());
     fflush(stdout);
-    if (!copy_file(src, copy)) {
+    if (!grade_copy_file(src, copy)) {
         printf("%s is missing: `make reset STEP=%s` restores it.\n", src, s->num);
         return 1;
     }
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
     bool ok = compile_object(copy, obj, "-Dmain=tapa_learner_main", &out);
-    if (*trim(out)) print_indented(out, "", 60);
+    if (*grade_trim(out)) print_indented(out, "", 60);
     free(out);
     if (ok && !link_program(demo_obj, obj, exe, &out)) {
         print_indented(out, "", 40);
@@ -1401,7 +1491,7 @@ static int cmd_run(const step_def *s)
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), signal_text(WTERMSIG(status)), c_off());
+    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), grade_signal_text(WTERMSIG(status)), c_off());
     printf("\n%s$ checking step %s%s\n", c_dim(), s->num, c_off());
     fflush(stdout);
     const step_def *sel[1] = {s};
@@ -1421,10 +1511,30 @@ static int cmd_hint(const step_def *s)
         printf("Step %s has no hints.\n", s->num);
         return 0;
     }
-    int k = p.hints[si] < n ? p.hints[si] + 1 : n;
+    char *aimed = p.failed[si][0] ? hint_for_failure(s, p.failed[si], p.observed[si]) : NULL;
+    if (aimed) { /* what the last run did wrong comes before the ladder */
+        printf("%sStep %s — about what your last run did: %s%s\n%s\n", c_bold(), s->num, p.failed[si], c_off(), aimed);
+        if (p.observed[si][0]) printf("%s(it said: %s)%s\n", c_dim(), p.observed[si], c_off());
+        printf("%s(`make hint STEP=%s` again for the general hints, %d of them.)%s\n", c_dim(), s->num, n, c_off());
+        free(aimed);
+        p.failed[si][0] = 0; /* shown: the next call climbs the ladder */
+        progress_save(&p);
+        return 0;
+    }
+    if (p.hints[si] >= n) {
+        char *h = hint_number(s, n);
+        printf("%sStep %s — that was the last hint (%d of %d); here it is again.%s\n%s\n", c_bold(), s->num, n, n,
+               c_off(), h ? h : "");
+        printf("%sNo more hints for this step. Run `make %s` and read what the check says it saw; once the step "
+               "passes, `make solution STEP=%s` shows the reference.%s\n", c_dim(), s->num, s->num, c_off());
+        free(h);
+        return 0;
+    }
+    int k = p.hints[si] + 1;
     char *h = hint_number(s, k);
     printf("%sStep %s — hint %d of %d%s\n%s\n", c_bold(), s->num, k, n, c_off(), h ? h : "");
     if (k < n) printf("%s(`make hint STEP=%s` again for a bigger one.)%s\n", c_dim(), s->num, c_off());
+    else printf("%s(That was the last hint for step %s.)%s\n", c_dim(), s->num, c_off());
     free(h);
     p.hints[si] = k;
     progress_save(&p);
@@ -1433,14 +1543,28 @@ static int cmd_hint(const step_def *s)
 
 static int cmd_solution(const step_def *s)
 {
+    /* not the progress file's word for it (a line is easy to add): the step
+     * is checked again, now, and must pass */
+    char *src = path_in(tree_exercises, s->num, s->slug, "c");
+    char *ans = path_in(tree_answers, s->num, s->slug, "answers");
+    job j = make_job(s, "exercises", src, ans, 'l');
+    free(src);
+    free(ans);
+    printf("%sChecking step %s first (the reference opens once it passes)...%s\n", c_dim(), s->num, c_off());
+    fflush(stdout);
+    run_jobs(&j, 1);
+    bool passes = j.score == j.max;
     progress p = progress_load();
-    if (!p.done[step_index(s)]) {
+    p.done[step_index(s)] = passes;
+    progress_save(&p);
+    if (!passes) {
+        printf("Step %s does not pass yet (%d/%d).\n", s->num, j.score, j.max);
         printf("The reference solution of step %s opens once the step passes: `make %s`.\n"
                "Until then, `make hint STEP=%s` helps step by step.\n", s->num, s->num, s->num);
         return 1;
     }
     char *path = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
-    char *text = read_file(path, NULL);
+    char *text = grade_read_file(path, NULL);
     printf("%s%s%s\n%s", c_bold(), path, c_off(), text ? text : "(missing)\n");
     free(text);
     free(path);
@@ -1603,7 +1727,15 @@ static char *judge_role(job *j)
             if (words_has(passes, r->def->id) && !r->passed)
                 sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id, r->message ? r->message : "");
         }
-        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; ");
+        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; "); /* a declared fail= always prevents it */
+        if (j->says) { /* "says: ID ~ words": the failure of ID names this mistake */
+            char id[64] = "", words[200] = "";
+            sscanf(j->says, " %63s ~ %199[^\n]", id, words);
+            const check_result *r = result_for(j, id);
+            if (!r || r->passed || !r->message || !strcasestr(r->message, grade_trim(words)))
+                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id, grade_trim(words),
+                       r && r->message ? r->message : "(nothing)");
+        }
         free(gate);
         free(fails);
         free(passes);
@@ -1625,7 +1757,7 @@ static int cmd_check_course(const char *starters)
     job jobs[256];
     int n = 0;
     for (int i = 0; i < NSTEPS; i++) {
-        const step_def *s = &steps[i];
+        const step_def *s = &course_steps[i];
         char *src = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
         char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
         jobs[n++] = make_job(s, "solution", src, ans, 's');
@@ -1644,7 +1776,8 @@ static int cmd_check_course(const char *starters)
     int nf = 0;
     while (d && (e = readdir(d)) && nf < 128) {
         size_t l = strlen(e->d_name);
-        if (l > 2 && !strcmp(e->d_name + l - 2, ".c")) names[nf++] = xstrdup(e->d_name);
+        if ((l > 2 && !strcmp(e->d_name + l - 2, ".c")) || (l > 8 && !strcmp(e->d_name + l - 8, ".answers")))
+            names[nf++] = xstrdup(e->d_name);
     }
     if (d) closedir(d);
     for (int i = 0; i < nf; i++)
@@ -1658,12 +1791,21 @@ static int cmd_check_course(const char *starters)
         char num[3] = {names[i][0], names[i][1], 0};
         const step_def *s = find_step(num);
         if (!s) continue;
-        char *src = xasprintf("%s/%s", fdir, names[i]);
-        char *ans = xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
+        /* a .c fixture is graded with the solution's answers; an .answers
+         * fixture is the solution's program with these answers */
+        bool answers_fixture = strstr(names[i], ".answers") != NULL;
+        char *src = answers_fixture ? xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug)
+                                    : xasprintf("%s/%s", fdir, names[i]);
+        char *ans = answers_fixture ? xasprintf("%s/%s", fdir, names[i])
+                                    : xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
         char label[128];
-        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - 2), names[i]);
+        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
         jobs[n] = make_job(s, label, src, ans, 'f');
-        char *text = read_file(src, NULL);
+        char *text = grade_read_file(answers_fixture ? ans : src, NULL);
+        char *says = text ? strstr(text, "says: ") : NULL;
+        if (says) jobs[n].says = strndup(says + 6, strcspn(says + 6, "\n*"));
+        char *pend = text ? strstr(text, "pending: ") : NULL;
+        if (pend) jobs[n].pending = strndup(pend + 9, strcspn(pend + 9, " \n*("));
         char *ex = text ? strstr(text, "expect:") : NULL;
         if (ex) {
             size_t len = strcspn(ex, "\n*");
@@ -1678,14 +1820,25 @@ static int cmd_check_course(const char *starters)
         free(ans);
     }
     free(fdir);
-    double t0 = now_s();
+    double t0 = grade_now_s();
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
-    int bad = 0, sol_checks = 0, starter_graded = 0, starter_failed = 0, fixtures = 0;
+    int bad = 0, sol_checks = 0, starter_graded = 0, starter_failed = 0, fixtures = 0, pending = 0;
     for (int i = 0; i < n; i++) {
         job *j = &jobs[i];
         j->verdict = judge_role(j);
+        if (j->role == 'f' && j->pending) { /* not counted either way, but said */
+            printf("  %-40s %s %-18s %3d/%-3d %sPENDING %s%s: %s\n", j->label, j->step->num, j->step->slug, j->score,
+                   j->max, c_yellow(), j->pending, c_off(),
+                   j->verdict ? "still passes where it must fail (expected until that change lands)"
+                              : "now fails as declared: remove its \"pending:\" line so check-course requires it");
+            free(j->verdict);
+            j->verdict = NULL;
+            fixtures++;
+            pending++;
+            continue;
+        }
         if (j->role == 's') sol_checks += j->nres;
         if (j->role == 'x')
             for (int k = 0; k < j->nres; k++)
@@ -1702,8 +1855,8 @@ static int cmd_check_course(const char *starters)
     }
     printf("check-course: Part 2's other node: %s.\n", peer_description());
     printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
-           "checks fail. Fixtures: %d, each failing as declared. %s%s%s\n",
-           n, now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures,
+           "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
+           n, grade_now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
            bad ? c_red() : c_green(), bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
     return bad ? 1 : 0;
 }
@@ -1757,7 +1910,7 @@ static char *kit_snapshot(void)
 /* Lines of `after` that differ from `before`: what changed in the kit. */
 static char *snapshot_diff(const char *before, const char *after)
 {
-    lines a = split_lines(before), z = split_lines(after);
+    lines a = grade_split_lines(before), z = grade_split_lines(after);
     sbuf b = {0};
     sb_str(&b, "");
     for (int i = 0; i < z.n; i++) {
@@ -1776,8 +1929,74 @@ static char *snapshot_diff(const char *before, const char *after)
             if (!still) sb_fmt(&b, "  removed: %s\n", path);
         }
     }
-    free_lines(&a);
-    free_lines(&z);
+    grade_free_lines(&a);
+    grade_free_lines(&z);
+    return sb_take(&b);
+}
+
+/* A CSV field, quoted. */
+static void csv_field(sbuf *b, const char *s)
+{
+    sb_chr(b, '"');
+    for (; s && *s; s++) {
+        if (*s == '"') sb_chr(b, '"');
+        sb_chr(b, *s == '\n' ? ' ' : *s);
+    }
+    sb_chr(b, '"');
+}
+
+/* A submission's file for a step: the kit's layout (STUDENT/exercises/
+ * NN_slug.c, STUDENT/answers/NN_slug.answers) or a flat folder
+ * (STUDENT/NN_slug.c, STUDENT/NN_slug.answers). */
+static char *submission_file(const char *sdir, const char *sub, const step_def *s, const char *ext)
+{
+    char *nested = xasprintf("%s/%s/%s_%s.%s", sdir, sub, s->num, s->slug, ext);
+    if (grade_file_exists(nested)) return nested;
+    char *flat = xasprintf("%s/%s_%s.%s", sdir, s->num, s->slug, ext);
+    if (grade_file_exists(flat)) {
+        free(nested);
+        return flat;
+    }
+    free(flat);
+    return nested; /* missing: reported with the kit's path */
+}
+
+static bool known_name(const char *name, const char *ext)
+{
+    for (int k = 0; k < NSTEPS; k++) {
+        char want[128];
+        snprintf(want, sizeof want, "%s_%s.%s", course_steps[k].num, course_steps[k].slug, ext);
+        if (!strcmp(name, want)) return true;
+    }
+    return false;
+}
+
+/* What in a submission folder the grader does not recognise ("" if all is). */
+static char *submission_layout_warnings(const char *sdir)
+{
+    sbuf b = {0};
+    sb_str(&b, "");
+    const char *subs[] = {"", "exercises", "answers"};
+    int found = 0;
+    for (int i = 0; i < 3; i++) {
+        char *d = *subs[i] ? xasprintf("%s/%s", sdir, subs[i]) : xstrdup(sdir);
+        DIR *dd = opendir(d);
+        struct dirent *e;
+        while (dd && (e = readdir(dd))) {
+            const char *nm = e->d_name;
+            if (nm[0] == '.') continue;
+            if (!*subs[i] && (!strcmp(nm, "exercises") || !strcmp(nm, "answers"))) continue;
+            bool ok = (!strcmp(subs[i], "answers") ? false : known_name(nm, "c")) ||
+                      (!strcmp(subs[i], "exercises") ? false : known_name(nm, "answers"));
+            if (ok) found++;
+            else if (strcmp(nm, "course.h") != 0)
+                sb_fmt(&b, "%s%s%s%s not recognised (expected NN_slug.c / NN_slug.answers)", b.len ? "; " : "",
+                       subs[i], *subs[i] ? "/" : "", nm);
+        }
+        if (dd) closedir(dd);
+        free(d);
+    }
+    if (!found) sb_fmt(&b, "%sno exercise or answers file found", b.len ? "; " : "");
     return sb_take(&b);
 }
 
@@ -1806,21 +2025,47 @@ static int cmd_grade_all(const char *dir)
                 names[i] = names[k];
                 names[k] = t;
             }
+    /* the previous gradebook goes first: a run that is killed must not
+     * leave last time's looking current */
+    grade_mkdir_p(out_dir);
+    char *book = xasprintf("%s/gradebook.csv", out_dir);
+    unlink(book);
     int n = ns * NSTEPS;
     job *jobs = calloc((size_t)n + 1, sizeof *jobs);
-    for (int i = 0; i < ns; i++)
+    char **warns = calloc((size_t)ns + 1, sizeof *warns);
+    for (int i = 0; i < ns; i++) {
+        char *sdir = xasprintf("%s/%s", dir, names[i]);
+        warns[i] = submission_layout_warnings(sdir);
         for (int k = 0; k < NSTEPS; k++) {
-            const step_def *s = &steps[k];
-            char *src = xasprintf("%s/%s/exercises/%s_%s.c", dir, names[i], s->num, s->slug);
-            char *ans = xasprintf("%s/%s/answers/%s_%s.answers", dir, names[i], s->num, s->slug);
+            const step_def *s = &course_steps[k];
+            char *src = submission_file(sdir, "exercises", s, "c");
+            char *ans = submission_file(sdir, "answers", s, "answers");
             jobs[i * NSTEPS + k] = make_job(s, names[i], src, ans, 'l');
             free(src);
             free(ans);
         }
-    sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
-    if (sandbox_on) sandbox_init();
+        free(sdir);
+    }
+    /* the sandbox: bwrap where it can run, else (root) a read-only mount
+     * namespace, else none; said once */
+    char *why_not = NULL;
+    sandbox_bwrap_on = grade_sandbox_available(&why_not);
+    if (sandbox_bwrap_on) {
+        grade_sandbox_kit(kit);
+        char *subs = grade_abs_path(dir);
+        grade_sandbox_hide(subs);
+        grade_sandbox_hide(out_dir);
+        grade_sandbox_hide(work_root);
+        grade_sandbox_show(common_dir);
+    } else {
+        sandbox_on = getuid() == 0 && !getenv("TAPA_NO_SANDBOX");
+        if (sandbox_on) grade_sandbox_init();
+        printf("grade-all: no bubblewrap sandbox: %s. Grading without it%s.\n", why_not,
+               sandbox_on ? " (each program in a read-only mount namespace instead)" : "");
+    }
+    free(why_not);
     char *before = kit_snapshot();
-    double t0 = now_s();
+    double t0 = grade_now_s();
     pool_progress = progress_bar;
     run_jobs(jobs, n);
     pool_progress = NULL;
@@ -1829,8 +2074,8 @@ static int cmd_grade_all(const char *dir)
     free(after);
     sbuf csv = {0};
     sb_str(&csv, "student");
-    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", steps[k].num, steps[k].slug);
-    sb_str(&csv, ",total,max\n");
+    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", course_steps[k].num, course_steps[k].slug);
+    sb_str(&csv, ",total,max,review,warnings\n");
     for (int i = 0; i < ns; i++) {
         int total = 0, max = 0;
         sb_fmt(&csv, "\"%s\"", names[i]);
@@ -1840,27 +2085,39 @@ static int cmd_grade_all(const char *dir)
             total += j->score;
             max += j->max;
         }
-        sb_fmt(&csv, ",%d,%d\n", total, max);
+        sbuf rev = {0};
+        sb_str(&rev, "");
+        for (int k = 0; k < NSTEPS; k++)
+            if (jobs[i * NSTEPS + k].review) sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", course_steps[k].num,
+                                                 jobs[i * NSTEPS + k].review);
+        sb_fmt(&csv, ",%d,%d,", total, max);
+        csv_field(&csv, rev.s);
+        sb_chr(&csv, ',');
+        csv_field(&csv, warns[i]);
+        sb_chr(&csv, '\n');
         char *sd = xasprintf("%s/%s", out_dir, names[i]);
         write_reports(&jobs[i * NSTEPS], NSTEPS, sd, 0);
-        printf("  %-30s %3d/%d\n", names[i], total, max);
+        printf("  %-30s %3d/%d%s%s\n", names[i], total, max, *rev.s ? "  REVIEW: " : "", rev.s);
+        if (*warns[i]) printf("      warning: %s\n", warns[i]);
+        free(rev.s);
         free(sd);
     }
-    mkdir_p(out_dir);
-    char *p = xasprintf("%s/gradebook.csv", out_dir);
-    write_file(p, csv.s, csv.len);
-    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, now_s() - t0, p, out_dir);
+    char *p = book; /* written whole, then renamed into place */
+    grade_write_file(p, csv.s, csv.len);
+    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, grade_now_s() - t0, p, out_dir);
     printf("grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
            "CPU, memory and file size%s.\n",
-           sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
-                      : "without a sandbox (it needs root; TAPA_NO_SANDBOX unset)",
+           sandbox_bwrap_on ? "in a bubblewrap sandbox (own pid, mount, IPC and network namespaces; the kit "
+                              "read-only, its own folder and a private /tmp; Part 2 on the machine's loopback)"
+           : sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
+                        : "without a sandbox",
            nproc_limit ? " and processes (RLIMIT_NPROC)" : " (RLIMIT_NPROC does not hold for root: forks are bounded "
                                                             "only by the timeout)");
     if (*changed) {
         printf("grade-all: WARNING: the kit changed while grading (a submission wrote outside its folder?):\n%s",
                changed);
         char *wp = xasprintf("%s/kit-changes.txt", out_dir);
-        write_file(wp, changed, strlen(changed));
+        grade_write_file(wp, changed, strlen(changed));
         free(wp);
     } else {
         printf("grade-all: the kit's files (outside build/) are unchanged.\n");
@@ -1873,12 +2130,18 @@ static int cmd_grade_all(const char *dir)
 
 /* ------------------------------------------------------------------ main -- */
 
-static void usage(void)
+static void usage(FILE *to)
 {
-    fprintf(stderr,
+    fprintf(to,
             "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
             "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
-            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n");
+            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n"
+            "\n"
+            "grade-all DIR: one folder per student, in the kit's layout or flat:\n"
+            "  DIR/STUDENT/exercises/NN_slug.c  DIR/STUDENT/answers/NN_slug.answers\n"
+            "  DIR/STUDENT/NN_slug.c            DIR/STUDENT/NN_slug.answers\n"
+            "  (e.g. 05_mailbox_growth.c); anything else is a warning in the summary and the gradebook.\n"
+            "  Each submission is built and run in a bubblewrap sandbox where bwrap can run.\n");
 }
 
 static long count_user_processes(void)
@@ -1909,18 +2172,18 @@ int main(int argc, char **argv)
 #define OPT(name) (!strcmp(a, name) && v && (i++, 1))
         if (OPT("--kit")) kit_arg = v;
         else if (OPT("--tree")) tree = v;
-        else if (OPT("--exercises")) tree_exercises = abs_path(v);
-        else if (OPT("--answers")) tree_answers = abs_path(v);
-        else if (OPT("--out")) out_dir = abs_path(v);
-        else if (OPT("--work")) work_root = abs_path(v);
-        else if (OPT("--progress")) progress_path = abs_path(v);
+        else if (OPT("--exercises")) tree_exercises = grade_abs_path(v);
+        else if (OPT("--answers")) tree_answers = grade_abs_path(v);
+        else if (OPT("--out")) out_dir = grade_abs_path(v);
+        else if (OPT("--work")) work_root = grade_abs_path(v);
+        else if (OPT("--progress")) progress_path = grade_abs_path(v);
         else if (OPT("--starters")) starters = v;
         else if (OPT("--seed")) seed = strtoul(v, NULL, 10);
         else if (OPT("-j")) njobs = atoi(v);
         else if (!strncmp(a, "-j", 2) && a[2]) njobs = atoi(a + 2);
         else if (!strcmp(a, "-q")) quiet = true;
         else if (!strcmp(a, "--no-charts")) no_charts = true;
-        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(), 0;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(stdout), 0;
         else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
                  !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
             cmd = a;
@@ -1928,13 +2191,13 @@ int main(int argc, char **argv)
         else if (find_step(a) && nsel < NSTEPS) sel[nsel++] = find_step(a);
         else if (*a) {
             fprintf(stderr, "tapa-grade: %s is not a step (01..%02d) or an option\n", a, NSTEPS);
-            usage();
+            usage(stderr);
             return 2;
         }
 #undef OPT
     }
-    kit = abs_path(kit_arg);
-    char *tree_abs = abs_path(tree ? tree : kit);
+    kit = grade_abs_path(kit_arg);
+    char *tree_abs = grade_abs_path(tree ? tree : kit);
     if (!tree_exercises) tree_exercises = xasprintf("%s/exercises", tree_abs);
     if (!tree_answers) tree_answers = xasprintf("%s/answers", tree_abs);
     if (!out_dir) out_dir = xasprintf("%s/build/grade", kit);
@@ -1946,10 +2209,10 @@ int main(int argc, char **argv)
     libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
     /* e.g. -fno-lto: libtapa.a has fat LTO objects; linking their plain code is 10x faster */
     ldflags = split_words((e = getenv("TAPA_LDFLAGS")) ? e : "");
-    libtapa = (e = getenv("TAPA_LIB")) && *e ? abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
+    libtapa = (e = getenv("TAPA_LIB")) && *e ? grade_abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
     if ((e = getenv("TAPA_SLOW")) && atoi(e) > 1) slow = atoi(e);
     if ((e = getenv("TAPA_GRADE_SEED")) && *e) seed = strtoul(e, NULL, 10);
-    chart_tool = (e = getenv("TAPA_CHART")) && *e ? abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
+    chart_tool = (e = getenv("TAPA_CHART")) && *e ? grade_abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
     if ((e = getenv("TAPA_NO_CHARTS")) && *e && strcmp(e, "0")) no_charts = true;
     /* charts of failed checks: for a learner (grade, run, watch), never in check-course or grade-all */
     charts_on = !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
@@ -1957,18 +2220,18 @@ int main(int argc, char **argv)
     nproc_limit = count_user_processes() + 256;
     choose_peer();
     if (getuid() == 0) nproc_limit = 0; /* not enforced for root anyway */
-    run_env = make_env(run_env_add, run_env_drop);
+    run_env = grade_make_env(run_env_add, run_env_drop);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (!file_exists(libtapa) && strcmp(cmd, "hint") && strcmp(cmd, "solution")) {
+    if (!grade_file_exists(libtapa) && strcmp(cmd, "hint") && strcmp(cmd, "solution")) {
         fprintf(stderr, "tapa-grade: %s is missing: run `make lib` first.\n", libtapa);
         return 2;
     }
-    mkdir_p(work_root);
+    grade_mkdir_p(work_root);
     setup_common();
     int rc;
     if (!strcmp(cmd, "grade")) {
         if (nsel == 0)
-            for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &steps[i];
+            for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &course_steps[i];
         rc = cmd_grade(sel, nsel, true);
     } else if (!strcmp(cmd, "run")) {
         rc = nsel ? cmd_run(sel[0]) : (fprintf(stderr, "tapa-grade run: which step? e.g. `make 05`\n"), 2);

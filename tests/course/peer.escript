@@ -2,22 +2,24 @@
 %% a real erl node. The grader runs it with file:script/1 inside
 %%     erl -noshell -name NODE -setcookie COOKIE -eval ...
 %% and the environment: TAPA_STEP (09..14), TAPA_NODE1, TAPA_NODE2 (this node
-%% is one of them, the learner's program the other), TAPA_SEED,
-%% TAPA_LEARNER_OUT (a file: what the learner's program printed).
+%% is one of them, the learner's program the other), TAPA_SEED (fresh and
+%% random per run), TAPA_PEER_KEY (this run's secret: every verdict carries
+%% it), TAPA_LEARNER_OUT (a file: what the learner's program printed).
 %%
 %% The protocol is the one of tests/course/peer.c, the C peer used where erl
 %% is not installed: print "@ready" when the learner's program may start;
 %% when stdin closes, the program has ended and its output is in
-%% TAPA_LEARNER_OUT: print one verdict per check ("@pass ID" or
-%% "@fail ID<TAB>why"), lines "| text" for the report, then "@end".
+%% TAPA_LEARNER_OUT: print one verdict per check ("@pass KEY ID" or
+%% "@fail KEY ID<TAB>why"), lines "| text" for the report, then "@end".
 Step = os:getenv("TAPA_STEP"),
 N1 = list_to_atom(os:getenv("TAPA_NODE1")),
 N2 = list_to_atom(os:getenv("TAPA_NODE2")),
 Seed = list_to_integer(os:getenv("TAPA_SEED", "1")),
 Out = fun(Fmt, Args) -> io:format(user, Fmt, Args) end,
 Say = fun(Fmt, Args) -> Out("| " ++ Fmt ++ "~n", Args) end,
-Verdict = fun(Id, true, _) -> Out("@pass ~s~n", [Id]);
-             (Id, false, Why) -> Out("@fail ~s\t~ts~n", [Id, Why])
+Key = os:getenv("TAPA_PEER_KEY", "nokey"), %% this run's secret: the grader takes only verdicts with it
+Verdict = fun(Id, true, _) -> Out("@pass ~s ~s~n", [Key, Id]);
+             (Id, false, Why) -> Out("@fail ~s ~s\t~ts~n", [Key, Id, Why])
           end,
 Fmt = fun(F, A) -> lists:flatten(io_lib:format(F, A)) end,
 %% Terms as iex prints the few this script shows.
@@ -31,7 +33,8 @@ Forms = [begin {ok, T, _} = erl_scan:string(S), {ok, F} = erl_parse:parse_form(T
     "-module('Elixir.Tapa.Demo').",
     "-export([whoami/0, sleep/1]).",
     "whoami() -> io:format(user, \"pid: #PID~s~n\", [pid_to_list(self())]),"
-    "    catch tapa_peer ! {whoami, self()}, self().",
+    "    {initial_call, IC} = erlang:process_info(self(), initial_call),"
+    "    catch tapa_peer ! {whoami, self(), IC}, self().",
     "sleep(Ms) -> catch tapa_peer ! {sleeper, self()}, timer:sleep(Ms), ok."]],
 {ok, Mod, Bin} = compile:forms(Forms),
 {module, _} = code:load_binary(Mod, "tapa_demo.erl", Bin),
@@ -139,21 +142,34 @@ case Step of
             "process of node2. Use the pid's text as node2 printed it, in its Received: line.");
 "12" ->
     Seen = WaitDone([]),
-    Ran = [P || {whoami, P} <- Seen],
+    %% where the code ran: a process spawned for whoami itself (a remote
+    %% spawn), not a worker of rpc that calls it
+    Spawned = [P || {whoami, P, {'Elixir.Tapa.Demo', whoami, 0}} <- Seen],
+    Called = [{P, IC} || {whoami, P, IC} <- Seen, IC =/= {'Elixir.Tapa.Demo', whoami, 0}],
     Lines = LearnerLines(),
     Check = fun(P) ->
         [ok || L <- Lines, [A, B, _] <- PidsIn(L), B =:= PidNum(P), A =/= "0"] =/= []
     end,
-    [Say("node1 printed pid: ~s", [PidText(P)]) || P <- Ran],
-    Verdict("runs_on_node1", Ran =/= [] andalso lists:any(Check, Ran),
-            case Ran of
-                [] -> "nothing ran Tapa.Demo.whoami on node1 (a real erl node): spawn it there, "
-                      "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on), not with tapa_spawn here.";
-                [P | _] -> Fmt("node1 ran whoami as ~s, but node2 did not print that process as "
+    [Say("node1 printed pid: ~s", [PidText(P)]) || P <- Spawned ++ [P || {P, _} <- Called]],
+    Verdict("runs_on_node1", Spawned =/= [] andalso lists:any(Check, Spawned),
+            case {Spawned, Called} of
+                {[], [{_, IC} | _]} -> Fmt("whoami ran on node1, but called by a process that node1 started for "
+                      "something else (its initial call was ~p): that is an rpc, not a spawn. Spawn it: "
+                      "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on).", [IC]);
+                {[], []} ->
+                    Remote = [ok || L <- Lines, [A, _, _] <- PidsIn(L), A =/= "0"],
+                    case Remote of
+                        [_ | _] -> "a process was spawned on node1 (node2 printed a pid of node1), but it did not "
+                                   "run Tapa.Demo.whoami: check the module and function names, exactly "
+                                   "\"Tapa.Demo\" and \"whoami\" (a name node1 does not have ends the process at once).";
+                        [] -> "nothing ran Tapa.Demo.whoami on node1 (a real erl node): spawn it there, "
+                              "Node.spawn(node1, Tapa.Demo, :whoami, []) (tapa_spawn_on), not with tapa_spawn here."
+                    end;
+                {[P | _], _} -> Fmt("node1 ran whoami as ~s, but node2 did not print that process as "
                                "#PID<N.~s.0> with N not 0: show the pid Node.spawn returns.", [PidText(P), PidNum(P)])
             end);
 "13" ->
-    Add = 1 + (Seed * 7919 rem 997),
+    Add = 1 + (Seed rem 999983), %% the seed is fresh and random per run
     AddN = case Add of 42 -> 43; _ -> Add end,
     Fun = CFun('Elixir.TapaMessages', add_n, 1, [AddN]),
     R = SendToName(Fun, fun(_) -> false end),

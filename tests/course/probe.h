@@ -4,12 +4,17 @@
  * main renamed away). The grader runs it once per scenario, as a real child
  * process with a timeout and limits:
  *
- *     probe SCENARIO SEED
+ *     probe SCENARIO SEED KEY
  *
  * and reads its verdicts on stdout, one per line:
  *
- *     @pass ID
- *     @fail ID<TAB>what was expected, what happened, what to try
+ *     @pass KEY ID
+ *     @fail KEY ID<TAB>what was expected, what happened, what to try
+ *
+ * KEY is a fresh random value per run. The probe copies it and wipes it from
+ * argv (so /proc/self/cmdline no longer shows it) before the learner's code
+ * runs; the grader takes only verdicts that carry it, and flags for review a
+ * run with verdict-like lines without it (see the README's threat model).
  *
  * Everything the learner's code prints goes to a capture file instead of
  * stdout, so the probe can read it back (captured_has_line) and judge it.
@@ -35,6 +40,7 @@ static int probe_capture_fd = -1; /* fd 1 now points here */
 static const char *probe_check; /* the check being judged */
 static uint64_t probe_seed = 1;
 static int64_t probe_slow = 1;
+static char probe_key[40] = "nokey"; /* this run's secret: verdicts carry it */
 
 /* ------------------------------------------------------------- verdicts -- */
 
@@ -44,14 +50,14 @@ static void probe_verdict(const char *id, bool ok, const char *fmt, va_list ap)
     vsnprintf(text, sizeof text, fmt, ap);
     for (char *c = text; *c; c++)
         if (*c == '\n' || *c == '\t') *c = ' ';
-    if (ok) fprintf(probe_out, "@pass %s\n", id);
-    else fprintf(probe_out, "@fail %s\t%s\n", id, text);
+    if (ok) fprintf(probe_out, "@pass %s %s\n", probe_key, id);
+    else fprintf(probe_out, "@fail %s %s\t%s\n", probe_key, id, text);
     fflush(probe_out);
 }
 
 static void probe_pass(void)
 {
-    fprintf(probe_out, "@pass %s\n", probe_check);
+    fprintf(probe_out, "@pass %s %s\n", probe_key, probe_check);
     fflush(probe_out);
 }
 
@@ -267,6 +273,10 @@ static int probe_run(int argc, char **argv, const probe_scenario *table)
         return 2;
     }
     if (argc > 2) probe_seed = strtoull(argv[2], NULL, 10) * 2654435761u + 1;
+    if (argc > 3) { /* keep the key, then wipe it where /proc/self/cmdline reads it */
+        snprintf(probe_key, sizeof probe_key, "%s", argv[3]);
+        memset(argv[3], 'x', strlen(argv[3]));
+    }
     const char *slow = getenv("TAPA_SLOW");
     if (slow && atoi(slow) > 1) probe_slow = atoi(slow);
     for (const probe_scenario *s = table; s->name; s++)

@@ -1,4 +1,4 @@
-/* pair.h — Part 2 (steps 9-14): the learner's program is one node of a pair,
+/* pair.h — Part 2 (course_steps 9-14): the learner's program is one node of a pair,
  * really distributed on 127.0.0.1; the grader starts the other node.
  *
  * The other node ("the peer") is a real erl node running
@@ -12,8 +12,12 @@
  * program (limits and timeout as in Part 1); write its stdout to a file and
  * close the peer's stdin; the peer then judges (what reached it over the
  * network, cross-checked with what the program printed) and prints
- * "@pass ID" / "@fail ID<TAB>why" lines, "| text" lines for the report,
- * and "@end". Included by tapa-grade.c, after the job and the compiler.
+ * "@pass KEY ID" / "@fail KEY ID<TAB>why" lines, "| text" lines for the
+ * report, and "@end". KEY (TAPA_PEER_KEY), the peer's seed (step 13's
+ * captured value) and the cookie are fresh random values per run, given to
+ * the peer only; its files live in WORK.peer/, beside the program's folder.
+ * Included by tapa-grade.c, after the job and the compiler (the one part of
+ * the grader still in a header: it needs the job and the grader's settings).
  */
 #ifndef TAPA_GRADE_PAIR_H
 #define TAPA_GRADE_PAIR_H
@@ -28,7 +32,7 @@ static pthread_mutex_t peer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool have_program(const char *name)
 {
-    char *p = which(name);
+    char *p = grade_which(name);
     bool ok = strchr(p, '/') && access(p, X_OK) == 0;
     free(p);
     return ok;
@@ -65,8 +69,8 @@ static void start_port_mapper(void)
     if (!strcmp(peer_mode, "erl") && have_program("epmd")) {
         run_limits lim = {.timeout_s = 5};
         run_result rr;
-        run_cmd((char *[]){"epmd", "-daemon", NULL}, NULL, NULL, &lim, &rr);
-        free_run(&rr);
+        grade_run_cmd((char *[]){"epmd", "-daemon", NULL}, NULL, NULL, &lim, &rr);
+        grade_free_run(&rr);
     } else {
         const char *env = getenv("TAPA_EPMD");
         char *path = env && *env ? xstrdup(env) : xasprintf("%s/build/bin/tapa-epmd", kit);
@@ -115,7 +119,12 @@ static void job_names(job *j)
     int g = (int)getpid();
     snprintf(j->node1, sizeof j->node1, "node1_g%d_%d@127.0.0.1", g, k);
     snprintf(j->node2, sizeof j->node2, "node2_g%d_%d@127.0.0.1", g, k);
-    snprintf(j->cookie, sizeof j->cookie, "tapas_%d_%d_%lu", g, k, seed % 100000);
+    char secret[40];
+    random_key(secret, sizeof secret); /* fresh per run, never shown before it */
+    snprintf(j->cookie, sizeof j->cookie, "tapas_%.16s", secret);
+    random_key(j->peer_key, sizeof j->peer_key);
+    random_key(secret, sizeof secret);
+    j->peer_seed = strtoul(secret + 20, NULL, 16) % 1000000000ul;
 }
 
 /* text with the tutorial's node names replaced by this run's (malloc'd). */
@@ -141,26 +150,37 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
     pthread_once(&mapper_once, start_port_mapper);
     job_names(j);
     const char *peer_name = j->step->peer == 1 ? j->node1 : j->node2;
-    char *learner_out = xasprintf("%s/learner.out", j->work);
-    char *peer_log = xasprintf("%s/peer.out", j->work);
+    /* the other node's files live beside the job's folder, not in it: the
+     * learner's program runs in that folder (and, sandboxed, sees only it) */
+    char *peer_dir = xasprintf("%s.peer", j->work);
+    grade_mkdir_p(peer_dir);
+    chmod(peer_dir, 0700);
+    char *learner_out = xasprintf("%s/learner.out", peer_dir);
+    char *peer_log = xasprintf("%s/peer.out", peer_dir);
     unlink(learner_out);
     char *e_n1 = xasprintf("TAPA_NODE1=%s", j->node1), *e_n2 = xasprintf("TAPA_NODE2=%s", j->node2);
     char *e_ck = xasprintf("TAPA_COOKIE=%s", j->cookie), *e_step = xasprintf("TAPA_STEP=%s", j->step->num);
-    char *e_seed = xasprintf("TAPA_SEED=%lu", seed), *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
+    char *e_seed = xasprintf("TAPA_SEED=%lu", j->peer_seed), *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
+    char *e_key = xasprintf("TAPA_PEER_KEY=%s", j->peer_key);
     char *e_script = xasprintf("TAPA_PEER_SCRIPT=%s/tests/course/peer.escript", kit);
     char *e_epmd = xasprintf("TAPA_EPMD=%s/build/bin/tapa-epmd", kit);
     char *e_trace = trace ? xasprintf("TAPA_TRACE=%s", trace) : NULL;
-    bool kit_epmd = file_exists(e_epmd + strlen("TAPA_EPMD=")) && !getenv("TAPA_EPMD");
-    const char *add[12] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, e_seed, e_out, e_script};
-    int na = 8;
+    bool kit_epmd = grade_file_exists(e_epmd + strlen("TAPA_EPMD=")) && !getenv("TAPA_EPMD");
+    const char *add[12] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, e_seed, e_out, e_script, e_key};
+    int na = 9;
     if (kit_epmd) add[na++] = e_epmd;
     add[na] = NULL;
-    char **env = make_env(add, run_env_drop), **prog_env = env;
-    if (e_trace) { /* the program's own env: the peer must not write the same file */
-        add[na++] = e_trace;
-        add[na] = NULL;
-        prog_env = make_env(add, run_env_drop);
-    }
+    char **env = grade_make_env(add, run_env_drop);
+    /* the learner's program: its node names and cookie, none of the other
+     * node's secrets (its seed, its key, where its files are) */
+    const char *padd[8] = {"TAPA_FAST=1", e_n1, e_n2, e_ck, e_step, NULL};
+    int np = 5;
+    if (kit_epmd) padd[np++] = e_epmd;
+    if (e_trace) padd[np++] = e_trace;
+    padd[np] = NULL;
+    static const char *const pdrop[] = {"TAPA_TRACE", "TAPA_SEED", "TAPA_LEARNER_OUT", "TAPA_PEER_SCRIPT",
+                                        "TAPA_PEER_KEY", NULL};
+    char **prog_env = grade_make_env(padd, pdrop);
     run_limits plim = {.timeout_s = 30.0 * slow, .cpu_s = 30L * slow, .fsize_mb = 16};
     bg_proc bp;
     bool started;
@@ -169,23 +189,25 @@ static void run_pair(job *j, const char *exe, const run_limits *lim, const char 
                         "case file:script(os:getenv(\"TAPA_PEER_SCRIPT\")) of {ok, _} -> ok; "
                         "E -> io:format(user, \"@error ~p~n\", [E]), halt(3) end.",
                         NULL};
-        started = bg_start(argv, env, j->work, peer_log, &plim, &bp);
+        started = grade_bg_start(argv, env, j->work, peer_log, &plim, &bp);
     } else {
         const char *pc = peer_c_program();
-        started = pc && bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
+        started = pc && grade_bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
     }
-    bool ready = started && bg_wait_line(&bp, "@ready", 15.0 * slow);
+    bool ready = started && grade_bg_wait_line(&bp, "@ready", 15.0 * slow);
     if (!ready) {
-        char *text = started ? bg_finish(&bp, 0) : xstrdup("(it could not be started)");
+        char *text = started ? grade_bg_finish(&bp, 0) : xstrdup("(it could not be started)");
         j->peer_problem = xasprintf("the other node (%s) did not start, a problem of the kit or this machine, "
-                                    "not of your program:\n%s", peer_description(), tail_of(text, 1500));
+                                    "not of your program:\n%s", peer_description(), grade_tail_of(text, 1500));
         free(text);
     }
-    run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
-    write_file(learner_out, rr->out, strlen(rr->out));
-    if (ready) j->peer_out = bg_finish(&bp, 5.0 * slow);
-    if (prog_env != env) free(prog_env);
+    grade_run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
+    grade_write_file(learner_out, rr->out, strlen(rr->out));
+    if (ready) j->peer_out = grade_bg_finish(&bp, 5.0 * slow);
+    free(prog_env);
     free(env);
+    free(e_key);
+    free(peer_dir);
     free(e_trace);
     free(e_n1), free(e_n2), free(e_ck), free(e_step), free(e_seed), free(e_out), free(e_script), free(e_epmd);
     free(learner_out);
@@ -198,14 +220,14 @@ static char *peer_log_text(const job *j)
 {
     sbuf b = {0};
     sb_str(&b, "");
-    lines l = split_lines(j->peer_out ? j->peer_out : "");
+    lines l = grade_split_lines(j->peer_out ? j->peer_out : "");
     for (int i = 0; i < l.n; i++) {
         const char *t = l.v[i];
         if (!*t || !strncmp(t, "@pass ", 6) || !strncmp(t, "@fail ", 6) || !strcmp(t, "@ready") || !strcmp(t, "@end"))
             continue;
         sb_fmt(&b, "%s\n", !strncmp(t, "| ", 2) ? t + 2 : t);
     }
-    free_lines(&l);
+    grade_free_lines(&l);
     return sb_take(&b);
 }
 
@@ -222,8 +244,8 @@ static void grade_peer_checks(job *j)
             set_result(r, false, xasprintf("not judged: %s", j->peer_problem ? j->peer_problem : "no other node"), NULL);
             continue;
         }
-        char *pass = xasprintf("@pass %s", d->verdict), *fail = xasprintf("@fail %s\t", d->verdict);
-        lines l = split_lines(j->peer_out);
+        char *pass = xasprintf("@pass %s %s", j->peer_key, d->verdict), *fail = xasprintf("@fail %s %s\t", j->peer_key, d->verdict);
+        lines l = grade_split_lines(j->peer_out);
         bool found = false;
         for (int k = 0; k < l.n && !found; k++) {
             if (!strcmp(l.v[k], pass)) {
@@ -231,14 +253,14 @@ static void grade_peer_checks(job *j)
                 found = true;
             } else if (!strncmp(l.v[k], fail, strlen(fail))) {
                 set_result(r, false, xstrdup(l.v[k] + strlen(fail)),
-                           *log ? xasprintf("%s, %s, said:\n%s", who, peer_description(), tail_of(log, 1500)) : NULL);
+                           *log ? xasprintf("%s, %s, said:\n%s", who, peer_description(), grade_tail_of(log, 1500)) : NULL);
                 found = true;
             }
         }
         if (!found)
             set_result(r, false, xasprintf("not judged: the other node (%s) ended without a verdict.", peer_description()),
-                       xasprintf("it printed:\n%s", tail_of(j->peer_out, 1500)));
-        free_lines(&l);
+                       xasprintf("it printed:\n%s", grade_tail_of(j->peer_out, 1500)));
+        grade_free_lines(&l);
         free(pass);
         free(fail);
     }

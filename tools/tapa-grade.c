@@ -530,6 +530,37 @@ static char *path_in(const char *dir, const char *num, const char *slug, const c
     return xasprintf("%s/%s_%s.%s", dir, num, slug, ext);
 }
 
+/* The learner's file as the compiler is given it: a copy in the job's own
+ * folder (the learner may save while it is graded), which starts with a
+ * #line naming the learner's own file, so that every error, warning and
+ * note reads `exercises/05_mailbox_growth.c:23:5: error: ...`, the line an
+ * editor or terminal jumps to. The name is relative to the current folder
+ * when the file is under it (make runs in the kit), else absolute. */
+static bool copy_for_compiler(const char *src, const char *copy)
+{
+    size_t n;
+    char *data = grade_read_file(src, &n);
+    if (!data) return false;
+    char cwd[4096];
+    const char *shown = src;
+    size_t cl = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+    if (cl && !strncmp(src, cwd, cl) && src[cl] == '/') shown = src + cl + 1;
+    sbuf b = {0};
+    sb_str(&b, "#line 1 \"");
+    for (const char *c = shown; *c && *c != '\n'; c++) {
+        if (*c == '"' || *c == '\\') sb_chr(&b, '\\');
+        sb_chr(&b, *c);
+    }
+    sb_str(&b, "\"\n");
+    sb_add(&b, data, n);
+    size_t len = b.len;
+    char *text = sb_take(&b);
+    bool ok = grade_write_file(copy, text, len);
+    free(text);
+    free(data);
+    return ok;
+}
+
 static check_result *result_for(job *j, const char *id)
 {
     for (int i = 0; i < j->nres; i++)
@@ -833,7 +864,7 @@ static void grade_job(job *j)
     char *obj = xasprintf("%s/learner.o", j->work), *demo = xasprintf("%s/demo", j->work);
     char *probe = xasprintf("%s/probe", j->work);
     char *out = NULL;
-    if (!grade_copy_file(j->src, copy)) {
+    if (!copy_for_compiler(j->src, copy)) {
         set_result(gc, false, xasprintf("%s is missing: `make reset STEP=%s` restores the starter.", rel(j->src), s->num), NULL);
         gc->outcome = "missing";
         fail_all_after(j, 0, "not run: the exercise file is missing.");
@@ -1054,62 +1085,80 @@ static void run_jobs(job *jobs, int n)
 
 /* ------------------------------------------------------------- printing -- */
 
+/* Where the verdicts are printed: the terminal, or build/grade/report.txt. */
+static FILE *pout;
+#define POUT (pout ? pout : stdout)
+#define P(...) fprintf(POUT, __VA_ARGS__)
+
 static void print_indented(const char *text, const char *prefix, int max_lines)
 {
     lines l = grade_split_lines(text);
     int from = l.n > max_lines ? l.n - max_lines : 0;
-    if (from) printf("%s%s... (%d lines above cut)%s\n", prefix, c_dim(), from, c_off());
-    for (int i = from; i < l.n; i++) printf("%s%s\n", prefix, l.v[i]);
+    if (from) P("%s%s... (%d lines above cut)%s\n", prefix, c_dim(), from, c_off());
+    for (int i = from; i < l.n; i++) P("%s%s\n", prefix, l.v[i]);
     grade_free_lines(&l);
 }
 
 static int hint_count(const step_def *s);
 static bool show_run_output; /* make NN of a Part 2 step: show both nodes' output */
 
-static void print_job(const job *j, bool show_output)
+static char *step_state(const job *j);
+
+static void print_job(const job *j, bool show_output, bool failed_only)
 {
-    printf("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(), rel(j->src));
+    P("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(), rel(j->src));
     if (j->step->peer) {
-        printf("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n", c_dim(),
+        P("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n", c_dim(),
                j->step->peer == 1 ? "node2" : "node1", j->step->peer == 1 ? j->node2 : j->node1,
                j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2, peer_description(),
                c_off());
         if (show_run_output) {
-            printf("   %s--- what your program printed:%s\n", c_dim(), c_off());
+            P("   %s--- what your program printed:%s\n", c_dim(), c_off());
             print_indented(j->demo_out ? j->demo_out : "", "   ", 60);
             char *log = peer_log_text(j);
             if (*log) {
-                printf("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2", c_off());
+                P("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2", c_off());
                 print_indented(log, "   ", 30);
             }
             free(log);
-            printf("   %s---%s\n", c_dim(), c_off());
+            P("   %s---%s\n", c_dim(), c_off());
         }
     }
     for (int i = 0; i < j->nres; i++) {
         const check_result *r = &j->res[i];
         const check_def *d = r->def;
+        bool warned = r->passed && r->message && d->kind == GATE_COMPILE;
+        if (failed_only && r->passed && !warned) continue;
         char name[80];
         snprintf(name, sizeof name, "%s ", d->name);
         int dots = 58 - (int)strlen(name);
-        printf("   %s", name);
-        for (int k = 0; k < dots; k++) putchar('.');
+        P("   %s", name);
+        for (int k = 0; k < dots; k++) fputc('.', POUT);
         const char *pts = d->points ? "" : " (not scored)";
-        if (r->passed) printf(" %sOK%s%s\n", c_green(), c_off(), pts);
-        else if (d->kind == ANSWER && r->message && strstr(r->message, "not answered")) printf(" %sTODO%s\n", c_yellow(), c_off());
-        else printf(" %sFAIL%s%s\n", c_red(), c_off(), pts);
+        if (r->passed) P(" %sOK%s%s\n", c_green(), c_off(), pts);
+        else if (d->kind == ANSWER && r->message && strstr(r->message, "not answered")) P(" %sTODO%s\n", c_yellow(), c_off());
+        else P(" %sFAIL%s%s\n", c_red(), c_off(), pts);
         if (!r->passed && r->message) print_indented(r->message, "        ", 30);
         if (r->passed && r->message && d->kind == GATE_COMPILE) print_indented(r->message, "        ", 12);
         if (!r->passed && r->output && show_output && d->kind != ANSWER && d->kind != TRANSCRIPT) print_indented(r->output, "        | ", 16);
     }
-    printf("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(), j->score, j->max,
+    P("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(), j->score, j->max,
            c_off(), j->seconds, seed);
-    if (j->chart) printf("   See the chart of your run next to the expected one: %s\n", rel(j->chart));
-    else if (j->chart_note) printf("   %s%s%s\n", c_dim(), j->chart_note, c_off());
+    if (j->chart) P("   See the chart of your run next to the expected one: %s\n", rel(j->chart));
+    else if (j->chart_note) P("   %s%s%s\n", c_dim(), j->chart_note, c_off());
     if (j->score < j->max && j->role == 'l') {
-        printf("   Next: edit %s%s%s, then `make %s`. Stuck? `make hint STEP=%s` (%d hints, from a nudge to most "
-               "of the answer).\n",
-               c_bold(), rel(j->src), c_off(), j->step->num, j->step->num, hint_count(j->step));
+        char *st = step_state(j);
+        if (!strncmp(st, "TODO", 4))
+            P("   Next: write your predictions in %s%s%s (the lesson asks the questions), then `make %s`.\n",
+              c_bold(), j->answers ? rel(j->answers) : "answers/", c_off(), j->step->num);
+        else {
+            char *more = strstr(st, " (+");
+            if (more) *more = 0;
+            P("   Next: edit %s%s%s so that it passes \"%s\", then `make %s`. Stuck? `make hint STEP=%s` (%d hints, "
+              "from a nudge to most of the answer).\n",
+              c_bold(), rel(j->src), c_off(), st + 5, j->step->num, j->step->num, hint_count(j->step));
+        }
+        free(st);
     }
 }
 
@@ -1404,6 +1453,64 @@ static void cleanup_common(void)
 
 /* ------------------------------------------------------------- commands -- */
 
+/* A step's state in a few words: done, the predictions to write, or the
+ * first check that failed. */
+static char *step_state(const job *j)
+{
+    if (j->score == j->max) return xstrdup("done");
+    const check_result *first = NULL;
+    int todo = 0, failed = 0;
+    for (int k = 0; k < j->nres; k++) {
+        const check_result *r = &j->res[k];
+        if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
+        if (r->def->kind == ANSWER && r->message && strstr(r->message, "not answered")) todo++;
+        else if (failed++ == 0) first = r;
+    }
+    if (first && failed > 1) return xasprintf("FAIL %s (+%d more)", first->def->name, failed - 1);
+    if (first) return xasprintf("FAIL %s", first->def->name);
+    return xasprintf("TODO %d prediction%s in the answers file", todo, todo == 1 ? "" : "s");
+}
+
+/* One line per step, then the steps passed and the score: what a learner
+ * reads first. */
+static void print_summary(const job *jobs, int n, double seconds)
+{
+    int passed = 0, total = 0, max = 0;
+    for (int i = 0; i < n; i++) {
+        const job *j = &jobs[i];
+        char *st = step_state(j);
+        bool ok = j->score == j->max;
+        P("  %s %-28.28s %3d/%-3d %s%s%s\n", j->step->num, j->step->title, j->score, j->max,
+          ok ? c_green() : !strncmp(st, "TODO", 4) ? c_yellow() : c_red(), st, c_off());
+        free(st);
+        passed += ok, total += j->score, max += j->max;
+    }
+    P("%s%d of %d step%s passed, score %d/%d%s  (%.1f s)\n", c_bold(), passed, n, n == 1 ? "" : "s", total, max,
+      c_off(), seconds);
+}
+
+/* The whole report, every check of every step, in DIR/report.txt. */
+static void write_text_report(const job *jobs, int n, const char *dir, double seconds)
+{
+    grade_mkdir_p(dir);
+    char *path = xasprintf("%s/report.txt", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        bool saved = color;
+        color = false;
+        pout = f;
+        print_summary(jobs, n, seconds);
+        for (int i = 0; i < n; i++) {
+            P("\n");
+            print_job(&jobs[i], true, false);
+        }
+        pout = NULL;
+        color = saved;
+        fclose(f);
+    }
+    free(path);
+}
+
 static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
 {
     job *jobs = calloc((size_t)nsel, sizeof *jobs);
@@ -1418,9 +1525,14 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
     run_jobs(jobs, nsel);
     int total = 0, max = 0;
     progress p = progress_load();
+    print_summary(jobs, nsel, grade_now_s() - t0);
+    bool any_failed = false;
+    for (int i = 0; i < nsel; i++) any_failed |= jobs[i].score < jobs[i].max;
+    if (any_failed) printf("\n%sWhat failed:%s\n", c_bold(), c_off());
+    for (int i = 0; i < nsel; i++)
+        if (jobs[i].score < jobs[i].max || (!quiet && nsel == 1)) print_job(&jobs[i], true, true);
+    write_text_report(jobs, nsel, out_dir, grade_now_s() - t0);
     for (int i = 0; i < nsel; i++) {
-        if (!quiet || jobs[i].score < jobs[i].max) print_job(&jobs[i], true);
-        else printf("== %s %s: %d/%d\n", jobs[i].step->num, jobs[i].step->slug, jobs[i].score, jobs[i].max);
         total += jobs[i].score;
         max += jobs[i].max;
         int si = step_index(jobs[i].step);
@@ -1442,9 +1554,22 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
     }
     if (update_progress) progress_save(&p);
     write_reports(jobs, nsel, out_dir, grade_now_s() - t0);
-    printf("%sTotal: %d/%d%s  (reports: %s/results.json, junit.xml, results.tap)\n", c_bold(), total, max, c_off(),
-           out_dir);
+    printf("%sTotal: %d/%d%s  (the whole report: %s/report.txt; for tools: results.json, junit.xml, results.tap)\n",
+           c_bold(), total, max, c_off(), rel(out_dir));
     return total == max ? 0 : 1;
+}
+
+/* The first "FILE:LINE:COL: error: ..." (or fatal error) of a compiler's
+ * output, or the linker's first "undefined reference"; NULL if none. */
+static char *first_error_line(const char *out)
+{
+    lines l = grade_split_lines(out ? out : "");
+    char *found = NULL;
+    for (int i = 0; i < l.n && !found; i++)
+        if (strstr(l.v[i], ": error: ") || strstr(l.v[i], ": fatal error: ") || strstr(l.v[i], "undefined reference"))
+            found = xstrdup(l.v[i]);
+    grade_free_lines(&l);
+    return found;
 }
 
 static int cmd_run(const step_def *s)
@@ -1456,23 +1581,29 @@ static int cmd_run(const step_def *s)
     char *copy = xasprintf("%s/%s_%s.c", work, s->num, s->slug);
     printf("%s$ build %s%s\n", c_dim(), rel(src), c_off());
     fflush(stdout);
-    if (!grade_copy_file(src, copy)) {
+    if (!copy_for_compiler(src, copy)) {
         printf("%s is missing: `make reset STEP=%s` restores it.\n", src, s->num);
         return 1;
     }
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
-    bool ok = compile_object(copy, obj, "-Dmain=tapa_learner_main", &out);
-    if (*grade_trim(out)) print_indented(out, "", 60);
-    free(out);
-    if (ok && !link_program(demo_obj, obj, exe, &out)) {
-        print_indented(out, "", 40);
-        ok = false;
+    bool ok = compile_object(copy, obj, "-Dmain=tapa_learner_main", &out), linked = ok;
+    if (ok && *grade_trim(out)) print_indented(out, "", 60); /* warnings */
+    if (ok) {
+        free(out);
+        linked = link_program(demo_obj, obj, exe, &out);
     }
-    if (!ok) {
-        printf("%sIt does not build.%s Fix the first error above, then `make %s` again.\n", c_red(), c_off(), s->num);
+    if (!linked) { /* the verdict first, then what the compiler or linker said */
+        char *first = first_error_line(out);
+        printf("%sStep %s does not %s.%s %s%s%s\n", c_red(), s->num, ok ? "link" : "compile", c_off(),
+               first ? "First error: " : "", first ? first : "", "");
+        print_indented(out, "", ok ? 40 : 60);
+        printf("Fix the first error in %s, then `make %s` again.\n", rel(src), s->num);
+        free(first);
+        free(out);
         return 1;
     }
+    free(out);
     if (s->peer) {
         printf("%s$ %s%s  %s(one node of two; the grader starts the other: %s)%s\n", c_dim(), rel(exe), c_off(),
                c_dim(), peer_description(), c_off());
@@ -1850,7 +1981,7 @@ static int cmd_check_course(const char *starters)
         if (j->verdict) {
             bad++;
             print_indented(j->verdict, "      ", 20);
-            if (!quiet) print_job(j, true);
+            if (!quiet) print_job(j, true, false);
         }
     }
     printf("check-course: Part 2's other node: %s.\n", peer_description());

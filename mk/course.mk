@@ -19,8 +19,10 @@
 # make grade and make NN draw the run and the solution's run side by side with
 # tapa-chart: build/grade/charts/NN.html (TAPA_NO_CHARTS=1 turns that off).
 
-COURSE_STEPS := 01 02 03 04 05 06 07 08 09 10 11 12 13 14
-COURSE_SLUGS := $(patsubst exercises/%.c,%,$(wildcard exercises/[0-9][0-9]_*.c))
+# The steps: one table, tools/course-steps.txt (NUMBER SLUG TITLE).
+STEPS_TABLE := tools/course-steps.txt
+COURSE_STEPS := $(shell awk '/^[0-9]/ { print $$1 }' $(STEPS_TABLE))
+COURSE_SLUGS := $(shell awk '/^[0-9]/ { print $$1 "_" $$2 }' $(STEPS_TABLE))
 GRADE_BIN := $(BUILD)/bin/tapa-grade
 CHART_BIN := $(BUILD)/bin/tapa-chart
 GRADE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -33,9 +35,15 @@ GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRA
 # the grader: tools/tapa-grade.c and its units tools/grade/*.c (this rule
 # takes the place of the top Makefile's one-file rule for tools)
 GRADE_UNITS := $(sort $(wildcard tools/grade/*.c))
-$(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/release/lib/libtapa.a
+$(BUILD)/gen/course_steps.h: $(STEPS_TABLE)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
+	@awk '/^[0-9]/ { n++; t = $$0; sub(/^[^ ]+ [^ ]+ /, "", t); gsub(/[\\"]/, "\\\\&", t); \
+	  printf "#define COURSE_STEP_%s \"%s\", \"%s\", \"%s\"\n", $$1, $$1, $$2, t } \
+	  END { printf "#define COURSE_STEP_COUNT %d\n", n }' $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/gen/course_steps.h \
+                                 $(BUILD)/release/lib/libtapa.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
 .PHONY: grade step hint solution reset watch check-course check-hostile check-hints gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)

@@ -14,18 +14,28 @@ else
     bold=; green=; dim=; off=
 fi
 
-# One line per step: NUM SLUG STATE TITLE (title from the lesson's heading).
-steps=$(for f in exercises/[0-9][0-9]_*.c; do
-    [ -e "$f" ] || continue
-    base=$(basename "$f" .c); num=${base%%_*}; slug=${base#*_}
-    title=$(sed -n '1s/^# *Step [0-9]* *[—-]* *//p' "lessons/$base.md" 2>/dev/null || true)
+# One line per step: NUM SLUG STATE TITLE, from the one table of steps
+# (tools/course-steps.txt). STATE: done, failed (a check of the code failed
+# at the last run), answers (the code passed, a prediction did not) or
+# pending (not run yet).
+steps=$(awk '/^[0-9]/' tools/course-steps.txt | while read -r num slug title; do
     state=pending
-    if [ -f "$progress" ] && grep -q "^$num done" "$progress"; then state=done; fi
-    printf '%s %s %s %s\n' "$num" "$slug" "$state" "${title:-$slug}"
+    if [ -f "$progress" ] && grep -q "^$num done" "$progress"; then state=done
+    elif [ -f "$progress" ] && grep -q "^$num failed answer\." "$progress"; then state=answers
+    elif [ -f "$progress" ] && grep -q "^$num failed " "$progress"; then state=failed; fi
+    printf '%s %s %s %s\n' "$num" "$slug" "$state" "$title"
 done)
+# the last run's failed check of each step: NUM CHECK<TAB>what it saw
+failed=$( [ -f "$progress" ] && sed -n 's/^\([0-9][0-9]\) failed /\1 /p' "$progress" || true)
+site=no; [ -f build/site/index.html ] && site=yes
 
 printf '%sTapas in C%s — Erlang-style message passing, for C programmers\n\n' "$bold" "$off"
-printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v off="$off" '
+printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v off="$off" \
+    -v site="$site" -v failed="$failed" '
+    BEGIN { nf = split(failed, fl, "\n")
+            for (i = 1; i <= nf; i++) { k = substr(fl[i], 1, 2); r = substr(fl[i], 4)
+                                        t = index(r, "\t"); fid[k] = t ? substr(r, 1, t - 1) : r
+                                        fsaw[k] = t ? substr(r, t + 1) : "" } }
     { n++; num[n] = $1; slug[n] = $2; state[n] = $3; t = $0; sub(/^[^ ]+ [^ ]+ [^ ]+ /, "", t); title[n] = t
       if ($3 == "done") done++; else if (!next_i) next_i = n }
     END {
@@ -36,17 +46,30 @@ printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v 
         printf "Progress: [%s] %d/%d steps\n\n", bar, done, n
         for (i = 1; i <= n; i++) {
             mark = state[i] == "done" ? green "done   " off : (i == next_i ? bold "next   " off : dim "pending" off)
-            printf "  %s  %s %-40s %s\n", mark, num[i], title[i], i == next_i ? "<-" : ""
+            printf "  %s  %s %-44s %s\n", mark, num[i], title[i], i == next_i ? "<-" : ""
         }
-        if (next_i) {
-            b = num[next_i] "_" slug[next_i]
-            printf "\n%sNext: step %s, %s%s\n", bold, num[next_i], title[next_i], off
-            printf "  read     lessons/%s.md\n", b
+        if (!next_i) { printf "\n%sEvery step is done.%s `make grade` shows your marks.\n", bold, off; exit }
+        k = num[next_i]; b = k "_" slug[next_i]; saw = fsaw[k]
+        if (length(saw) > 100) saw = substr(saw, 1, 97) "..."
+        gsub(/  +/, " ", saw)
+        page = site == "yes" ? sprintf("build/site/%s.html", b) : sprintf("lessons/%s.md    (as a web page: make lessons)", b)
+        if (state[next_i] == "answers") {
+            printf "\n%sNext: step %s, %s: your code passes; write your predictions%s\n", bold, k, title[next_i], off
+            printf "  predict  answers/%s.answers   (%s: %s)\n", b, fid[k], saw
+            printf "  read     %s\n", page
+            printf "  check    make %s\n", k
+        } else if (state[next_i] == "failed") {
+            printf "\n%sNext: step %s, %s: fix the check that failed%s\n", bold, k, title[next_i], off
+            printf "  edit     exercises/%s.c       (%s failed: %s)\n", b, fid[k], saw
+            printf "  run      make %s                (or: make watch, which re-checks on every save)\n", k
+            printf "  stuck?   make hint              (a hint about this failure first)\n"
+            printf "  read     %s\n", page
+        } else {
+            printf "\n%sNext: step %s, %s%s\n", bold, k, title[next_i], off
+            printf "  read     %s\n", page
             printf "  predict  answers/%s.answers   (before you run it)\n", b
             printf "  edit     exercises/%s.c       (look for the TODO)\n", b
-            printf "  run      make %s                (or: make watch, which re-checks on every save)\n", num[next_i]
+            printf "  run      make %s                (or: make watch, which re-checks on every save)\n", k
             printf "  stuck?   make hint              (a nudge first, most of the answer last)\n"
-        } else {
-            printf "\n%sEvery step is done.%s `make grade` shows your marks.\n", bold, off
         }
     }'

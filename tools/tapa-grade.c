@@ -1480,7 +1480,7 @@ static void print_summary(const job *jobs, int n, double seconds)
         const job *j = &jobs[i];
         char *st = step_state(j);
         bool ok = j->score == j->max;
-        P("  %s %-28.28s %3d/%-3d %s%s%s\n", j->step->num, j->step->title, j->score, j->max,
+        P("  %s %-44.44s %3d/%-3d %s%s%s\n", j->step->num, j->step->title, j->score, j->max,
           ok ? c_green() : !strncmp(st, "TODO", 4) ? c_yellow() : c_red(), st, c_off());
         free(st);
         passed += ok, total += j->score, max += j->max;

@@ -1,5 +1,6 @@
 /* steps.c — the course's steps and what is checked in each (steps.h). */
 #include "steps.h"
+#include "course_steps.h" /* generated from tools/course-steps.txt */
 
 #include <stddef.h>
 
@@ -171,20 +172,21 @@ static const check_def checks_14[] = {
 };
 
 const step_def course_steps[NSTEPS] = {
-    {"01", "mailbox", "Every process has a mailbox", checks_01, 0},
-    {"02", "flush", "flush() empties the mailbox", checks_02, 0},
-    {"03", "message_receiver", "A process that receives", checks_03, 0},
-    {"04", "ping_pong", "Pids are values: ping, pong", checks_04, 0},
-    {"05", "mailbox_growth", "Mailbox growth", checks_05, 0},
-    {"06", "linked_children", "Linked processes die together", checks_06, 0},
-    {"07", "trap_exit", "Trapping exits", checks_07, 0},
-    {"08", "monitor", "Monitors", checks_08, 0},
-    {"09", "node_ping", "Two nodes: Node.ping", checks_09, 1},
-    {"10", "registered_send", "A send to a name on another node", checks_10, 2},
-    {"11", "global_pids", "The same pid, seen from another node", checks_11, 1},
-    {"12", "remote_spawn", "Running code on another node", checks_12, 1},
-    {"13", "funs_as_values", "Functions are values too", checks_13, 1},
-    {"14", "open_questions", "The network is not reliable", checks_14, 1},
+    {COURSE_STEP_01, checks_01, 0},
+    {COURSE_STEP_02, checks_02, 0},
+    {COURSE_STEP_03, checks_03, 0},
+    {COURSE_STEP_04, checks_04, 0},
+    {COURSE_STEP_05, checks_05, 0},
+    {COURSE_STEP_06, checks_06, 0},
+    {COURSE_STEP_07, checks_07, 0},
+    {COURSE_STEP_08, checks_08, 0},
+    {COURSE_STEP_09, checks_09, 1},
+    {COURSE_STEP_10, checks_10, 2},
+    {COURSE_STEP_11, checks_11, 1},
+    {COURSE_STEP_12, checks_12, 1},
+    {COURSE_STEP_13, checks_13, 1},
+    {COURSE_STEP_14, checks_14, 1},
 };
 
 _Static_assert(sizeof course_steps / sizeof course_steps[0] == NSTEPS, "NSTEPS counts the steps");
+_Static_assert(COURSE_STEP_COUNT == NSTEPS, "tools/course-steps.txt has one line per step of this table");

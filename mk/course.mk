@@ -46,7 +46,7 @@ $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard to
 	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course check-hostile check-hints gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -172,7 +172,15 @@ check-gradescope: gradescope
 	cp $$root/results/results.json $$root/starter.json; \
 	python3 -c 'import json,sys; 	s=json.load(open(sys.argv[1])); x=json.load(open(sys.argv[2])); 	tot=lambda r: sum(t["score"] for t in r["tests"]); mx=lambda r: sum(t["max_score"] for t in r["tests"]); 	ok=tot(s)==mx(s) and mx(s)>0 and tot(x)<mx(x)/4; 	print("check-gradescope: solution upload %d/%d, starter upload %d/%d: %s" % (tot(s), mx(s), tot(x), mx(x), "OK" if ok else "WRONG")); 	sys.exit(0 if ok else 1)' $$root/solution.json $$root/starter.json
 
-EXTRA_TESTS += check-course check-hostile check-hints
+# The one table of steps agrees with the kit and the grader (check-steps);
+# the exercises and solutions compile without warnings with gcc and clang
+# under the grader's flags (check-warnings).
+check-steps: $(GRADE_BIN)
+	@tests/course/check-steps.sh $(GRADE_BIN)
+check-warnings:
+	@tests/course/check-warnings.sh -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g
+
+EXTRA_TESTS += check-course check-hostile check-hints check-steps check-warnings
 
 # make bench-grade: one full submission (all 14 steps) graded, then 50
 # submissions through grade-all (both cores). The submissions are made in

@@ -7,6 +7,7 @@
  *   tapa-grade watch                  re-check the current step on every save (make watch)
  *   tapa-grade check-course           prove the checks discriminate (make check-course)
  *   tapa-grade grade-all DIR          grade every submission folder in DIR (make grade-all)
+ *   tapa-grade --list-steps           the steps: NUMBER SLUG TITLE (from tools/course-steps.txt)
  *
  * Options (make passes them): --kit DIR (the kit: probes, expected output,
  * hints; default .), --tree DIR (whose exercises/ and answers/ are graded;
@@ -2266,7 +2267,7 @@ static void usage(FILE *to)
     fprintf(to,
             "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
             "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
-            "  --progress FILE --starters DIR --seed N -j N -q --no-charts\n"
+            "  --progress FILE --starters DIR --seed N -j N -q --no-charts --list-steps\n"
             "\n"
             "grade-all DIR: one folder per student, in the kit's layout or flat:\n"
             "  DIR/STUDENT/exercises/NN_slug.c  DIR/STUDENT/answers/NN_slug.answers\n"
@@ -2315,6 +2316,11 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-q")) quiet = true;
         else if (!strcmp(a, "--no-charts")) no_charts = true;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(stdout), 0;
+        else if (!strcmp(a, "--list-steps")) { /* NUMBER SLUG TITLE, as tools/course-steps.txt */
+            for (int k = 0; k < NSTEPS; k++)
+                printf("%s %s %s\n", course_steps[k].num, course_steps[k].slug, course_steps[k].title);
+            return 0;
+        }
         else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
                  !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
             cmd = a;

@@ -23,10 +23,11 @@ $f is not in $table"
 done
 if [ -n "$grader" ]; then # the grader's steps, as its --help lists them
     "$grader" --list-steps > /tmp/check-steps.$$ 2>&1
-    awk '/^[0-9]/' $table | cmp -s - /tmp/check-steps.$$ || errs="$errs
-the grader's table differs from $table (rebuild it: make build/bin/tapa-grade):
-$(diff /tmp/check-steps.$$ $table | head -10)"
-    rm -f /tmp/check-steps.$$
+    awk '/^[0-9]/' $table > /tmp/check-steps-table.$$
+    cmp -s /tmp/check-steps-table.$$ /tmp/check-steps.$$ || errs="$errs
+the grader's table (<) differs from $table (>) (rebuild it: make build/bin/tapa-grade):
+$(diff /tmp/check-steps.$$ /tmp/check-steps-table.$$ | head -10)"
+    rm -f /tmp/check-steps.$$ /tmp/check-steps-table.$$
 fi
 errs=$(printf '%s\n' "$errs" | sed '/^$/d')
 if [ -n "$errs" ]; then

@@ -1530,8 +1530,28 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
     bool any_failed = false;
     for (int i = 0; i < nsel; i++) any_failed |= jobs[i].score < jobs[i].max;
     if (any_failed) printf("\n%sWhat failed:%s\n", c_bold(), c_off());
-    for (int i = 0; i < nsel; i++)
-        if (jobs[i].score < jobs[i].max || (!quiet && nsel == 1)) print_job(&jobs[i], true, true);
+    /* the first failing step (the one to work on) in full, the others in a
+     * line or two: which checks failed; everything is in report.txt */
+    int shown = 0;
+    for (int i = 0; i < nsel; i++) {
+        if (jobs[i].score == jobs[i].max && !(!quiet && nsel == 1)) continue;
+        if (shown++ == 0 || quiet) {
+            print_job(&jobs[i], true, true);
+            continue;
+        }
+        sbuf names = {0};
+        int nf = 0, npred = 0;
+        for (int k = 0; k < jobs[i].nres; k++) {
+            const check_result *r = &jobs[i].res[k];
+            if (r->passed || !r->def->points) continue;
+            if (r->def->kind == ANSWER) npred++;
+            else sb_fmt(&names, "%s%s", nf++ ? "; " : "", r->def->name);
+        }
+        if (npred) sb_fmt(&names, "%s%d prediction%s", nf ? "; " : "", npred, npred == 1 ? "" : "s");
+        printf("%s== %s %s%s  %d/%d, not passed: %s  (details: make %s)\n", c_bold(), jobs[i].step->num,
+               jobs[i].step->title, c_off(), jobs[i].score, jobs[i].max, names.s ? names.s : "", jobs[i].step->num);
+        free(names.s);
+    }
     write_text_report(jobs, nsel, out_dir, grade_now_s() - t0);
     for (int i = 0; i < nsel; i++) {
         total += jobs[i].score;

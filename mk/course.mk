@@ -37,16 +37,16 @@ GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRA
 GRADE_UNITS := $(sort $(wildcard tools/grade/*.c))
 $(BUILD)/gen/course_steps.h: $(STEPS_TABLE)
 	@mkdir -p $(@D)
-	@awk '/^[0-9]/ { n++; t = $$0; sub(/^[^ ]+ [^ ]+ /, "", t); gsub(/[\\"]/, "\\\\&", t); \
+	$(call say,GEN,$@)awk '/^[0-9]/ { n++; t = $$0; sub(/^[^ ]+ [^ ]+ /, "", t); gsub(/[\\"]/, "\\\\&", t); \
 	  printf "#define COURSE_STEP_%s \"%s\", \"%s\", \"%s\"\n", $$1, $$1, $$2, t } \
 	  END { printf "#define COURSE_STEP_COUNT %d\n", n }' $< > $@.tmp && mv $@.tmp $@
 $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/gen/course_steps.h \
                                  $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
+	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings check-loop gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -180,7 +180,12 @@ check-steps: $(GRADE_BIN)
 check-warnings:
 	@tests/course/check-warnings.sh -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g
 
-EXTRA_TESTS += check-course check-hostile check-hints check-steps check-warnings
+# The learner's loop in a fresh copy of the kit (make, make 05 broken, make
+# 05 fixed): quiet, the error at the learner's file and line, verdicts first.
+check-loop: all $(GRADE_BIN) $(CHART_BIN)
+	@tests/course/learner-loop.sh $(BUILD)/course/loop
+
+EXTRA_TESTS += check-course check-hostile check-hints check-steps check-warnings check-loop
 
 # make bench-grade: one full submission (all 14 steps) graded, then 50
 # submissions through grade-all (both cores). The submissions are made in

@@ -6,6 +6,7 @@
 #
 # In a recipe: $(call say,CC,$<)$(CC) ...   (no @: V=1 must show the command)
 
+export V # the test runners print a line per program when V=1
 ifeq ($(V),1)
 say =
 else

@@ -5,6 +5,7 @@ set -u
 variant=$1 dir=$2
 shift 2
 slow=${TAPA_SLOW:-1}
+passed=0 total=0 # one line for the suite, the output of a program that fails (V=1: a line each)
 limit=$((60 * slow))
 failed=()
 for t in "$@"; do
@@ -23,7 +24,8 @@ for t in "$@"; do
     rc=$?
     secs=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}')
     if [ $rc -eq 0 ]; then
-        echo "ok   [$variant] $t (${secs}s)"
+        passed=$((passed + 1)); total=$(awk -v a="$total" -v b="$secs" 'BEGIN{printf "%.1f", a+b}')
+        [ "${V:-}" = 1 ] && echo "ok   [$variant] $t (${secs}s)"
     else
         case $rc in
             124|137) why="timed out after ${limit}s (a hang?)" ;;
@@ -37,6 +39,8 @@ for t in "$@"; do
     rm -f "$log"
 done
 if [ ${#failed[@]} -gt 0 ]; then
-    echo "[$variant] ${#failed[@]} test program(s) failed: ${failed[*]}"
+    echo "FAIL [$variant] ${#failed[@]} of $# test programs failed: ${failed[*]} (their output above)"
     exit 1
 fi
+# one line for the suite (V=1: one per program, above)
+echo "ok   [$variant] $passed test programs (${total}s)"

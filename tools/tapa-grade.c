@@ -1997,8 +1997,10 @@ static int cmd_check_course(const char *starters)
                 if (j->res[k].def->points > 0) starter_graded++, starter_failed += !j->res[k].passed;
         if (j->role == 'f') fixtures++;
         const char *role = j->role == 's' ? "solution" : j->role == 'x' ? "starter" : j->label;
-        printf("  %-40s %s %-18s %3d/%-3d %s%s%s\n", role, j->step->num, j->step->slug, j->score, j->max,
-               j->verdict ? c_red() : c_green(), j->verdict ? "WRONG" : "as expected", c_off());
+        const char *v = getenv("V"); /* make V=1: a line per job; else only the wrong ones */
+        if (j->verdict || (v && !strcmp(v, "1")))
+            printf("  %-40s %s %-18s %3d/%-3d %s%s%s\n", role, j->step->num, j->step->slug, j->score, j->max,
+                   j->verdict ? c_red() : c_green(), j->verdict ? "WRONG" : "as expected", c_off());
         if (j->verdict) {
             bad++;
             print_indented(j->verdict, "      ", 20);

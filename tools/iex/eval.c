@@ -19,6 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* iex numbers lines from the prompt's counter */
+#define LINE(n) (tiex_counter + (n)->line - 1)
+
 _Noreturn void tiex_fail(tiex_ctx *cx, const char *kind, const char *fmt, ...)
 {
     snprintf(cx->error->kind, sizeof cx->error->kind, "%s", kind);
@@ -244,7 +247,7 @@ static tapa_term make_fn(tiex_ctx *cx, const tiex_node *n)
         }
         if (any) arity++;
     }
-    if (arity > 6) tiex_fail(cx, "CompileError", "iex:%d: funs of more than 6 arguments are not supported here", n->line);
+    if (arity > 6) tiex_fail(cx, "CompileError", "iex:%d: funs of more than 6 arguments are not supported here", LINE(n));
     return tapa_fun("TapaIex", "fn", (int)arity, 3, tapa_string(n->text), *cx->env, tapa_int((int64_t)arity));
 }
 
@@ -375,7 +378,7 @@ static tapa_term eval_tuple(tiex_ctx *cx, const tiex_node *n)
 {
     tapa_term l = eval_list(cx, n->kids, n->nkids, tapa_nil());
     tapa_term el[64];
-    if (n->nkids > 64) tiex_fail(cx, "CompileError", "iex:%d: tuples of more than 64 elements are not supported here", n->line);
+    if (n->nkids > 64) tiex_fail(cx, "CompileError", "iex:%d: tuples of more than 64 elements are not supported here", LINE(n));
     for (size_t i = 0; i < n->nkids; i++, l = tapa_tl(l)) el[i] = tapa_hd(l);
     return tapa_tuple_v(n->nkids, el);
 }
@@ -397,7 +400,7 @@ static tapa_term eval_literal(tiex_ctx *cx, const tiex_node *n)
     tapa_parse_error err = {0};
     tapa_term t = tapa_parse(n->text, &err);
     if (t == TAPA_NONE)
-        tiex_fail(cx, "SyntaxError", "iex:%d:%d: %s", n->line, n->col + err.column - 1, err.message);
+        tiex_fail(cx, "SyntaxError", "iex:%d:%d: %s", LINE(n), n->col + err.column - 1, err.message);
     return t;
 }
 
@@ -406,7 +409,7 @@ static tapa_term eval_literal(tiex_ctx *cx, const tiex_node *n)
 static tapa_term eval_receive(tiex_ctx *cx, const tiex_node *n)
 {
     const char *pats[33];
-    if (n->nkids > 32) tiex_fail(cx, "CompileError", "iex:%d: more than 32 receive clauses", n->line);
+    if (n->nkids > 32) tiex_fail(cx, "CompileError", "iex:%d: more than 32 receive clauses", LINE(n));
     tapa_match m = {0};
     for (size_t i = 0; i < n->nkids; i++) {
         const tiex_node *c = n->kids[i];
@@ -482,8 +485,8 @@ static tapa_term eval_call(tiex_ctx *cx, const tiex_node *n)
     if (!b) {
         if (tiex_lookup(*cx->env, n->text) != TAPA_NONE && nargs > 0)
             tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import); "
-                      "to call the fun in %s write %s.(...)", n->line, n->text, nargs, n->text, n->text);
-        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import)", n->line,
+                      "to call the fun in %s write %s.(...)", LINE(n), n->text, nargs, n->text, n->text);
+        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import)", LINE(n),
                   n->text, nargs);
     }
     tapa_term args = eval_list(cx, n->kids, nargs, tapa_nil());
@@ -534,7 +537,7 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
         if (v != TAPA_NONE) return v;
         const tiex_builtin *b = tiex_builtin_find(NULL, n->text, 0);
         if (b) return b->fn(cx, NULL); /* flush, self written without () */
-        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/0 (there is no such import)", n->line, n->text);
+        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/0 (there is no such import)", LINE(n), n->text);
     }
     case N_PIN: tiex_fail(cx, "CompileError", "iex:%d: misplaced operator ^%s (the pin operator belongs in patterns)",
                           n->line, n->text);
@@ -571,5 +574,5 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
     case N_BLOCK: return eval_block(cx, n);
     case N_CLAUSE: break;
     }
-    tiex_fail(cx, "CompileError", "iex:%d: cannot evaluate this expression", n->line);
+    tiex_fail(cx, "CompileError", "iex:%d: cannot evaluate this expression", LINE(n));
 }

@@ -172,6 +172,9 @@ static bool stdin_is_file(void)
 char *tiex_read_line(const char *prompt)
 {
     process *p = proc_current();
+    /* as iex's round trip through its IO server does, let the others run
+     * (and exit signals arrive) before the next line is evaluated */
+    tapa_yield();
     line_ready = false;
     ready_line = NULL;
     if (!interactive && take_pending_line()) return ready_line;

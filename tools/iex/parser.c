@@ -59,6 +59,8 @@ static _Noreturn void fail_at(parser *ps, const tiex_token *t, const char *fmt, 
 static _Noreturn void unexpected(parser *ps, const tiex_token *t)
 {
     if (t->kind == TK_EOF) fail_at(ps, t, "unexpected end of input");
+    if (t->kind == TK_RPAREN || t->kind == TK_RBRACK || t->kind == TK_RBRACE || is_word(t, "end"))
+        fail_at(ps, t, "unexpected token: %.*s", (int)t->len, t->start);
     fail_at(ps, t, "syntax error before: %s%.*s%s", t->kind == TK_STRING ? "" : "\"", (int)t->len, t->start,
             t->kind == TK_STRING ? "" : "\"");
 }

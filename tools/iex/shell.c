@@ -102,6 +102,16 @@ static void update_completion(tapa_term env)
     tiex_set_completion_names(names, n);
 }
 
+/* iex shows the line and a caret under the column */
+static void print_snippet(const char *text, int line, int col, int base)
+{
+    const char *s = text;
+    for (int l = 1; l < line && s; l++) s = strchr(s, '\n'), s = s ? s + 1 : NULL;
+    if (!s) return;
+    size_t n = strcspn(s, "\n");
+    printf("    |\n%3d | %.*s\n    | %*s^\n", base + line - 1, (int)n, s, col - 1, "");
+}
+
 /* Reads one complete input (more lines while it is unfinished). NULL: end
  * of input. status: TP_OK with *tree, or TP_ERROR printed. */
 static char *read_input(tiex_parse_result *res)
@@ -153,8 +163,11 @@ void tiex_shell_main(tapa_term arg)
         if (!text) break;
         if (res.status != TP_OK) {
             if (res.status == TP_INCOMPLETE) /* the script ended inside an expression */
-                printf("** (TokenMissingError) iex:%d:%d: %s\n", res.line, res.col, res.message);
-            else printf("** (SyntaxError) iex:%d:%d: %s\n", res.line, res.col, res.message);
+                printf("** (TokenMissingError) iex:%d:%d: %s\n", tiex_counter + res.line - 1, res.col, res.message);
+            else {
+                printf("** (SyntaxError) iex:%d:%d: %s\n", tiex_counter + res.line - 1, res.col, res.message);
+                print_snippet(text, res.line, res.col, tiex_counter);
+            }
             fflush(stdout);
             free(text);
             continue;
@@ -166,6 +179,7 @@ void tiex_shell_main(tapa_term arg)
             print_error(&err);
         } else if (tree->nkids) {
             tapa_term v = tiex_eval(&cx, tree);
+            tapa_yield(); /* an exit signal it caused arrives before the result shows, as in iex */
             tapa_fprint_term(stdout, v);
             fputc('\n', stdout);
             fflush(stdout);
@@ -185,6 +199,23 @@ static tapa_term start_shell(tapa_term *ref)
     *ref = tapa_element(pm, 1);
     tiex_shell_pid = tapa_element(pm, 0);
     return tiex_shell_pid;
+}
+
+/* Exception.format_exit's words for the usual reasons */
+static void print_exit(tapa_term shell, tapa_term reason)
+{
+    static const char *const known[][2] = {{"normal", "normal"}, {"shutdown", "shutdown"}, {"killed", "killed"},
+                                           {"noproc", "no process"}, {"noconnection", "no connection"},
+                                           {"timeout", "time out"}, {NULL, NULL}};
+    tapa_printf("** (EXIT from %T) shell process exited with reason: ", shell);
+    for (int i = 0; known[i][0]; i++)
+        if (tapa_equal(reason, tapa_atom(known[i][0]))) {
+            printf("%s\n", known[i][1]);
+            return;
+        }
+    if (tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 && tapa_equal(tapa_element(reason, 1), tapa_nil()))
+        reason = tapa_element(reason, 0); /* {reason, []}: a crash without its stack */
+    tapa_printf("%T\n", reason);
 }
 
 /* Runs until the shell's process ends normally (end of input, Ctrl-D). */
@@ -210,11 +241,10 @@ void tiex_supervise(void)
         tiex_input_abandon();
         if (tapa_equal(reason, tapa_atom("normal"))) break;
         fflush(stdout);
-        tapa_printf("** (EXIT from %T) shell process exited with reason: %T\n", shell,
-                    tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 &&
-                            tapa_equal(tapa_element(reason, 1), tapa_nil())
-                        ? tapa_element(reason, 0)
-                        : reason);
+        print_exit(shell, reason);
+        tiex_counter = 1;
+        if (tiex_input_interactive())
+            printf("\nInteractive Tapas in C (tapa-iex, libtapa) - press Ctrl+C to exit (type h() ENTER for help)\n");
         fflush(stdout);
         shell = start_shell(&ref);
     }

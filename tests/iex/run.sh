@@ -49,6 +49,8 @@ if command -v iex >/dev/null; then
   pane iex "cd $work && $env iex $here/tapa_messages.exs"
   "$here/drive.sh" "$sock" t:iex "$here/part1.session" "$work/part1.iex.screen" & iex_job=$!
 fi
+# Part 2 meanwhile, in panes of its own
+"$here/part2.sh" "$bin" "$work" "$sock" > "$work/part2.log" 2>&1 & part2_job=$!
 wait $tapa_job || fail=1
 "$here/normalize.pl" "$work/part1.tapa.screen" > "$work/part1.tapa"
 if [ $have_iex = yes ]; then
@@ -66,8 +68,7 @@ else
 fi
 
 # ------------------------------------------------------------------ Part 2
-if [ -x "$here/part2.sh" ]; then
-  "$here/part2.sh" "$bin" "$work" "$sock" || fail=1
-fi
+wait $part2_job || fail=1
+cat "$work/part2.log"
 
 [ $fail -eq 0 ] && echo "test-iex: all green" || { echo "test-iex: FAILED (screens in $work)"; exit 1; }

@@ -2,6 +2,7 @@
  * first: a bad argument is an error at the prompt (as iex prints it), never
  * a crash of the shell's process inside the runtime. */
 #include "iex/iex.h"
+#include "dist/dist.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -349,6 +350,16 @@ static bool charlist_text(tapa_term l, char *out, size_t size)
     return tapa_type_of(l) == TAPA_T_NIL;
 }
 
+/* Is a node connected under this channel number (the A of <A.B.C>)? The
+ * runtime's list_to_pid asks the same, but answers no by ending the caller. */
+static bool channel_connected(unsigned channel)
+{
+    if (!tapa_node_alive()) return false;
+    for (peer *p = dn.peers; p; p = p->next)
+        if (p->state == PEER_UP && node_at(p->node_index)->channel == channel) return true;
+    return false;
+}
+
 static tapa_term b_list_to_pid(ARGS)
 {
     char text[64], call[120];
@@ -361,12 +372,8 @@ static tapa_term b_list_to_pid(ARGS)
     if (sscanf(text, "<%u.%u.%u%c", &x, &y, &z, &end) != 4 || end != '>' || text[strlen(text) - 1] != '>' ||
         strspn(text + 1, "0123456789.") != strlen(text) - 2)
         bad_arg(cx, call, 0, "not a textual representation of a pid");
-    if (x != 0) {
-        /* a pid of another node: only nodes we are connected to have a number */
-        bool found = false;
-        if (tapa_node_alive()) found = tapa_length(tapa_nodes()) >= x;
-        if (!found) bad_arg(cx, call, 0, "no connected node has that number (connect to it first: Node.ping)");
-    }
+    if (x != 0 && !channel_connected(x))
+        bad_arg(cx, call, 0, "no connected node has that number (connect to it first: Node.ping)");
     return tapa_list_to_pid(text);
 }
 

@@ -212,6 +212,11 @@ void tiex_input_abandon(void)
 
 bool tiex_input_waiting(void) { return waiter != NULL; }
 
+void tiex_input_redisplay(void)
+{
+    if (interactive && waiter) rl_forced_update_display();
+}
+
 void tiex_input_shutdown(void)
 {
     tiex_input_abandon();

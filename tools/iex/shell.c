@@ -59,8 +59,11 @@ static tapa_term io_request(tapa_term req)
     size_t n = tapa_tuple_size(req);
     tapa_term kind = tapa_element(req, 0);
     if (tapa_equal(kind, tapa_atom("put_chars")) && (n == 2 || n == 3)) {
+        bool at_prompt = tiex_input_waiting() && tiex_input_interactive();
+        if (at_prompt) fputs("\r\033[K", stdout); /* above the prompt, as iex shows it */
         tiex_write_iodata(tapa_element(req, n - 1));
         fflush(stdout);
+        if (at_prompt) tiex_input_redisplay();
         return tapa_atom("ok");
     }
     if (tapa_equal(kind, tapa_atom("requests")) && n == 2) {

@@ -138,6 +138,12 @@ static tapa_term erlang_apply(const tapa_term *c, const tapa_term *a)
     return tapa_apply_v(a[0], n, argv);
 }
 
+static tapa_term erlang_node(const tapa_term *c, const tapa_term *a)
+{
+    (void)c, (void)a;
+    return tapa_node();
+}
+
 static tapa_term whoami(const tapa_term *c, const tapa_term *a)
 {
     (void)c, (void)a;
@@ -153,6 +159,7 @@ void tiex_register_tutorial(void)
     tapa_export("TapaMessages", "start_two_children", 0, ref_start_two_children);
     tapa_export("TapaMessages", "start_two_children_trap_exit", 0, ref_start_two_children_trap_exit);
     tapa_export(":erlang", "apply", 2, erlang_apply);
+    tapa_export(":erlang", "node", 0, erlang_node);
     tapa_export("Tapa.Demo", "whoami", 0, whoami);
     /* the learner's, where an exercise is linked in (make iex STEP=NN) */
     if (start_message_receiver) tapa_export("TapaMessages", "start_message_receiver", 0, l_start_message_receiver);

@@ -27,17 +27,27 @@ $(BUILD)/$(1)/bin/tapa-iex: tools/tapa-iex.c $(IEX_SRC) $(IEX_HDR) $(BUILD)/$(1)
 endef
 $(foreach v,release asan,$(eval $(call iex_variant,$(v))))
 
+# the shell's objects as an archive, for make iex STEP=NN to link with an exercise
+IEX_OBJ := $(patsubst %.c,$(BUILD)/release/iex-obj/%.o,tools/tapa-iex.c $(IEX_SRC))
+$(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
+$(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
 .PHONY: iex test-iex bench-iex
-IEX_STEP_FILE = $(firstword $(wildcard exercises/$(shell printf '%02d' $$((10#$(STEP))) 2>/dev/null)_*.c))
-iex: $(BUILD)/bin/tapa-iex
+iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 ifeq ($(STEP),)
 	@$(BUILD)/bin/tapa-iex $(IEX_ARGS)
 else
-	@tools/iex/run-step.sh "$(STEP)" "$(CC)" "$(BASE_CFLAGS) -O1 -g $(if $(LTO),-fno-lto)" \
-	  "$(BUILD)/release/lib/libtapa.a $(LIBS) $(IEX_LIBS)" $(BUILD)/iex $(BUILD)/bin/tapa-iex $(IEX_ARGS)
+	@$(IEX_STEP_ENV) tools/iex/run-step.sh "$(STEP)" $(BUILD)/iex $(BUILD)/bin/tapa-iex $(IEX_ARGS)
 endif
 
-test-iex: $(BUILD)/bin/tapa-iex
+IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) -Iexercises -O1 -g $(if $(LTO),-fno-lto)" \
+  TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(BUILD)/release/lib/libtapa.a $(LIBS) $(IEX_LIBS)"
+test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
+	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex
 	@tests/iex/run.sh $(BUILD)/bin/tapa-iex $(BUILD)/iex-test
 
 bench-iex: $(BUILD)/bin/tapa-iex

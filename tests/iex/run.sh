@@ -70,5 +70,6 @@ fi
 # ------------------------------------------------------------------ Part 2
 wait $part2_job || fail=1
 cat "$work/part2.log"
+"$here/terminal.sh" "$bin" "$work" "$sock" || fail=1
 
 [ $fail -eq 0 ] && echo "test-iex: all green" || { echo "test-iex: FAILED (screens in $work)"; exit 1; }

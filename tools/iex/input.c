@@ -159,6 +159,7 @@ void tiex_input_init(bool tty, const char *history_path)
         using_history();
         if (history_file) read_history(history_file);
         rl_completion_entry_function = complete;
+        rl_completion_append_character = '\0'; /* Process.sleep|( not Process.sleep (| */
         rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{([,";
     }
 }

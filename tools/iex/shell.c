@@ -160,6 +160,7 @@ void tiex_shell_main(tapa_term arg)
     tiex_ctx cx = {&env, &jb, &err};
     tiex_shell_ctx = &cx;
     tiex_shell_pid = tapa_self();
+    update_completion(env); /* a new shell process has no bindings */
     for (;;) {
         tiex_parse_result res = {0};
         char *text = read_input(&res);

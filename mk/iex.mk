@@ -54,3 +54,16 @@ bench-iex: $(BUILD)/bin/tapa-iex
 	@bench/iex/bench-iex.sh $(BUILD)/bin/tapa-iex
 
 EXTRA_TESTS += test-iex
+
+# make bench: the shell's start and per-line times beside iex's start
+bench: bench-iex
+
+# make install puts the shell and its man page beside the library
+.PHONY: install-iex
+install: install-iex
+install-iex: $(BUILD)/bin/tapa-iex
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/bin/tapa-iex $(DESTDIR)$(PREFIX)/bin/
+	@if command -v pandoc >/dev/null; then \
+	  pandoc --from markdown --to man --standalone -o $(DESTDIR)$(PREFIX)/share/man/man1/tapa-iex.1 docs/man/tapa-iex.1.md; \
+	else echo "install: no pandoc, so no man page for tapa-iex (make setup installs pandoc)"; fi

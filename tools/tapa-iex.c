@@ -86,7 +86,8 @@ static void shell_node(tapa_term arg)
     tiex_supervise();
     if (tiex_input_interactive()) uv_close((uv_handle_t *)&sigint_watch, NULL);
     tiex_input_shutdown();
-    if (!tiex_input_interactive()) tapa_sleep(50); /* let the script's processes print */
+    if (!tiex_input_interactive()) /* let the script's processes print what its last lines made them say */
+        for (int i = 0; i < 20; i++) tapa_yield();
     if (opts.name) tapa_node_stop();
 }
 

@@ -16,7 +16,12 @@ typedef struct parser {
     size_t i;
     jmp_buf fail;
     tiex_parse_result *res;
+    int depth; /* of parse_expr calls: bounded, the shell's process has a small C stack */
 } parser;
+
+/* Deeper input is refused: the parser, the evaluator and the runtime's
+ * pattern compiler recurse on it, inside a process's 256 KB stack. */
+#define TIEX_MAX_DEPTH 100
 
 static tiex_node *parse_expr(parser *ps, int min_prec);
 static tiex_node *parse_body(parser *ps, const char *const *stops);
@@ -546,11 +551,17 @@ static tiex_node *pipe_into(parser *ps, const tiex_token *op, tiex_node *left, t
 
 static tiex_node *parse_expr(parser *ps, int min_prec)
 {
+    if (++ps->depth > TIEX_MAX_DEPTH) fail_at(ps, peek(ps), "nesting too deep (more than %d levels)", TIEX_MAX_DEPTH);
     tiex_node *left = postfix(ps);
-    for (;;) {
+    for (int chain = 1;; chain++) { /* a + b + c nests to the left: as deep as it is long */
         const tiex_token *t = peek(ps);
         const opinfo *o = binop_of(t);
-        if (!o || o->prec < min_prec) return left;
+        if (o && o->prec >= min_prec && ps->depth + chain > TIEX_MAX_DEPTH)
+            fail_at(ps, t, "expression too deep (more than %d operators in a row)", TIEX_MAX_DEPTH);
+        if (!o || o->prec < min_prec) {
+            ps->depth--;
+            return left;
+        }
         next(ps);
         skip_nl(ps);
         tiex_node *right = parse_expr(ps, o->right ? o->prec : o->prec + 1);
@@ -558,6 +569,7 @@ static tiex_node *parse_expr(parser *ps, int min_prec)
             left = pipe_into(ps, t, left, right);
             continue;
         }
+
         tiex_node *b = node(!strcmp(o->op, "=") ? N_MATCH : N_BINOP,
                             &(tiex_token){0, left->src_start, 0, left->line, left->col, false});
         b->text = dup_n(o->op, strlen(o->op));

@@ -172,8 +172,19 @@ static tapa_term b_info1(ARGS)
 
 static tapa_term b_info2(ARGS)
 {
+    static const char *const keys[] = {"message_queue_len", "messages", "links", "monitors", "monitored_by",
+                                       "trap_exit", "status", "registered_name", "memory", NULL};
     need_pid(cx, a[0], "Process.info", 0);
     need_atom(cx, a[1], "Process.info", 1);
+    bool known = false;
+    for (int i = 0; keys[i]; i++) known |= !strcmp(tapa_atom_name(a[1]), keys[i]);
+    if (!known) {
+        char s[80], call[160];
+        shown(s, sizeof s, a[1]);
+        snprintf(call, sizeof call, ":erlang.process_info(pid, %s)", s);
+        bad_arg(cx, call, 1, "invalid item or item list (this runtime knows :message_queue_len, :messages, "
+                             ":links, :monitors, :monitored_by, :trap_exit, :status, :registered_name, :memory)");
+    }
     if (!is_local_pid(a[0])) bad_arg(cx, "Process.info(pid, key)", 0, "the pid is not local (Process.info works on this node's pids)");
     return tapa_info_key(a[0], tapa_atom_name(a[1]));
 }

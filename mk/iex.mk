@@ -49,6 +49,7 @@ IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) -Iexercises -O1 -g $(
 test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex
 	@tests/iex/explore.sh $(BUILD)/bin/tapa-iex
+	@tests/iex/garbage.sh $(BUILD)/bin/tapa-iex
 	@tests/iex/run.sh $(BUILD)/bin/tapa-iex $(BUILD)/iex-test
 
 bench-iex: $(BUILD)/bin/tapa-iex

@@ -23,6 +23,7 @@ for i in 1 2 3; do head -c 4000 /dev/urandom | tr -d "\"'" > "$tmp/random$i"; ru
   echo ':erlang.list_to_pid(42)'; echo ':erlang.list_to_pid('"'"'<9.1.2>'"'"')'; echo 'Keyword.get(1, 2)'
   echo 'spawn(1, 2, 3)'; echo 'Process.sleep(-1)'; echo '1 / 0'; echo 'elem({}, 3)'; echo 'hd([])'
   echo 'receive do x when x > 1 -> x end'; echo 'fn x -> x end.(1, 2)'; echo 'Node.spawn(:a, fn -> 1 end)'
+  echo 'f = fn f -> f.(f) end'; echo 'f.(f)'; echo 'spawn(fn -> f.(f) end)'
   echo ':"unterminated'; echo '"'; } > "$tmp/hostile"
 run "deep nesting, long chains, bad arguments" "$tmp/hostile"
 exit $fail

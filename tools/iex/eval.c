@@ -10,6 +10,7 @@
  * Patterns (=, receive, case, fn) are compiled by the runtime's pattern
  * compiler from their source text; a pinned ^x is given to it as a pin. */
 #include "iex/iex.h"
+#include "sched/process.h"
 #include "term/pattern.h"
 #include "term/term.h"
 
@@ -179,6 +180,18 @@ tiex_ctx *tiex_shell_ctx;
 
 static tapa_term eval_block(tiex_ctx *cx, const tiex_node *b);
 
+/* A fun that calls itself (f = fn f -> f.(f) end; f.(f)) recurses in C:
+ * past this much of the process's 256 KB stack it is stopped, as an error,
+ * before it overflows (ASan builds use more stack per call). */
+#define TIEX_STACK_BUDGET (160 * 1024)
+
+static bool stack_nearly_full(void)
+{
+    process *p = proc_current();
+    char here;
+    return p && p->stack_hi && (size_t)((char *)p->stack_hi - &here) > TIEX_STACK_BUDGET;
+}
+
 /* TapaIex.fn/N: captured = {source of `fn ... end`, bindings, arity} */
 static tapa_term run_fn(const tapa_term *captured, const tapa_term *args)
 {
@@ -203,6 +216,9 @@ static tapa_term run_fn(const tapa_term *captured, const tapa_term *args)
         tiex_node_free(tree);
         tapa_raise("%s", err.message); /* logged as the process's crash */
     }
+    if (stack_nearly_full())
+        tiex_fail(&cx, "SystemLimitError", "funs nested too deep (a fun that calls itself without end?): "
+                  "the process's stack is nearly full");
     tapa_term argl = tapa_list_v((size_t)arity, args);
     for (size_t i = 0; i < fn->nkids; i++) {
         const tiex_node *c = fn->kids[i];

@@ -242,7 +242,9 @@ void tiex_supervise(void)
             break;
         }
         tapa_term reason = tapa_var(&m, "reason");
+        bool at_prompt = tiex_input_waiting() && tiex_input_interactive();
         tiex_input_abandon();
+        if (at_prompt && !tapa_equal(reason, tapa_atom("normal"))) fputc('\n', stdout); /* off the prompt's line */
         if (tapa_equal(reason, tapa_atom("normal"))) break;
         fflush(stdout);
         print_exit(shell, reason);

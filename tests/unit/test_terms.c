@@ -391,6 +391,15 @@ static void test_print_pids_refs_ports(void **state) {
     expect_inspect(term_port_make(0, 5), "#Port<0.5>");
     char *r = tapa_inspect_alloc(tapa_make_ref());
     assert_true(strncmp(r, "#Reference<0.", 13) == 0);
+    /* shaped as BEAM's, #Reference<0.4234795904.3895197697.5985>: two big
+     * words, then an 18-bit counter that goes up by one from ref to ref */
+    unsigned long high, middle, low, low2;
+    assert_int_equal(sscanf(r, "#Reference<0.%lu.%lu.%lu>", &high, &middle, &low), 3);
+    assert_true(high >= 1000000000ul && middle >= 100000000ul && low < (1ul << 18));
+    free(r);
+    r = tapa_inspect_alloc(tapa_make_ref());
+    assert_int_equal(sscanf(r, "#Reference<0.%*u.%*u.%lu>", &low2), 1);
+    assert_true(low2 == low + 1 || (low == (1ul << 18) - 1 && low2 == 0));
     free(r);
     assert_false(tapa_equal(tapa_make_ref(), tapa_make_ref()));
 }

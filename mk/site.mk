@@ -38,3 +38,9 @@ trace: $(SITE_DEPS)
 	@$(SITE_ENV) tools/site/trace-step.sh "$(STEP)" $(BUILD)/trace
 
 EXTRA_TESTS += test-lessons
+
+# tapa-chart is tools/tapa-chart.c (its main) and its stages in tools/chart/
+CHART_SRC := $(wildcard tools/chart/*.c)
+$(BUILD)/release/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O2 -g $< $(CHART_SRC) -o $@

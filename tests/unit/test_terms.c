@@ -478,6 +478,20 @@ static void test_printf(void **state) {
     assert_non_null(fgets(buf, sizeof buf, f));
     assert_string_equal(buf, want);
     fclose(f);
+    /* %T is inspect/1: a DOWN message with a BEAM-sized reference stays on
+     * one line (86 characters), as IO.puts("Received: #{inspect(msg)}")
+     * prints it; IO.inspect would break it at 80 */
+    uint32_t rw[3] = {5985, 3895197697u, 4234795904u};
+    tapa_term down = tapa_tuple(5, at("DOWN"), term_ref_make(0, rw, 3), at("process"), MAKE_PID(0, 101, 0),
+                                at("some_error"));
+    char line[200];
+    f = tmpfile();
+    tapa_fprintf(f, "Received: %T\n", down);
+    rewind(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "Received: {:DOWN, #Reference<0.4234795904.3895197697.5985>, :process, "
+                              "#PID<0.101.0>, :some_error}\n");
+    fclose(f);
     f = tmpfile();
     tapa_fprint_term(f, at("pong"));
     fflush(f);

@@ -6,7 +6,8 @@
 #                         links fail it (tools/site/build-site.sh)
 #   make test-lessons     every C block of the lessons compiled, the runnable
 #                         ones run and their output compared; the site built
-#                         and opened in headless Chromium (in make test)
+#                         and opened in headless Chromium at 1000 and 390 px,
+#                         the EPUB through epubcheck (in make test)
 #   make trace STEP=07    your exercise's run as a chart, beside the solution's:
 #                         build/trace/07.html
 #
@@ -32,6 +33,7 @@ lessons: lessons-code
 test-lessons: lessons
 	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test
 	@tests/lessons/browser-check.sh $(SITE) $(BUILD)/lessons/browser
+	@tests/lessons/epub-check.sh $(SITE)/tapas-in-c.epub
 
 trace: $(SITE_DEPS)
 	@test -n "$(STEP)" || { echo "usage: make trace STEP=07"; exit 2; }

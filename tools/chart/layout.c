@@ -238,7 +238,7 @@ static void size_columns(void)
         if (e->hidden || !is_arrow(e) || e->kind == K_RECEIVE) continue;
         int span = abs(procs[e->pa].col - procs[e->pb].col);
         char *label = event_label(e);
-        int need = (int)((double)text_chars(label) * CHARW + 24) / (span ? span : 1);
+        int need = (int)((double)text_chars(label) * CHARW + 32) / (span ? span : 1);
         free(label);
         if (need > L.colw) L.colw = need > COLW_MAX ? COLW_MAX : need;
     }

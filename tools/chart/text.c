@@ -123,7 +123,11 @@ wrapped wrap_text(const char *s, size_t width)
             /* the last ", " or " " that leaves a line within the width */
             for (size_t i = limit; i > 0 && !cut; i--)
                 if (s[i - 1] == ' ' && i > 1) cut = i;
-            if (!cut) cut = limit; /* one long word: cut it */
+            /* one long word (a reference, a long atom): after a dot or an
+             * opening bracket, where a reader sees a seam; else anywhere */
+            for (size_t i = limit; i > 1 && !cut; i--)
+                if (s[i - 1] == '.' || s[i - 1] == '<' || s[i - 1] == '{') cut = i;
+            if (!cut) cut = limit;
         }
         char *line = chart_realloc(NULL, cut + 1);
         memcpy(line, s, cut);

@@ -31,7 +31,7 @@ lessons: lessons-code
 	@tools/site/build-site.sh $(SITE) $(BUILD)/man
 
 test-lessons: lessons
-	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test
+	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test $(SITE)/charts
 	@tests/lessons/browser-check.sh $(SITE) $(BUILD)/lessons/browser
 	@tests/lessons/epub-check.sh $(SITE)/tapas-in-c.epub
 

@@ -1,9 +1,13 @@
 #!/bin/sh
-# test-chart.sh — tapa-chart on small hand-made traces (tests/lessons/traces):
-# every kind of event is drawn, and two nodes' traces merge into one chart
-# where the same process is one column and the message crosses between them.
+# test-chart.sh — tapa-chart on small traces (tests/lessons/traces; the
+# ping_* and killed_* ones are real runs of steps 9 and 14): every kind of
+# event is drawn, two nodes' traces merge into one chart where the same
+# process is one column, both nodes get their box even when one shows no
+# process, a Node.ping is one exchange, a killed node's processes end, and no
+# label is cut short or leaves its node's box. Given the site's charts
+# directory, the same label checks run on every chart of the site.
 set -u
-chart=${1:?usage: test-chart.sh TAPA_CHART WORK_DIR}
+chart=${1:?usage: test-chart.sh TAPA_CHART WORK_DIR [SITE_CHARTS_DIR]}
 work=${2:?usage: test-chart.sh TAPA_CHART WORK_DIR}
 traces=$(dirname "$0")/traces
 mkdir -p "$work"
@@ -127,5 +131,19 @@ inside "$s" "the killed-peer chart"
 expect "$s" "node1 killed" 'node1@127.0.0.1 killed'
 expect "$s" "its processes end" 'class="death"' 4
 expect "$s" "the signal from the lost connection" 'lost connection<' 1
+# The site's own charts (make lessons), when given: every chart keeps its
+# labels whole and inside their node, and every chart of a Part 2 run
+# (steps 09-14) shows both nodes.
+site_charts=0
+if [ -n "${3:-}" ]; then
+    for s in "$3"/*.svg; do
+        [ -f "$s" ] || continue
+        site_charts=$((site_charts + 1))
+        inside "$s" "$(basename "$s")"
+        case $(basename "$s") in
+        09_* | 1[0-4]_* | 1[0-4]-*) expect "$s" "$(basename "$s"): both nodes side by side" 'class="group"' 2 ;;
+        esac
+    done
+fi
 [ $fails = 0 ] || exit 1
-echo "chart test: tapa-chart draws every kind of event, two nodes side by side, pings, a killed node; no label cut or outside its node"
+echo "chart test: tapa-chart draws every kind of event, two nodes side by side, pings, a killed node; no label cut or outside its node${3:+ (and $site_charts charts of the site)}"

@@ -30,8 +30,12 @@ lessons: lessons-code
 	@command -v pandoc >/dev/null || { echo "make lessons needs pandoc: make setup"; exit 1; }
 	@tools/site/build-site.sh $(SITE) $(BUILD)/man
 
-test-lessons: lessons
+test-lessons: lessons $(BUILD)/asan/bin/tapa-chart
 	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test $(SITE)/charts
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	  tests/lessons/test-chart.sh $(BUILD)/asan/bin/tapa-chart $(BUILD)/lessons/chart-test-asan >/dev/null || \
+	  { echo "chart test: FAILED under AddressSanitizer+UBSan (tapa-chart reads outside input)"; exit 1; }
+	@echo "chart test: the same under AddressSanitizer+UBSan: clean"
 	@tests/lessons/browser-check.sh $(SITE) $(BUILD)/lessons/browser
 	@tests/lessons/epub-check.sh $(SITE)/tapas-in-c.epub
 
@@ -46,3 +50,6 @@ CHART_SRC := $(wildcard tools/chart/*.c)
 $(BUILD)/release/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) -O2 -g $< $(CHART_SRC) -o $@
+$(BUILD)/asan/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $< $(CHART_SRC) -o $@ $(asan_LDFLAGS)

@@ -85,5 +85,8 @@ int main(int argc, char **argv)
     char *svg = chart_draw(o.title);
     write_out(o.out_path, svg);
     free(svg);
+    free(o.paths);
+    for (size_t i = 0; i < o.nlabels; i++) free(o.labels[i].key); /* the label text is in the same block */
+    free(o.labels);
     return 0;
 }

@@ -131,6 +131,15 @@ inside "$s" "the killed-peer chart"
 expect "$s" "node1 killed" 'node1@127.0.0.1 killed'
 expect "$s" "its processes end" 'class="death"' 4
 expect "$s" "the signal from the lost connection" 'lost connection<' 1
+# A trace that is not one (garbage, missing fields, huge numbers, a 6000-
+# character term, the same file twice): warnings, and still a chart.
+if "$chart" -o "$work/hostile.svg" "$traces/hostile.trace" "$traces/hostile.trace" 2>"$work/hostile.err"; then
+    expect "$work/hostile.svg" "a chart of a hostile trace, closed" '^</svg>$' 1
+    expect "$work/hostile.err" "a warning for a line that is no event" 'not a trace event, skipped'
+else
+    echo "chart test: FAIL: tapa-chart failed on a hostile trace: $(tail -3 "$work/hostile.err")"
+    fails=$((fails + 1))
+fi
 # The site's own charts (make lessons), when given: every chart keeps its
 # labels whole and inside their node, and every chart of a Part 2 run
 # (steps 09-14) shows both nodes.

@@ -222,6 +222,7 @@ static void draw_band(sbuf *o, const event *e, int y)
 static void draw_delivery(sbuf *o, size_t i, int y, int xa, int xb)
 {
     event *e = &evs[i];
+    if (e->pb < 0) return; /* to nobody the traces know */
     if (e->kind == K_TRAP) {
         /* the diamond where the signal became a message */
         sb_fmt(o, "<path class=\"trap\" d=\"M%d %d l7 7 l-7 7 l-7 -7 z\"/>\n", xb, y - 7);

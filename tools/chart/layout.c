@@ -214,7 +214,7 @@ static size_t label_room(const event *e)
     case K_NODEGONE:
         if (!group_span(node_index(files[e->file].node), &left, &right)) return 60;
         return (size_t)((right - left - 12) / CHARW);
-    case K_TRAP: return note_room(procs[e->pb].col, 12);
+    case K_TRAP: return e->pb >= 0 ? note_room(procs[e->pb].col, 12) : 40;
     case K_EXIT:
     case K_REGISTER: return e->pa >= 0 ? note_room(procs[e->pa].col, 12) : 40;
     case K_RECEIVE:

@@ -160,7 +160,9 @@ static void read_trace(int fi)
             if (strcmp(ks, kind_names[k]) == 0) e.kind = k;
         char *end = NULL;
         e.t = strtoll(ts, &end, 10);
-        if (e.kind < 0 || !end || *end) {
+        /* microseconds since the node started: a day is 8.64e10; far beyond
+         * that, or negative, it is not a trace (and would overflow sums) */
+        if (e.kind < 0 || !end || *end || e.t < 0 || e.t > 1000000000000000LL) {
             fprintf(stderr, "tapa-chart: %s:%zu: not a trace event, skipped\n", f->path, lineno);
             free(ts), free(ks);
             continue;

@@ -131,6 +131,16 @@ inside "$s" "the killed-peer chart"
 expect "$s" "node1 killed" 'node1@127.0.0.1 killed'
 expect "$s" "its processes end" 'class="death"' 4
 expect "$s" "the signal from the lost connection" 'lost connection<' 1
+# Step 10's run, whose node2 noted the connection 13 ms before it handled
+# the message: aligned on that moment, node1's receive of {:hello_back, 42}
+# would come before node2 sent it, and node1's exit with it. A message is
+# received after it is sent, and a node's events keep their order.
+"$chart" -o "$work/skew.svg" "$traces/skew_node1.trace" "$traces/skew_node2.trace" || exit 1
+s=$work/skew.svg
+expect "$s" "the name resolved: no message stays in node1's mailbox" 'stays in the mailbox' 0
+awk '/>\{:hello_back, 42\}</ && !back { back = NR } /exits :normal/ && !ex { ex = NR }
+     END { exit !(back && ex && back < ex) }' "$s" ||
+    { echo "chart test: FAIL: node1 exits before it receives the answer ($s)"; fails=$((fails + 1)); }
 # A trace that is not one (garbage, missing fields, huge numbers, a 6000-
 # character term, the same file twice): warnings, and still a chart.
 if "$chart" -o "$work/hostile.svg" "$traces/hostile.trace" "$traces/hostile.trace" 2>"$work/hostile.err"; then

@@ -228,10 +228,10 @@ static void align_files(void)
     for (size_t i = 0; i < nevs; i++) evs[i].t -= t0;
 }
 
+/* by file, then line: each node's events as its trace has them */
 static int cmp_event(const void *x, const void *y)
 {
     const event *a = x, *b = y;
-    if (a->t != b->t) return a->t < b->t ? -1 : 1;
     if (a->file != b->file) return a->file - b->file;
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
@@ -262,42 +262,88 @@ static bool delivers(const event *d, const event *r)
     return false;
 }
 
-static void move_event(size_t from, size_t to)
-{
-    event e = evs[from];
-    if (from < to) memmove(&evs[from], &evs[from + 1], (to - from) * sizeof e);
-    else memmove(&evs[to + 1], &evs[to], (from - to) * sizeof e);
-    evs[to] = e;
-}
-
 static bool is_delivery(const event *d)
 {
     return (d->kind == K_SEND || d->kind == K_TRAP || d->kind == K_DOWN) && d->pb >= 0;
 }
 
+/* The order of the chart: each node's events in the order its trace has
+ * them, and a message received only after it was sent. The clocks of two
+ * nodes are aligned only roughly (on the moment they connected, which each
+ * side notes at its own pace), so time alone can put a receive on one node
+ * before the send on the other, and with it everything that node did next.
+ * So: a merge of the traces, taking the earliest next event of any node,
+ * except a receive whose message another node has yet to send. */
+static bool *consumed; /* per event: a delivery some receive took */
+static bool *emitted;
+
+/* can the receive r happen now, given what is emitted? */
+static bool receive_ready(const event *all, size_t n, const event *r)
+{
+    bool pending = false;
+    for (size_t j = 0; j < n; j++) {
+        const event *d = &all[j];
+        if (!is_delivery(d) || consumed[j] || !delivers(d, r)) continue;
+        if (emitted[j]) return true;
+        if (d->file != r->file) pending = true;
+    }
+    return !pending;
+}
+
+static void take_delivery(const event *all, size_t n, const event *r)
+{
+    for (size_t j = 0; j < n; j++)
+        if (emitted[j] && !consumed[j] && is_delivery(&all[j]) && delivers(&all[j], r)) {
+            consumed[j] = true;
+            return;
+        }
+}
+
+static void causal_merge(void)
+{
+    /* evs is sorted by file, then line: each file is one run of it */
+    event *all = evs, *out = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *out);
+    size_t *head = chart_realloc(NULL, (nfiles + 1) * sizeof *head), *stop = chart_realloc(NULL, (nfiles + 1) * sizeof *stop);
+    consumed = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *consumed);
+    emitted = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *emitted);
+    memset(consumed, 0, (nevs ? nevs : 1) * sizeof *consumed);
+    memset(emitted, 0, (nevs ? nevs : 1) * sizeof *emitted);
+    for (size_t f = 0; f < nfiles; f++) head[f] = stop[f] = 0;
+    for (size_t i = 0; i < nevs; i++) {
+        size_t f = (size_t)all[i].file;
+        if (stop[f] == 0) head[f] = i;
+        stop[f] = i + 1;
+    }
+    long long now = 0;
+    for (size_t k = 0; k < nevs; k++) {
+        size_t best = nevs, any = nevs;
+        for (size_t f = 0; f < nfiles; f++) {
+            if (head[f] >= stop[f]) continue;
+            const event *e = &all[head[f]];
+            if (any == nevs || e->t < all[any].t) any = head[f];
+            if (e->kind == K_RECEIVE && !receive_ready(all, nevs, e)) continue;
+            if (best == nevs || e->t < all[best].t) best = head[f];
+        }
+        if (best == nevs) best = any; /* every node waits: take the earliest */
+        if (all[best].kind == K_RECEIVE) take_delivery(all, nevs, &all[best]);
+        emitted[best] = true;
+        head[all[best].file]++;
+        out[k] = all[best];
+        if (out[k].t < now) out[k].t = now; /* shown times never run backwards */
+        now = out[k].t;
+    }
+    evs = out;
+    evs_cap = nevs;
+    free(all);
+    free(head);
+    free(stop);
+    free(consumed);
+    free(emitted);
+}
+
 static void match_deliveries(void)
 {
-    /* First the order: clocks of two nodes are only roughly aligned, so a
-     * receive on another node shortly before its send moves after it. */
-    for (size_t i = 0; i < nevs; i++) {
-        if (!is_delivery(&evs[i])) continue;
-        size_t j;
-        for (j = i + 1; j < nevs && !delivers(&evs[i], &evs[j]); j++)
-            ;
-        if (j < nevs) {
-            evs[j].matched_to = true; /* taken, for now */
-            continue;
-        }
-        for (j = i; j-- > 0 && evs[i].t - evs[j].t < 20000;) {
-            if (evs[j].file != evs[i].file && delivers(&evs[i], &evs[j])) {
-                evs[j].matched_to = true;
-                move_event(j, i); /* the send is now at i - 1, its receive at i */
-                i--;
-                break;
-            }
-        }
-    }
-    /* Then the pairs, in the final order. */
+    /* the pairs, in the final order */
     for (size_t i = 0; i < nevs; i++) evs[i].matched_to = false;
     for (size_t i = 0; i < nevs; i++) {
         if (!is_delivery(&evs[i])) continue;
@@ -425,7 +471,7 @@ static void find_gone_nodes(void)
             g.file = (int)f;
             g.a = g.b = g.term = g.canon = (char *)"-";
             g.pa = g.pb = -1;
-            g.seq = 0;
+            g.seq = (size_t)-1; /* after its file's last line */
             g.t = e->t - 1; /* before its peer noticed */
             PUSH(evs, nevs, evs_cap, g);
             break;
@@ -459,9 +505,12 @@ void chart_read(const char *const *paths, size_t npaths)
             node_index(peer);
             free(peer);
         }
-        if (e->kind == K_SEND && e->pb < 0) e->pb = resolve_name_send(e);
         if (e->kind == K_REGISTER && e->pa >= 0 && !procs[e->pa].regname) procs[e->pa].regname = atom_text(e->term);
     }
+    /* a send to {name, node}: once every register of every node is known */
+    for (size_t i = 0; i < nevs; i++)
+        if (evs[i].kind == K_SEND && evs[i].pb < 0) evs[i].pb = resolve_name_send(&evs[i]);
+    causal_merge();
     match_deliveries();
     classify_receives();
 }

@@ -141,6 +141,12 @@ expect "$s" "the name resolved: no message stays in node1's mailbox" 'stays in t
 awk '/>\{:hello_back, 42\}</ && !back { back = NR } /exits :normal/ && !ex { ex = NR }
      END { exit !(back && ex && back < ex) }' "$s" ||
     { echo "chart test: FAIL: node1 exits before it receives the answer ($s)"; fails=$((fails + 1)); }
+# Step 14's monitored remote process: node2's {:DOWN, ...} comes after the
+# process's exit on node1, whatever the clocks say.
+"$chart" -o "$work/down.svg" "$traces/down_node2.trace" "$traces/down_node1.trace" || exit 1
+awk '/exits :normal/ && !ex { ex = NR } />receives \{:DOWN,/ && !down { down = NR }
+     END { exit !(ex && down && ex < down) }' "$work/down.svg" ||
+    { echo "chart test: FAIL: the DOWN arrives before the remote process exits ($work/down.svg)"; fails=$((fails + 1)); }
 # A trace that is not one (garbage, missing fields, huge numbers, a 6000-
 # character term, the same file twice): warnings, and still a chart.
 if "$chart" -o "$work/hostile.svg" "$traces/hostile.trace" "$traces/hostile.trace" 2>"$work/hostile.err"; then

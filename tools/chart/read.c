@@ -281,6 +281,17 @@ static bool *emitted;
 static bool receive_ready(const event *all, size_t n, const event *r)
 {
     bool pending = false;
+    /* {:DOWN, ref, :process, pid, why} and {:EXIT, pid, why} about a process
+     * of another traced node come after that process's exit there */
+    if (starts_with(r->canon, "{:DOWN, ") || starts_with(r->canon, "{:EXIT, "))
+        for (size_t j = 0; j < n; j++) {
+            const event *x = &all[j];
+            if (x->kind != K_EXIT || emitted[j] || x->file == r->file) continue;
+            char *who = canon_term(x->file, x->a);
+            bool about = strstr(r->canon, who) != NULL;
+            free(who);
+            if (about) return false;
+        }
     for (size_t j = 0; j < n; j++) {
         const event *d = &all[j];
         if (!is_delivery(d) || consumed[j] || !delivers(d, r)) continue;

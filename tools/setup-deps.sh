@@ -5,7 +5,7 @@
 set -u
 
 DEB_PACKAGES="build-essential pkg-config libuv1-dev libcmocka-dev libssl-dev zlib1g-dev \
-pandoc erlang-base erlang-dev valgrind clang libclang-rt-14-dev chromium bubblewrap zip libedit-dev tmux elixir"
+pandoc erlang-base erlang-dev valgrind clang libclang-rt-14-dev chromium bubblewrap zip libedit-dev tmux elixir epubcheck"
 
 missing_debian() {
     for p in $DEB_PACKAGES; do

@@ -6,7 +6,8 @@
 #                         links fail it (tools/site/build-site.sh)
 #   make test-lessons     every C block of the lessons compiled, the runnable
 #                         ones run and their output compared; the site built
-#                         and opened in headless Chromium (in make test)
+#                         and opened in headless Chromium at 1000 and 390 px,
+#                         the EPUB through epubcheck (in make test)
 #   make trace STEP=07    your exercise's run as a chart, beside the solution's:
 #                         build/trace/07.html
 #
@@ -29,12 +30,26 @@ lessons: lessons-code
 	@command -v pandoc >/dev/null || { echo "make lessons needs pandoc: make setup"; exit 1; }
 	@tools/site/build-site.sh $(SITE) $(BUILD)/man
 
-test-lessons: lessons
-	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test
+test-lessons: lessons $(BUILD)/asan/bin/tapa-chart
+	@tests/lessons/test-chart.sh $(BUILD)/bin/tapa-chart $(BUILD)/lessons/chart-test $(SITE)/charts
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+	  tests/lessons/test-chart.sh $(BUILD)/asan/bin/tapa-chart $(BUILD)/lessons/chart-test-asan >/dev/null || \
+	  { echo "chart test: FAILED under AddressSanitizer+UBSan (tapa-chart reads outside input)"; exit 1; }
+	@echo "chart test: the same under AddressSanitizer+UBSan: clean"
 	@tests/lessons/browser-check.sh $(SITE) $(BUILD)/lessons/browser
+	@tests/lessons/epub-check.sh $(SITE)/tapas-in-c.epub
 
 trace: $(SITE_DEPS)
 	@test -n "$(STEP)" || { echo "usage: make trace STEP=07"; exit 2; }
 	@$(SITE_ENV) tools/site/trace-step.sh "$(STEP)" $(BUILD)/trace
 
 EXTRA_TESTS += test-lessons
+
+# tapa-chart is tools/tapa-chart.c (its main) and its stages in tools/chart/
+CHART_SRC := $(wildcard tools/chart/*.c)
+$(BUILD)/release/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O2 -g $< $(CHART_SRC) -o $@
+$(BUILD)/asan/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $< $(CHART_SRC) -o $@ $(asan_LDFLAGS)

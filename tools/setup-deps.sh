@@ -5,7 +5,7 @@
 set -u
 
 DEB_PACKAGES="build-essential pkg-config libuv1-dev libcmocka-dev libssl-dev zlib1g-dev \
-pandoc erlang-base erlang-dev valgrind clang libclang-rt-14-dev chromium bubblewrap zip"
+pandoc erlang-base erlang-dev valgrind clang libclang-rt-14-dev chromium bubblewrap zip libedit-dev tmux elixir epubcheck"
 
 missing_debian() {
     for p in $DEB_PACKAGES; do
@@ -20,7 +20,7 @@ if [ "$(uname -s)" = Darwin ]; then
     pkg-config --exists libuv cmocka 2>/dev/null || need=1
     if [ "${need:-0}" = 1 ]; then
         echo "Some of the kit's tools are missing. Install them with Homebrew:"
-        echo "  brew install pkg-config libuv cmocka openssl@3 pandoc erlang"
+        echo "  brew install pkg-config libuv cmocka openssl@3 pandoc erlang libedit tmux elixir"
         exit 1
     fi
     exit 0

@@ -152,7 +152,9 @@ bool tapa_equal(tapa_term a, tapa_term b);
 size_t tapa_inspect_to(char *buf, size_t size, tapa_term t); /* snprintf-like */
 char *tapa_inspect_alloc(tapa_term t); /* malloc'd; the caller frees */
 void tapa_fprint_term(FILE *out, tapa_term t);
-/* printf with %T for a term; also %s %d %i %u %ld %lld %zu %f %g %c %p %x %%. */
+/* printf with %T for a term, on one line as inspect/1 prints it (as in
+ * "Received: #{inspect(msg)}"); also %s %d %i %u %ld %lld %zu %f %g %c %p %x %%.
+ * tapa_inspect and tapa_fprint_term print as IO.inspect: broken at 80 columns. */
 int tapa_printf(const char *fmt, ...);
 int tapa_fprintf(FILE *out, const char *fmt, ...);
 int tapa_vfprintf(FILE *out, const char *fmt, va_list ap);

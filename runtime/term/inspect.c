@@ -1057,7 +1057,10 @@ static void vformat(strbuf *sb, const char *fmt, va_list *ap) {
             continue;
         }
         if (p[1] == 'T') {
-            inspect_into_width(sb, va_arg(*ap, tapa_term), INSPECT_WIDTH);
+            /* "Received: %T" is IO.puts("Received: #{inspect(msg)}"), and
+             * inspect/1 never breaks lines (pretty: false): one line, as
+             * long as it takes. IO.inspect (tapa_inspect) breaks at 80. */
+            inspect_into_width(sb, va_arg(*ap, tapa_term), -1);
             p += 2;
             continue;
         }

@@ -9,6 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* Stops the process with :badarg and a formatted explanation. */
 __attribute__((format(printf, 1, 2))) static _Noreturn void badarg(const char *fmt, ...) {
@@ -327,12 +329,36 @@ tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords) {
     return TERM_OF_BOX(r);
 }
 
+/* The high words of this node's references, drawn once per node life so
+ * that references look as BEAM's do (#Reference<0.4234795904.3895197697.5985>:
+ * printed high word first) and differ from one run to the next, as they do
+ * there: a random third word, a second word whose low half counts up from 1
+ * (BEAM's is the scheduler's counter beyond 18 bits, with its thread id
+ * above) and an 18-bit first word that starts a few thousand in. */
+static struct { uint64_t counter; uint32_t high, middle; bool seeded; } tapa_refs;
+
+static void refs_seed(void) {
+    uint64_t x = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)&tapa_refs;
+    x ^= (uint64_t)clock() << 17;
+    /* splitmix64: spreads the few varying bits over the word */
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    tapa_refs.high = (uint32_t)(x >> 32) | 0x40000000u; /* ten digits, as BEAM's mostly are */
+    tapa_refs.middle = ((uint32_t)x & 0x7fff0000u) | 0x08000000u;
+    tapa_refs.counter = 1000 + ((x >> 8) & 0x1fff);
+    tapa_refs.seeded = true;
+}
+
 tapa_term tapa_make_ref(void) {
     /* As the BEAM: an 18-bit low word, then 32 bits, then the rest of a
-     * counter that never repeats within this node's life. */
-    static uint64_t counter;
-    uint64_t c = ++counter;
-    uint32_t w[3] = {(uint32_t)(c & 0x3ffff), (uint32_t)(c >> 18), (uint32_t)(c >> 50)};
+     * counter that never repeats within this node's life (the seeded high
+     * words are offsets, so distinct counts stay distinct). */
+    if (!tapa_refs.seeded) refs_seed();
+    uint64_t c = tapa_refs.counter++;
+    uint32_t w[3] = {(uint32_t)(c & 0x3ffff), tapa_refs.middle + 1 + (uint32_t)(c >> 18),
+                     tapa_refs.high + (uint32_t)(c >> 50)};
     return term_ref_make(0, w, 3);
 }
 

@@ -4,8 +4,10 @@
 # not apply, anything loaded from the network, or a script error (each page's
 # assets/check.js writes its verdict into <html data-check>). A harness page
 # loads every page in an iframe (file://, no server), reads the verdicts and
-# writes them into its DOM, which --dump-dom prints. Then a screenshot of
-# step 7 goes to SITE/step7.png. No Chromium: SKIPPED, and why.
+# writes them into its DOM, which --dump-dom prints. Every page is opened at
+# 1000 px and at 390 px (a phone), and fails when it scrolls sideways. Then
+# screenshots: SITE/step7.png, SITE/step12.png and SITE/step12-phone.png.
+# No Chromium: SKIPPED, and why.
 #
 #   tests/lessons/browser-check.sh build/site build/lessons/browser
 set -u
@@ -41,8 +43,29 @@ HEAD
     done
     printf '];\nvar site = "file://%s/";\n' "$site"
     cat <<'TAIL'
-var left = pages.length, out = [];
-function verdict(p, min, frame) {
+var widths = [1000, 390]; // a laptop, and a phone (390 CSS px: an iPhone 12-15)
+var left = pages.length * widths.length, out = [];
+// the page scrolls sideways: its content is wider than the window. Name the
+// widest element that sticks out (its own scrolling box does not count).
+function overflow(doc) {
+  var root = doc.documentElement, w = root.clientWidth;
+  if (root.scrollWidth <= w + 1) return null;
+  var worst = null, right = w;
+  var win = doc.defaultView;
+  function clipped(el) { // inside a box that scrolls or clips: not the page's width
+    for (var a = el.parentElement; a && a !== doc.body; a = a.parentElement)
+      if (win.getComputedStyle(a).overflowX !== "visible") return true;
+    return false;
+  }
+  Array.prototype.forEach.call(doc.body.querySelectorAll("*"), function (el) {
+    if (clipped(el)) return;
+    var r = el.getBoundingClientRect().right;
+    if (r > right + 1) { right = r; worst = el; }
+  });
+  var what = worst ? worst.tagName.toLowerCase() + (worst.className ? "." + String(worst.className).split(" ")[0] : "") : "?";
+  return "the page scrolls sideways at " + w + " px: it is " + root.scrollWidth + " px wide (" + what + " reaches " + Math.round(right) + " px)";
+}
+function verdict(p, min, width, frame) {
   var doc, v;
   try { doc = frame.contentDocument; v = doc.documentElement.getAttribute("data-check"); }
   catch (e) { v = "FAIL cannot read the page: " + e; }
@@ -51,18 +74,22 @@ function verdict(p, min, frame) {
     var n = parseInt(doc.documentElement.getAttribute("data-charts-loaded") || "0", 10);
     if (n < min) v = "FAIL missing chart: this page must show one";
   }
-  out.push((v === "OK" ? "PAGE" + "-OK " : "PAGE" + "-FAIL ") + p + (v === "OK" ? "" : ": " + v));
+  if (v === "OK") { var o = overflow(doc); if (o) v = "FAIL " + o; }
+  var name = p + " at " + width + " px";
+  out.push((v === "OK" ? "PAGE" + "-OK " : "PAGE" + "-FAIL ") + name + (v === "OK" ? "" : ": " + v));
   if (--left === 0) {
     document.getElementById("result").textContent = out.join("\n") + "\nHARNESS" + "-DONE\n";
     document.title = "done";
   }
 }
 pages.forEach(function (pm) {
-  var f = document.createElement("iframe");
-  f.width = 1000; f.height = 800;
-  f.addEventListener("load", function () { setTimeout(function () { verdict(pm[0], pm[1], f); }, 300); });
-  f.src = site + pm[0];
-  document.getElementById("frames").appendChild(f);
+  widths.forEach(function (width) {
+    var f = document.createElement("iframe");
+    f.width = width; f.height = 800;
+    f.addEventListener("load", function () { setTimeout(function () { verdict(pm[0], pm[1], width, f); }, 300); });
+    f.src = site + pm[0];
+    document.getElementById("frames").appendChild(f);
+  });
 });
 </script></body></html>
 TAIL
@@ -93,4 +120,13 @@ timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,
     --screenshot="$site/step7.png" "file://$site/07_trap_exit.html" >/dev/null 2>>"$work/chromium.log"
 rm -rf "$work/profile"
 [ -s "$site/step7.png" ] || { echo "browser check: FAILED: no screenshot of step 7"; exit 1; }
-echo "browser check: $total pages opened in $(basename "$browser"), no broken image, chart or page error; screenshot $site/step7.png"
+# and a Part 2 step, on a laptop and on a phone (390 px, twice the pixels)
+# shellcheck disable=SC2086
+timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,2600 \
+    --screenshot="$site/step12.png" "file://$site/12_remote_spawn.html" >/dev/null 2>>"$work/chromium.log"
+rm -rf "$work/profile"
+# shellcheck disable=SC2086
+timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=390,2400 --force-device-scale-factor=2 \
+    --screenshot="$site/step12-phone.png" "file://$site/12_remote_spawn.html" >/dev/null 2>>"$work/chromium.log"
+rm -rf "$work/profile"
+echo "browser check: $total page views ($(echo "$pages" | wc -w | tr -d ' ') pages at 1000 and 390 px) in $(basename "$browser"), no broken image, chart, page error or sideways scrolling; screenshots $site/step7.png, step12.png, step12-phone.png"

@@ -391,6 +391,15 @@ static void test_print_pids_refs_ports(void **state) {
     expect_inspect(term_port_make(0, 5), "#Port<0.5>");
     char *r = tapa_inspect_alloc(tapa_make_ref());
     assert_true(strncmp(r, "#Reference<0.", 13) == 0);
+    /* shaped as BEAM's, #Reference<0.4234795904.3895197697.5985>: two big
+     * words, then an 18-bit counter that goes up by one from ref to ref */
+    unsigned long high, middle, low, low2;
+    assert_int_equal(sscanf(r, "#Reference<0.%lu.%lu.%lu>", &high, &middle, &low), 3);
+    assert_true(high >= 1000000000ul && middle >= 100000000ul && low < (1ul << 18));
+    free(r);
+    r = tapa_inspect_alloc(tapa_make_ref());
+    assert_int_equal(sscanf(r, "#Reference<0.%*u.%*u.%lu>", &low2), 1);
+    assert_true(low2 == low + 1 || (low == (1ul << 18) - 1 && low2 == 0));
     free(r);
     assert_false(tapa_equal(tapa_make_ref(), tapa_make_ref()));
 }
@@ -468,6 +477,20 @@ static void test_printf(void **state) {
     char buf[200] = {0};
     assert_non_null(fgets(buf, sizeof buf, f));
     assert_string_equal(buf, want);
+    fclose(f);
+    /* %T is inspect/1: a DOWN message with a BEAM-sized reference stays on
+     * one line (86 characters), as IO.puts("Received: #{inspect(msg)}")
+     * prints it; IO.inspect would break it at 80 */
+    uint32_t rw[3] = {5985, 3895197697u, 4234795904u};
+    tapa_term down = tapa_tuple(5, at("DOWN"), term_ref_make(0, rw, 3), at("process"), MAKE_PID(0, 101, 0),
+                                at("some_error"));
+    char line[200];
+    f = tmpfile();
+    tapa_fprintf(f, "Received: %T\n", down);
+    rewind(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "Received: {:DOWN, #Reference<0.4234795904.3895197697.5985>, :process, "
+                              "#PID<0.101.0>, :some_error}\n");
     fclose(f);
     f = tmpfile();
     tapa_fprint_term(f, at("pong"));

@@ -109,6 +109,12 @@ $(head -20 "$work/cc.err")"
             for t in "$work/$name.trace" "$work/$name.peer.trace"; do
                 [ -f "$t" ] && back <"$t" >"$t.tmp" && mv "$t.tmp" "$t"
             done
+            # the peer's trace ends where it lost node2: after that, the
+            # harness stops tapa-node, which the lesson does not show
+            if [ -f "$work/$name.peer.trace" ]; then
+                awk -F '\t' '{ print } $2 == "nodedown" { exit }' "$work/$name.peer.trace" >"$work/$name.peer.tmp" &&
+                    mv "$work/$name.peer.tmp" "$work/$name.peer.trace"
+            fi
             return $rc
         }
         draw() { # draw CHART-NAME RUN-NAME TITLE
@@ -131,16 +137,23 @@ $(tail -5 "$work/main.err")"
         awk -f "$here/match-output.awk" "$out/blocks/$lesson-$n.expected" "$work/main.out" >"$work/diff" ||
             fail "the output drifted from the lesson's:
 $(cat "$work/diff")"
-        [ -n "$chart" ] && draw "$chart" main "$lesson: a run of the program above"
+        # a chart's title: the step and the heading the block is under
+        heading=$(awk -v l="$line" 'NR < l && /^#+ / { h = $0 } END { sub(/^#+ /, "", h); gsub(/`/, "", h); print h }' \
+            "lessons/$lesson.md")
+        step=$(echo "$lesson" | sed 's/^0*\([0-9]*[a-z]*\)_.*/\1/')
+        [ -n "$chart" ] && draw "$chart" main "Step $step: $heading"
         if [ -n "$runs" ]; then
             oldifs=$IFS
             IFS=';'
             for r in $runs; do
                 IFS=$oldifs
-                cname=${r%%:*} cargs=${r#*:}
+                # NAME:ARGS[:TITLE]
+                cname=${r%%:*} crest=${r#*:}
+                cargs=${crest%%:*} ctitle=${crest#*:}
+                [ "$ctitle" = "$crest" ] && ctitle="a run with: $cargs"
                 # shellcheck disable=SC2086
                 run "$cname" $cargs || fail "the run '$cargs' exited with status $rc"
-                draw "$cname" "$cname" "$lesson, a run with: $cargs"
+                draw "$cname" "$cname" "Step $step: $ctitle"
                 IFS=';'
             done
             IFS=$oldifs

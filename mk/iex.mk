@@ -1,0 +1,71 @@
+# mk/iex.mk — tapa-iex, the tutorial's shell on a C node. -included by the
+# top Makefile.
+#
+#   make iex              the shell, with the tutorial's TapaMessages module
+#   make iex STEP=05      the shell with exercises/05_*.c linked in: its
+#                         functions replace the tutorial's (TapaMessages.*)
+#   make test-iex         the shell driven under tmux (in make test)
+#   make bench-iex        start time and per-line time, beside iex's start
+#
+# Why link and not dlopen: libtapa is a static library whose processes,
+# heaps and export table must be one copy; a shared object of the exercise
+# would need a shared libtapa or -rdynamic on every symbol. Linking the
+# exercise's object into a shell binary of its own (build/iex/NN/tapa-iex)
+# costs ~0.3 s and the functions are found by weak references
+# (tools/iex/tutorial.c). The exercise's main is renamed out of the way.
+
+IEX_SRC := $(sort $(wildcard tools/iex/*.c))
+IEX_HDR := $(wildcard tools/iex/*.h)
+IEX_LIBS := -ledit
+IEX_CFLAGS = $(BASE_CFLAGS) -Itools
+
+define iex_variant
+$(BUILD)/$(1)/bin/tapa-iex: tools/tapa-iex.c $(IEX_SRC) $(IEX_HDR) $(BUILD)/$(1)/lib/libtapa.a
+	@mkdir -p $$(@D)
+	$$(CC) $$(IEX_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) tools/tapa-iex.c $(IEX_SRC) -o $$@ \
+	  $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(IEX_LIBS)
+endef
+$(foreach v,release asan,$(eval $(call iex_variant,$(v))))
+
+# the shell's objects as an archive, for make iex STEP=NN to link with an exercise
+IEX_OBJ := $(patsubst %.c,$(BUILD)/release/iex-obj/%.o,tools/tapa-iex.c $(IEX_SRC))
+$(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
+$(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+.PHONY: iex test-iex bench-iex
+iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
+ifeq ($(STEP),)
+	@$(BUILD)/bin/tapa-iex $(IEX_ARGS)
+else
+	@$(IEX_STEP_ENV) tools/iex/run-step.sh "$(STEP)" $(BUILD)/iex $(BUILD)/bin/tapa-iex $(IEX_ARGS)
+endif
+
+IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
+  TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(BUILD)/release/lib/libtapa.a $(LIBS) $(IEX_LIBS)"
+test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
+	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex
+	@tests/iex/explore.sh $(BUILD)/bin/tapa-iex
+	@tests/iex/garbage.sh $(BUILD)/bin/tapa-iex
+	@tests/iex/run.sh $(BUILD)/bin/tapa-iex $(BUILD)/iex-test
+
+bench-iex: $(BUILD)/bin/tapa-iex
+	@bench/iex/bench-iex.sh $(BUILD)/bin/tapa-iex
+
+EXTRA_TESTS += test-iex
+
+# make bench: the shell's start and per-line times beside iex's start
+bench: bench-iex
+
+# make install puts the shell and its man page beside the library
+.PHONY: install-iex
+install: install-iex
+install-iex: $(BUILD)/bin/tapa-iex
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/bin/tapa-iex $(DESTDIR)$(PREFIX)/bin/
+	@if command -v pandoc >/dev/null; then \
+	  pandoc --from markdown --to man --standalone -o $(DESTDIR)$(PREFIX)/share/man/man1/tapa-iex.1 docs/man/tapa-iex.1.md; \
+	else echo "install: no pandoc, so no man page for tapa-iex (make setup installs pandoc)"; fi

@@ -1150,7 +1150,7 @@ static void print_job(const job *j, bool show_output, bool failed_only)
     if (j->score < j->max && j->role == 'l') {
         char *st = step_state(j);
         if (!strncmp(st, "TODO", 4))
-            P("   Next: write your predictions in %s%s%s (the lesson asks the questions), then `make %s`.\n",
+            P("   Next: your code passes; %s in %s%s%s (the lesson asks the questions), then `make %s`.\n", st + 5,
               c_bold(), j->answers ? rel(j->answers) : "answers/", c_off(), j->step->num);
         else {
             char *more = strstr(st, " (+");
@@ -1454,22 +1454,28 @@ static void cleanup_common(void)
 
 /* ------------------------------------------------------------- commands -- */
 
-/* A step's state in a few words: done, the predictions to write, or the
- * first check that failed. */
+/* A step's state in a few words: done; FAIL and the first check of the
+ * code that failed; or, when the code passes, TODO and the predictions to
+ * write or to think again about (the answers file is the next thing). */
 static char *step_state(const job *j)
 {
     if (j->score == j->max) return xstrdup("done");
     const check_result *first = NULL;
-    int todo = 0, failed = 0;
+    int unanswered = 0, wrong = 0, failed = 0;
     for (int k = 0; k < j->nres; k++) {
         const check_result *r = &j->res[k];
         if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
-        if (r->def->kind == ANSWER && r->message && strstr(r->message, "not answered")) todo++;
-        else if (failed++ == 0) first = r;
+        if (r->def->kind == ANSWER) {
+            if (r->message && strstr(r->message, "not answered")) unanswered++;
+            else wrong++;
+        } else if (failed++ == 0) first = r;
     }
     if (first && failed > 1) return xasprintf("FAIL %s (+%d more)", first->def->name, failed - 1);
     if (first) return xasprintf("FAIL %s", first->def->name);
-    return xasprintf("TODO %d prediction%s in the answers file", todo, todo == 1 ? "" : "s");
+    if (unanswered && wrong) return xasprintf("TODO %d prediction%s to write, %d to think again about", unanswered,
+                                              unanswered == 1 ? "" : "s", wrong);
+    if (unanswered) return xasprintf("TODO %d prediction%s to write", unanswered, unanswered == 1 ? "" : "s");
+    return xasprintf("TODO %d prediction%s to think again about", wrong, wrong == 1 ? "" : "s");
 }
 
 /* One line per step, then the steps passed and the score: what a learner

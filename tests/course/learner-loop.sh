@@ -29,6 +29,7 @@ mkdir -p "$copy/build" && cp -a build/release build/bin build/gen "$copy/build/"
 rm -f "$copy/build/release/obj/runtime/term/atom.o" "$copy/build/release/bin/tapa-grade" "$copy/build/bin/tapa-grade"
 cd "$copy" || exit 1
 export NO_COLOR=1
+unset MAKEFLAGS MFLAGS MAKELEVEL V # a learner's shell, not the make that runs this test
 
 # a compiler's command line: the kit's flags never appear in a quiet build
 cmdlines() { grep -E -e '-std=c11|-Wall|-Wextra|-flto|-fno-lto' "$1"; }

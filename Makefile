@@ -7,22 +7,44 @@ SHELL := /bin/bash
 CC ?= cc
 PREFIX ?= /usr/local
 BUILD := build
-UV_CFLAGS := $(shell pkg-config --cflags libuv 2>/dev/null)
-UV_LIBS := $(shell pkg-config --libs libuv 2>/dev/null || echo -luv)
-CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
+# pkg-config finds Homebrew's libraries on macOS (OpenSSL is keg-only there:
+# tools/setup-deps.sh puts its pkgconfig folder on PKG_CONFIG_PATH).
+PKG_CONFIG ?= pkg-config
+ifeq ($(shell uname -s),Darwin)
+BREW_OPENSSL_PC := $(firstword $(wildcard /opt/homebrew/opt/openssl@3/lib/pkgconfig /usr/local/opt/openssl@3/lib/pkgconfig))
+ifneq ($(BREW_OPENSSL_PC),)
+export PKG_CONFIG_PATH := $(BREW_OPENSSL_PC)$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+endif
+endif
+UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null) \
+             $(shell $(PKG_CONFIG) --cflags-only-I libcrypto cmocka 2>/dev/null)
+UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
+CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
 LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
+
+# What the compiler targets and supports (tools/toolchain.sh, cached per CC):
+# TAPA_TARGET, CTX_ARCH (which context switch), AR (the archiver matching
+# CC) and LTO. An unsupported target stops here with one line.
+# Objects remember the compiler: another CC (make CC=clang) rebuilds them.
+CC_STAMP := $(BUILD)/.cc
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(CC_STAMP) 2>/dev/null)" = "$(CC)" ] || echo "$(CC)" > $(CC_STAMP); })
+empty :=
+space := $(empty) $(empty)
+TOOLCHAIN_MK := $(BUILD)/toolchain/$(subst /,_,$(subst $(space),_,$(CC))).mk
+include $(TOOLCHAIN_MK)
+$(TOOLCHAIN_MK): tools/toolchain.sh
+	@mkdir -p $(@D) && tools/toolchain.sh "$(CC)" > $@.tmp && mv $@.tmp $@
 
 # Variants: release (copy stacks, fast), asan (AddressSanitizer+UBSan, one
 # stack per process so the sanitizers can follow switches), debug (for
 # valgrind, one stack per process as well).
 # Link-time optimisation lets send, receive and the switch inline across
 # files (ring 20 -> 33 M msg/s); fat objects keep libtapa.a usable by
-# programs built without it (learners' exercises, make install).
-LTO := $(shell $(CC) -flto=auto -ffat-lto-objects -x c -c /dev/null -o /dev/null 2>/dev/null \
-              && echo -flto=auto -ffat-lto-objects)
-AR := $(shell command -v gcc-ar >/dev/null 2>&1 && echo gcc-ar || echo ar)
+# programs built without it (learners' exercises, make install). Where the
+# toolchain cannot do that end to end (clang 14), LTO is off (LTO_NOTE).
 release_CFLAGS := -O2 -g $(LTO)
 # Tests and tools link the plain code of the fat objects: an LTO link of
 # each program costs ~3 s of CPU; make bench links with LTO.
@@ -33,7 +55,7 @@ asan_LDFLAGS := -fsanitize=address,undefined
 debug_CFLAGS := -O0 -g -DTAPA_DEDICATED_STACKS -DTAPA_VALGRIND
 
 RUNTIME_SRC := $(shell find runtime -name '*.c' | sort)
-RUNTIME_ASM := $(shell find runtime -name '*.S' | sort)
+RUNTIME_ASM := runtime/sched/context_$(CTX_ARCH).S
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TOOLS := $(patsubst tools/%.c,%,$(wildcard tools/tapa-*.c))
 BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
@@ -41,10 +63,10 @@ BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
 define variant
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
             $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
-$(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) | $(BUILD)/.deps
+$(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
 	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/obj/%.o: %.S
+$(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
@@ -52,7 +74,7 @@ $(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
 	rm -f $$@ && $(AR) rcs $$@ $$^
 $(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) -lcmocka
+	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
 $(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
 	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
@@ -76,7 +98,7 @@ lib: $(BUILD)/release/lib/libtapa.a
 tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
 .PRECIOUS: $(BUILD)/release/bin/%
 $(BUILD)/bin/%: $(BUILD)/release/bin/%
-	@mkdir -p $(@D) && cp --remove-destination $< $@
+	@mkdir -p $(@D) && rm -f $@ && cp $< $@
 
 # ------------------------------------------------------------------ setup --
 setup:

@@ -149,6 +149,7 @@ void stack_switch_to(process *p); /* scheduler -> p, returns when p yields */
 void stack_switch_out(process *p, bool exiting); /* p -> scheduler */
 void stack_shutdown(void);
 void stack_entered(void); /* first thing a new process does */
+void stack_mark_roots(process *p); /* the collector: p's registers and stack as roots */
 
 /* ---- distribution hooks: set when a node is alive (dist/), else NULL */
 typedef struct dist_hooks {

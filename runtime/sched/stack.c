@@ -24,6 +24,18 @@
 static void *scheduler_sp; /* the scheduler's context while a process runs */
 extern void proc_entry(void); /* process.c: runs p->fn, then exits */
 
+static void mark_from(void *lo, void *arg)
+{
+    process *p = arg;
+    heap_mark_range(&p->heap, lo, p->stack_hi);
+}
+
+/* The callee-saved registers are pushed below every frame of the running
+ * process (not copied into a jmp_buf: glibc's setjmp mangles some of them,
+ * and a callee's save area may lie below a local buffer, as gcc lays out
+ * arm64 frames), then the whole stack from there up is scanned. */
+void stack_mark_roots(process *p) { ctx_with_regs_spilled(mark_from, p); }
+
 #ifdef TAPA_DEDICATED_STACKS
 
 #if defined(__SANITIZE_ADDRESS__)

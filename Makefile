@@ -93,7 +93,7 @@ $(BUILD)/.deps:
 .PHONY: all course setup lib tools test test-unit test-asan test-valgrind test-erl \
         fuzz bench install clean
 
-all: lib tools release-tests
+all: lib tools release-tests compile_commands.json # (mk/editor.mk)
 lib: $(BUILD)/release/lib/libtapa.a
 tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
 .PRECIOUS: $(BUILD)/release/bin/%
@@ -153,4 +153,4 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' tools/libtapa.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) compile_commands.json

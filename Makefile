@@ -54,9 +54,15 @@ asan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 asan_LDFLAGS := -fsanitize=address,undefined
 debug_CFLAGS := -O0 -g -DTAPA_DEDICATED_STACKS -DTAPA_VALGRIND
 
+# cmocka is needed by the unit tests only: without it the rest is built and
+# the tests say SKIPPED (tools/setup-deps.sh says what to install).
+HAVE_CMOCKA ?= $(shell printf '\043include <stdarg.h>\n\043include <stddef.h>\n\043include <setjmp.h>\n\043include <cmocka.h>\n' \
+                 | $(CC) $(UV_CFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
+NO_CMOCKA = echo "$(1): SKIPPED: cmocka is not installed (apt-get install libcmocka-dev; brew install cmocka)"
+
 RUNTIME_SRC := $(shell find runtime -name '*.c' | sort)
 RUNTIME_ASM := runtime/sched/context_$(CTX_ARCH).S
-UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(if $(HAVE_CMOCKA),$(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
 TOOLS := $(patsubst tools/%.c,%,$(wildcard tools/tapa-*.c))
 BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
 
@@ -113,6 +119,7 @@ TEST_TIMEOUT ?= 120
 test: test-unit test-asan test-valgrind test-erl fuzz-brief $(EXTRA_TESTS)
 	@echo "make test: all green"
 
+ifneq ($(HAVE_CMOCKA),)
 test-unit: release-tests
 	@tools/run-tests.sh release $(BUILD)/release/tests $(UNIT_TESTS)
 
@@ -125,6 +132,10 @@ test-valgrind: debug-tests
 
 test-erl: $(BUILD)/release/tests/test_semantics
 	@tools/compare-with-erl.sh $(BUILD)/release/tests/test_semantics
+else
+release-tests asan-tests debug-tests test-unit test-asan test-valgrind test-erl:
+	@$(call NO_CMOCKA,$@)
+endif
 
 # libFuzzer needs clang; the brief run is part of make test.
 FUZZ_SECONDS ?= 10
@@ -133,8 +144,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(RUNTIME_SRC) $(RUNTIME_ASM)
 	@mkdir -p $(@D)
 	clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
 	  $< $(RUNTIME_SRC) $(RUNTIME_ASM) -o $@ $(LIBS)
-fuzz-brief: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
-	@tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+# Apple's clang has no libFuzzer: there (or without clang) the brief run says SKIPPED.
+FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
+  | clang -fsanitize=fuzzer -x c - -o $(BUILD)/fuzz-probe >/dev/null 2>&1
+fuzz-brief:
+	@mkdir -p $(BUILD); if ! { command -v clang >/dev/null && $(FUZZ_PROBE); }; then \
+	  echo "fuzz: SKIPPED: no clang with libFuzzer (apt-get install clang libclang-rt-dev; on macOS: brew install llvm)"; \
+	else $(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS)) && \
+	  tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS); fi
 fuzz: $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 	@tools/run-fuzz.sh $${FUZZ_SECONDS:-300} $(FUZZ_TARGETS)
 

@@ -55,3 +55,9 @@ check-macho:
 	  echo "Mach-O check: runtime/sched/context_$$arch.S assembles for $$triple: OK"; done
 
 EXTRA_TESTS += test-clang test-arm64 check-macho
+
+# the set-up without root (tools/setup-deps.sh): builds what it can
+.PHONY: test-setup
+test-setup:
+	@tests/setup/test-setup-deps.sh $(BUILD)
+EXTRA_TESTS += test-setup

@@ -24,7 +24,7 @@ erlang-base|the comparisons with real Erlang and the interop tests (erl)
 erlang-dev|the libei decoder test (erl_interface)
 valgrind|the valgrind run (make test-valgrind)
 clang|the clang build, the fuzzers and the Mach-O check
-libclang-rt-14-dev|the fuzzers and sanitizers with clang
+libclang-rt-dev|the fuzzers and sanitizers with clang
 clangd|the editor check (make check-editor)
 chromium|the lessons' browser check
 gcc-aarch64-linux-gnu|the arm64 build (make test-arm64)
@@ -107,6 +107,11 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
     exit 0
 fi
 
+# an arm64 machine runs the kit natively: no cross compiler, no qemu
+if [ "$(dpkg --print-architecture)" = arm64 ]; then
+    DEB_OPTIONAL=$(printf '%s\n' "$DEB_OPTIONAL" | grep -v -e '^gcc-aarch64-linux-gnu|' -e '^qemu-user|')
+    DEB_ARM64=""
+fi
 arm64_missing=$(missing_of $DEB_ARM64)
 missing=$(missing_of $DEB_REQUIRED $(optional_names))$arm64_missing
 [ -z "$missing" ] && exit 0

@@ -69,3 +69,20 @@ EXTRA_TESTS += test-clang test-arm64 check-macho
 test-setup:
 	@tests/setup/test-setup-deps.sh $(BUILD)
 EXTRA_TESTS += test-setup
+
+# The build's own decisions (tools/toolchain.sh): an unsupported target
+# stops with one line naming what is supported; clang 14 gets no LTO (its
+# bitcode archive would not link without -flto); gcc keeps it.
+.PHONY: check-toolchain
+check-toolchain:
+	@out=$$(tools/toolchain.sh "$(firstword $(CLANG)) -target riscv64-linux-gnu" 2>&1); \
+	case "$$out" in *"error tapa: no context switch for target riscv64"*"supported: x86-64 and arm64"*) ;; \
+	  *) echo "toolchain check: an unsupported target is not refused in one line: $$out"; exit 1 ;; esac; \
+	out=$$($(MAKE) --no-print-directory -s BUILD=$(BUILD)/riscv CC="$(firstword $(CLANG)) -target riscv64-linux-gnu" lib 2>&1); \
+	[ $$(printf '%s\n' "$$out" | wc -l) -eq 1 ] && printf '%s\n' "$$out" | grep -q "no context switch for target" \
+	  || { echo "toolchain check: make for riscv64 did not stop with one line: $$out"; exit 1; }; \
+	if command -v $(firstword $(CLANG)) >/dev/null 2>&1; then \
+	  tools/toolchain.sh "$(CLANG)" | grep -qx "LTO := " \
+	    || { echo "toolchain check: clang 14 got LTO, its archive would not link without -flto"; exit 1; }; fi; \
+	echo "toolchain check: unsupported target refused in one line; LTO decided per toolchain ($(LTO_NOTE)): OK"
+EXTRA_TESTS += check-toolchain

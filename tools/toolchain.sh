@@ -41,6 +41,9 @@ else
     case $first in
         *gcc*) cand=$(printf '%s' "$first" | sed 's/gcc\(-[0-9][0-9]*\)\{0,1\}$/gcc-ar\1/')
                command -v "$cand" >/dev/null 2>&1 && ar=$cand ;;
+        *) # gcc under another name (cc on Debian)
+           $cc --version 2>/dev/null | grep -q "Free Software Foundation" \
+               && command -v gcc-ar >/dev/null 2>&1 && ar=gcc-ar ;;
     esac
     # a cross gcc without its gcc-ar: its binutils' ar
     if [ "$ar" = ar ]; then

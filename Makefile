@@ -25,12 +25,13 @@ WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
 LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
 
-# What the compiler targets and supports (tools/toolchain.sh, cached per CC):
-# TAPA_TARGET, CTX_ARCH (which context switch), AR (the archiver matching
-# CC) and LTO. An unsupported target stops here with one line.
 # Objects remember the compiler: another CC (make CC=clang) rebuilds them.
 CC_STAMP := $(BUILD)/.cc
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(CC_STAMP) 2>/dev/null)" = "$(CC)" ] || echo "$(CC)" > $(CC_STAMP); })
+
+# What the compiler targets and supports (tools/toolchain.sh, cached per CC):
+# TAPA_TARGET, CTX_ARCH (which context switch), AR (the archiver matching
+# CC) and LTO. An unsupported target stops here with one line.
 empty :=
 space := $(empty) $(empty)
 TOOLCHAIN_MK := $(BUILD)/toolchain/$(subst /,_,$(subst $(space),_,$(CC))).mk

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <uv.h>
 
 extern char **environ;
 
@@ -229,9 +230,8 @@ int main(int argc, char **argv)
     snprintf(beam_sink, sizeof beam_sink, "benchbeam%d@127.0.0.1", id);
     snprintf(beam_drv, sizeof beam_drv, "benchdrv%d@127.0.0.1", id);
     char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0) return 1;
-    self[n] = 0;
+    size_t n = sizeof self;
+    if (uv_exepath(self, &n) != 0) return 1; /* /proc/self/exe is Linux's alone */
     pid_t server = start((char *[]){self, "--serve", peer, NULL});
     pid_t erl = -1;
     if (build_beam_module())

@@ -14,6 +14,16 @@
 
 static int64_t count = 100000;
 
+#ifdef __APPLE__
+#include <mach/mach.h>
+static long rss_bytes(void)
+{
+    mach_task_basic_info_data_t info;
+    mach_msg_type_number_t n = MACH_TASK_BASIC_INFO_COUNT;
+    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, (task_info_t)&info, &n) != KERN_SUCCESS) return -1;
+    return (long)info.resident_size;
+}
+#else
 static long rss_bytes(void)
 {
     long size = 0, resident = 0;
@@ -23,6 +33,7 @@ static long rss_bytes(void)
     fclose(f);
     return resident * sysconf(_SC_PAGESIZE);
 }
+#endif
 
 static void idle(tapa_term arg)
 {

@@ -14,6 +14,14 @@
 # costs ~0.3 s and the functions are found by weak references
 # (tools/iex/tutorial.c). The exercise's main is renamed out of the way.
 
+# libedit gives the prompt its line editing and history; without its headers
+# (libedit-dev) the shell is not built and its targets say SKIPPED.
+HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+ifneq ($(HAVE_LIBEDIT),1)
+TOOLS := $(filter-out tapa-iex,$(TOOLS))
+IEX_SKIP := iex: SKIPPED, tapa-iex needs libedit's headers (Debian: apt-get install libedit-dev; macOS has them)
+endif
+
 IEX_SRC := $(sort $(wildcard tools/iex/*.c))
 IEX_HDR := $(wildcard tools/iex/*.h)
 IEX_LIBS := -ledit
@@ -37,6 +45,10 @@ $(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 .PHONY: iex test-iex bench-iex
+ifdef IEX_SKIP
+iex test-iex bench-iex install-iex:
+	@echo "$(IEX_SKIP)"
+else
 iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 ifeq ($(STEP),)
 	@$(BUILD)/bin/tapa-iex $(IEX_ARGS)
@@ -55,6 +67,7 @@ test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 bench-iex: $(BUILD)/bin/tapa-iex
 	@bench/iex/bench-iex.sh $(BUILD)/bin/tapa-iex
 
+endif
 EXTRA_TESTS += test-iex
 
 # make bench: the shell's start and per-line times beside iex's start
@@ -63,9 +76,11 @@ bench: bench-iex
 # make install puts the shell and its man page beside the library
 .PHONY: install-iex
 install: install-iex
+ifndef IEX_SKIP
 install-iex: $(BUILD)/bin/tapa-iex
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/bin/tapa-iex $(DESTDIR)$(PREFIX)/bin/
 	@if command -v pandoc >/dev/null; then \
 	  pandoc --from markdown --to man --standalone -o $(DESTDIR)$(PREFIX)/share/man/man1/tapa-iex.1 docs/man/tapa-iex.1.md; \
 	else echo "install: no pandoc, so no man page for tapa-iex (make setup installs pandoc)"; fi
+endif

@@ -8,6 +8,7 @@
 # from erl (OTP 25) with:   tools/compare-with-erl.sh --record
 # With erl, a stale semantics.expected is reported (not a failure).
 # COMPARE_WITHOUT_ERL=1 compares with semantics.expected even where erl is.
+# TAPA_RUNNER (e.g. qemu-aarch64) runs TEST_BINARY through an emulator.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 erl_src=$root/tests/erl/semantics.erl
@@ -21,7 +22,7 @@ have_erl() { [ -z "${COMPARE_WITHOUT_ERL:-}" ] && command -v erl >/dev/null && c
 # run_erl OUT: the Erlang scenarios' lines into OUT
 run_erl() {
     erlc -o "$tmp" "$erl_src" || return 1
-    timeout 120 erl -noshell -pa "$tmp" -s semantics main >"$tmp/erl.raw" 2>"$tmp/erl.err" || return 1
+    "$root/tools/with-timeout.sh" 120 erl -noshell -pa "$tmp" -s semantics main >"$tmp/erl.raw" 2>"$tmp/erl.err" || return 1
     lines <"$tmp/erl.raw" >"$1"
 }
 
@@ -46,7 +47,7 @@ if [ ! -x "$bin" ]; then
 fi
 
 # ---- the libtapa side
-timeout 120 "$bin" >"$tmp/tapa.raw" 2>"$tmp/tapa.err"
+"$root/tools/with-timeout.sh" 120 ${TAPA_RUNNER:-} "$bin" >"$tmp/tapa.raw" 2>"$tmp/tapa.err"
 tapa_rc=$?
 lines <"$tmp/tapa.raw" >"$tmp/tapa.txt"
 

@@ -34,7 +34,7 @@ if [ -z "${BENCH_SKIP_BEAM:-}" ] && command -v erl >/dev/null && command -v erlc
 fi
 
 # value KEY LINE: the number after KEY= in LINE
-value() { sed -n "s/.*\\b$1=\\([-0-9.]*\\).*/\\1/p" <<<"$2" | head -1; }
+value() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=\\([-0-9.]*\\).*/\\1/p" | head -1; }
 
 # median of the numbers on stdin (lower middle for an even count)
 median() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }
@@ -99,7 +99,7 @@ need() {
     fi
 }
 
-echo "run-bench: $(nproc) CPUs; C: $dir; BEAM: $([ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, ~p schedulers", [erlang:system_info(otp_release), erlang:system_info(schedulers)]), halt().' || echo 'not run') ${beam_flags}"
+echo "run-bench: $(getconf _NPROCESSORS_ONLN) CPUs; C: $dir; BEAM: $([ $have_erl = 1 ] && erl -noshell -eval 'io:format("OTP ~s, ~p schedulers", [erlang:system_info(otp_release), erlang:system_info(schedulers)]), halt().' || echo 'not run') ${beam_flags}"
 
 if need ring; then
     t=$(run_c "$runs" "$(bin ring)"); b=$(run_beam "$runs" "" ring)
@@ -160,13 +160,13 @@ for b in "$dir"/bench_*; do
     [ -x "$b" ] && [ -f "$b" ] || continue
     name=${b##*/bench_}
     case "$known" in *" $name "*) continue ;; esac
-    if ! out=$(timeout 120 "$b" 2>/dev/null); then
+    if ! out=$("$root/tools/with-timeout.sh" 120 "$b" 2>/dev/null); then
         echo "bench $name tapa=FAIL beam=NA unit=? better=NA goal=? MISS ($b failed)"
         missed=$((missed + 1))
         continue
     fi
     grep '^bench ' <<<"$out"
-    missed=$((missed + $(grep '^bench ' <<<"$out" | grep -c '\bMISS\b')))
+    missed=$((missed + $(grep '^bench ' <<<"$out" | grep -cw MISS)))
 done
 
 if [ $missed -gt 0 ]; then

@@ -155,6 +155,7 @@ void stack_switch_to(process *p); /* scheduler -> p, returns when p yields */
 void stack_switch_out(process *p, bool exiting); /* p -> scheduler */
 void stack_shutdown(void);
 void stack_entered(void); /* first thing a new process does */
+void stack_mark_roots(process *p); /* the collector: p's registers and stack as roots */
 /* Debug builds (stack_hide.c): the stack of a switched-out process is out
  * of reach of every other process. No-ops with copy stacks. */
 #ifdef TAPA_DEDICATED_STACKS

@@ -12,7 +12,6 @@
 #include "term/pattern.h"
 #include "trace/trace.h"
 
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,16 +59,10 @@ static void compile_clauses(clauses *c, const char *const *patterns)
     if (pins || c->key == 0) c->key = 0;
 }
 
-/* Conservative roots: spill the callee-saved registers onto this frame,
- * then scan from here to the top of the process's stack. glibc's setjmp
- * mangles the rbp it saves, so __builtin_unwind_init also makes this
- * function push every callee-saved register itself. */
+/* Conservative roots: the registers and the stack (stack.c). */
 static __attribute__((noinline)) void collect(process *p)
 {
-    __builtin_unwind_init();
-    jmp_buf regs;
-    setjmp(regs);
-    heap_mark_range(&p->heap, (const void *)&regs, p->stack_hi);
+    stack_mark_roots(p);
     mailbox_mark(p);
     heap_mark_term(&p->heap, p->arg);
     heap_mark_term(&p->heap, p->exit_reason);

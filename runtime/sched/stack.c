@@ -18,11 +18,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define STACK_SIZE (256 * 1024)
 
 static void *scheduler_sp; /* the scheduler's context while a process runs */
 extern void proc_entry(void); /* process.c: runs p->fn, then exits */
+
+static void mark_from(void *lo, void *arg)
+{
+    process *p = arg;
+    heap_mark_range(&p->heap, lo, p->stack_hi);
+}
+
+/* The callee-saved registers are pushed below every frame of the running
+ * process (not copied into a jmp_buf: glibc's setjmp mangles some of them,
+ * and a callee's save area may lie below a local buffer, as gcc lays out
+ * arm64 frames), then the whole stack from there up is scanned. */
+void stack_mark_roots(process *p) { ctx_with_regs_spilled(mark_from, p); }
 
 #ifdef TAPA_DEDICATED_STACKS
 
@@ -121,9 +134,16 @@ static shared_stack stacks[NSTACKS];
 
 static shared_stack *stack_of(const process *p) { return &stacks[PID_ID(p->pid) % NSTACKS]; }
 
+/* 4 KB on x86-64, 16 KB on Apple Silicon, 64 KB on some arm64 Linux kernels */
+static size_t guard_size(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    return page > 0 ? (size_t)page : 4096;
+}
+
 static void shared_stack_init(shared_stack *s)
 {
-    size_t page = 4096;
+    size_t page = guard_size();
     uint8_t *m = mmap(NULL, STACK_SIZE + page, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) abort();
@@ -184,7 +204,7 @@ void stack_entered(void) {}
 void stack_shutdown(void)
 {
     for (int i = 0; i < NSTACKS; i++) {
-        if (stacks[i].base) munmap(stacks[i].base - 4096, STACK_SIZE + 4096);
+        if (stacks[i].base) munmap(stacks[i].base - guard_size(), STACK_SIZE + guard_size());
         stacks[i] = (shared_stack){0};
     }
 }

@@ -72,19 +72,19 @@ $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
             $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
 $(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $$(@D)
-	$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
+	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
-	rm -f $$@ && $(AR) rcs $$@ $$^
+	$$(call say,AR,$$@)rm -f $$@ && $(AR) rcs $$@ $$^
 $(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
 $(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
 $(1)-tests: $$(addprefix $(BUILD)/$(1)/tests/,$$(UNIT_TESTS))
 endef
 $(foreach v,release asan debug,$(eval $(call variant,$(v))))
@@ -143,7 +143,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(RUNTIME_SRC) $(RUNTIME_ASM)
 	@mkdir -p $(@D)
-	clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
+	$(call say,LINK,$@)clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
 	  $< $(RUNTIME_SRC) $(RUNTIME_ASM) -o $@ $(LIBS)
 # Apple's clang has no libFuzzer: there (or without clang) the brief run says SKIPPED.
 FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
@@ -161,7 +161,7 @@ bench: $(addprefix $(BUILD)/release/bench/,$(BENCHES))
 	@tools/run-bench.sh $(BUILD)/release/bench
 $(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
 # ---------------------------------------------------------------- install --
 install: lib

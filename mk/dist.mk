@@ -5,7 +5,7 @@ INTEROP_BIN := $(BUILD)/release/interop
 
 $(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
 .PHONY: test-interop
 test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
@@ -18,7 +18,7 @@ EI_DIR := $(lastword $(sort $(wildcard /usr/lib/erlang/lib/erl_interface-*)))
 
 $(INTEROP_BIN)/etf_libei: tests/interop/etf_libei.c $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -D_REENTRANT -pthread -I$(EI_DIR)/include $< -o $@ \
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -D_REENTRANT -pthread -I$(EI_DIR)/include $< -o $@ \
 	  $(BUILD)/release/lib/libtapa.a -L$(EI_DIR)/lib -lei $(LIBS)
 
 .PHONY: test-libei

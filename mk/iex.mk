@@ -30,7 +30,7 @@ IEX_CFLAGS = $(BASE_CFLAGS) -Itools
 define iex_variant
 $(BUILD)/$(1)/bin/tapa-iex: tools/tapa-iex.c $(IEX_SRC) $(IEX_HDR) $(BUILD)/$(1)/lib/libtapa.a
 	@mkdir -p $$(@D)
-	$$(CC) $$(IEX_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) tools/tapa-iex.c $(IEX_SRC) -o $$@ \
+	$$(call say,LINK,$$@)$$(CC) $$(IEX_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) tools/tapa-iex.c $(IEX_SRC) -o $$@ \
 	  $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(IEX_LIBS)
 endef
 $(foreach v,release asan,$(eval $(call iex_variant,$(v))))
@@ -39,7 +39,7 @@ $(foreach v,release asan,$(eval $(call iex_variant,$(v))))
 IEX_OBJ := $(patsubst %.c,$(BUILD)/release/iex-obj/%.o,tools/tapa-iex.c $(IEX_SRC))
 $(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
+	$(call say,CC,$<)$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
 $(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^

@@ -49,7 +49,7 @@ EXTRA_TESTS += test-lessons
 CHART_SRC := $(wildcard tools/chart/*.c)
 $(BUILD)/release/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O2 -g $< $(CHART_SRC) -o $@
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) -O2 -g $< $(CHART_SRC) -o $@
 $(BUILD)/asan/bin/tapa-chart: tools/tapa-chart.c $(CHART_SRC) tools/chart/chart.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $< $(CHART_SRC) -o $@ $(asan_LDFLAGS)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(asan_CFLAGS) $< $(CHART_SRC) -o $@ $(asan_LDFLAGS)

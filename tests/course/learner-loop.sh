@@ -11,8 +11,9 @@
 #   - the verdict comes first: "does not compile" with the first error before
 #     the compiler's output, and the one-line summary of the step first among
 #     the checks.
-# The built library and tools are reused (copied, then one runtime object and
-# the grader removed, so that make has something to compile quietly).
+# The built library and tools are reused (copied, then two tools removed, so
+# that make has something to compile and link quietly; a whole runtime
+# rebuild would cost a minute).
 set -u
 out=${1:-build/course/loop}
 kit=$(pwd)
@@ -24,9 +25,10 @@ git ls-files | tar -cf - -T - | (cd "$copy" && tar -xf -) || fail "could not cop
 for f in exercises/[0-9][0-9]_*.c answers/*.answers; do
     git show "HEAD:$f" > "$copy/$f" 2>/dev/null || cp "$f" "$copy/$f"
 done
-mkdir -p "$copy/build" && cp -a build/release build/bin build/gen "$copy/build/" && touch "$copy/build/.deps" \
+mkdir -p "$copy/build" && cp -a build/release build/bin build/gen build/toolchain build/.cc build/.deps "$copy/build/" \
     || fail "build the kit first (make): build/release, build/bin and build/gen are reused"
-rm -f "$copy/build/release/obj/runtime/term/atom.o" "$copy/build/release/bin/tapa-grade" "$copy/build/bin/tapa-grade"
+rm -f "$copy/build/release/bin/tapa-grade" "$copy/build/bin/tapa-grade" "$copy/build/release/bin/tapa-epmd" \
+      "$copy/build/bin/tapa-epmd"
 cd "$copy" || exit 1
 export NO_COLOR=1
 unset MAKEFLAGS MFLAGS MAKELEVEL V # a learner's shell, not the make that runs this test
@@ -36,7 +38,8 @@ cmdlines() { grep -E -e '-std=c11|-Wall|-Wextra|-flto|-fno-lto' "$1"; }
 
 make > make.log 2>&1 || { tail -30 make.log; fail "make failed in the fresh copy (log: $copy/make.log)"; }
 grep -q '^Progress:' make.log || fail "make did not show the course (log: $copy/make.log)"
-grep -q '^  CC  *build/release/bin/tapa-grade' make.log || fail "make rebuilt the grader without saying so in one line"
+grep -q '^  LINK *build/release/bin/tapa-epmd$' make.log || fail "make rebuilt tapa-epmd without saying so in one short line"
+grep -q '^  CC  *build/release/bin/tapa-grade$' make.log || fail "make rebuilt the grader without saying so in one short line"
 [ -z "$(cmdlines make.log)" ] || { cmdlines make.log | head -3; fail "make printed compiler command lines (above) without V=1"; }
 
 src=exercises/05_mailbox_growth.c
@@ -65,8 +68,8 @@ printf '%s\n' "$summary" | head -1 | grep -Eq '^  05 Mailbox growth +[0-9]+/14 '
 [ -z "$(cmdlines fixed.log)" ] || fail "make 05 printed compiler command lines"
 
 # the contrast: V=1 shows the commands (so the checks above can fail)
-rm -f build/release/bin/tapa-grade build/bin/tapa-grade
-make V=1 build/bin/tapa-grade > verbose.log 2>&1 || fail "make V=1 failed (log: $copy/verbose.log)"
+rm -f build/release/bin/tapa-epmd build/bin/tapa-epmd
+make V=1 build/bin/tapa-epmd > verbose.log 2>&1 || fail "make V=1 failed (log: $copy/verbose.log)"
 [ -n "$(cmdlines verbose.log)" ] || fail "make V=1 did not print the compiler's command line"
 
 echo "learner-loop: fresh copy, make, step 05 broken then fixed: quiet (V=1 verbose), the error at $src:$line, verdict and summary first: OK"

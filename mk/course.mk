@@ -46,7 +46,7 @@ $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard to
 	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
 	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
 
-.PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings check-loop gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
+.PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings check-progress check-loop gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
 
 $(COURSE_STEPS): lib $(GRADE_BIN) $(CHART_BIN)
 	@$(GRADE) run $@
@@ -179,13 +179,16 @@ check-steps: $(GRADE_BIN)
 	@tests/course/check-steps.sh $(GRADE_BIN)
 check-warnings:
 	@tests/course/check-warnings.sh -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g
+# what `make` shows says the next thing to do, in each state (check-progress)
+check-progress:
+	@tests/course/check-progress-screen.sh
 
 # The learner's loop in a fresh copy of the kit (make, make 05 broken, make
 # 05 fixed): quiet, the error at the learner's file and line, verdicts first.
 check-loop: all $(GRADE_BIN) $(CHART_BIN)
 	@tests/course/learner-loop.sh $(BUILD)/course/loop
 
-EXTRA_TESTS += check-course check-hostile check-hints check-steps check-warnings check-loop
+EXTRA_TESTS += check-course check-hostile check-hints check-steps check-warnings check-progress check-loop
 
 # make bench-grade: one full submission (all 14 steps) graded, then 50
 # submissions through grade-all (both cores). The submissions are made in

@@ -50,18 +50,22 @@ printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v 
         }
         if (!next_i) { printf "\n%sEvery step is done.%s `make grade` shows your marks.\n", bold, off; exit }
         k = num[next_i]; b = k "_" slug[next_i]; saw = fsaw[k]
-        if (length(saw) > 100) saw = substr(saw, 1, 97) "..."
         gsub(/  +/, " ", saw)
-        page = site == "yes" ? sprintf("build/site/%s.html", b) : sprintf("lessons/%s.md    (as a web page: make lessons)", b)
+        saw = fid[k] ": " saw
+        if (length(saw) > 68) saw = substr(saw, 1, 65) "..."
+        page = sprintf("build/site/%s.html", b)
+        if (site != "yes" || (getline line < page) <= 0) page = sprintf("lessons/%s.md    (as a web page: make lessons)", b)
         if (state[next_i] == "answers") {
             printf "\n%sNext: step %s, %s: your code passes; write your predictions%s\n", bold, k, title[next_i], off
-            printf "  predict  answers/%s.answers   (%s: %s)\n", b, fid[k], saw
+            printf "  predict  answers/%s.answers\n", b
+            printf "  check    %s\n", saw
             printf "  read     %s\n", page
-            printf "  check    make %s\n", k
+            printf "  run      make %s\n", k
         } else if (state[next_i] == "failed") {
             printf "\n%sNext: step %s, %s: fix the check that failed%s\n", bold, k, title[next_i], off
-            printf "  edit     exercises/%s.c       (%s failed: %s)\n", b, fid[k], saw
-            printf "  run      make %s                (or: make watch, which re-checks on every save)\n", k
+            printf "  edit     exercises/%s.c\n", b
+            printf "  failed   %s\n", saw
+            printf "  run      make %s                (or make watch: re-checks on every save)\n", k
             printf "  stuck?   make hint              (a hint about this failure first)\n"
             printf "  read     %s\n", page
         } else {
@@ -69,7 +73,7 @@ printf '%s\n' "$steps" | awk -v bold="$bold" -v green="$green" -v dim="$dim" -v 
             printf "  read     %s\n", page
             printf "  predict  answers/%s.answers   (before you run it)\n", b
             printf "  edit     exercises/%s.c       (look for the TODO)\n", b
-            printf "  run      make %s                (or: make watch, which re-checks on every save)\n", k
+            printf "  run      make %s                (or make watch: re-checks on every save)\n", k
             printf "  stuck?   make hint              (a nudge first, most of the answer last)\n"
         }
     }'

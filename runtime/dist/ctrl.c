@@ -9,6 +9,9 @@
 #include "dist/dist.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #define PASS_THROUGH 112
@@ -541,6 +544,15 @@ static void bad_packet(peer *pr, const char *why)
     peer_drop(pr, why);
 }
 
+#define TRIM_AFTER_BYTES (4u << 20)
+
+static void dist_trim_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
 {
     if (p[0] != PASS_THROUGH) {
@@ -577,6 +589,10 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         bad_packet(pr, err);
     }
     tapa_current_heap = saved;
+    bool big = dn.scratch.bytes + dn.scratch.count * 16 >= TRIM_AFTER_BYTES;
     heap_destroy(&dn.scratch);
     heap_init(&dn.scratch);
+    /* a big term is gone: give its memory back to the system (glibc keeps
+     * freed small blocks otherwise, and RSS stays at its peak) */
+    if (big) dist_trim_memory();
 }

@@ -263,16 +263,14 @@ void dist_shutdown(void) { stop(false); }
 
 bool tapa_node_alive(void) { return dn.alive; }
 
-/* Incoming terms are decoded recursively on the loop's stack: nesting is
- * capped whatever the caller asks. A compressed term may not inflate past
- * the packet limit either. */
-#define DEPTH_CEILING 4096
-
+/* Incoming terms are decoded on an explicit heap stack: the depth limit
+ * only guards memory (which the decoder bounds by the packet's size
+ * anyway). A compressed term may not inflate past the packet limit. */
 void tapa_dist_limits(size_t max_packet, unsigned max_depth, unsigned max_new_atoms)
 {
     if (!dn.limits.max_depth) dn.limits = etf_default_limits;
     if (max_packet) dn.max_packet = dn.limits.max_inflated = max_packet;
-    if (max_depth) dn.limits.max_depth = max_depth < DEPTH_CEILING ? max_depth : DEPTH_CEILING;
+    if (max_depth) dn.limits.max_depth = max_depth;
     if (max_new_atoms) dn.limits.max_new_atoms = max_new_atoms;
 }
 

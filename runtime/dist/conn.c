@@ -56,6 +56,8 @@ static peer *peer_new(tapa_term atom, const char *name)
     p->atom = atom;
     p->state = PEER_PENDING;
     p->pending_since_ms = dist_now();
+    p->nodes_left = PEER_NODE_BUDGET;
+    p->atoms_left = PEER_ATOM_BUDGET;
     p->next = dn.peers;
     dn.peers = p;
     return p;
@@ -409,11 +411,37 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 
 /* ----------------------------------------------------------- coming up -- */
 
+#define INCARNATIONS_KEPT 4
+
+/* The name and incarnation of a peer that proved the cookie, as an atom
+ * and a node-table entry; false (and why) when a table is full: that one
+ * connection is refused, the node lives on. */
+static bool peer_identity(sock *s, tapa_term *atom, uint32_t *index, const char **why)
+{
+    const char *name = s->hs.peer_name;
+    *atom = s->peer ? s->peer->atom : atom_lookup(name, strlen(name));
+    if (!*atom && atom_name_valid(name, strlen(name))) *atom = atom_intern(name, strlen(name));
+    if (!*atom) {
+        *why = "the atom table is full: no atom for its name";
+        return false;
+    }
+    if (node_index_recycling(*atom, s->hs.peer_creation, INCARNATIONS_KEPT, index)) return true;
+    *why = "the node table is full";
+    return false;
+}
+
 static void sock_up(sock *s)
 {
+    tapa_term atom;
+    uint32_t index;
+    const char *why;
+    if (!peer_identity(s, &atom, &index, &why)) {
+        dist_log("connection %s %s refused: %s", s->initiator ? "to" : "from", s->hs.peer_name, why);
+        sock_fail(s, why);
+        return;
+    }
     peer *pr = s->peer;
     if (!pr) { /* accepted: now we know and trust the name */
-        tapa_term atom = tapa_atom(s->hs.peer_name);
         pr = peer_find(atom);
         if (pr && pr->state == PEER_UP) peer_drop(pr, "replaced by a new connection");
         pr = peer_find(atom);
@@ -430,7 +458,7 @@ static void sock_up(sock *s)
     pr->trying = NULL;
     pr->state = PEER_UP;
     pr->flags = s->hs.peer_flags;
-    pr->node_index = node_index_of(pr->atom, s->hs.peer_creation);
+    pr->node_index = index;
     etf_trust_node(pr->atom, s->hs.peer_creation);
     pr->last_recv_ms = pr->last_send_ms = dist_now();
     TRACE(TR_NODE_UP, dn.atom, pr->atom, tapa_int(node_at(pr->node_index)->channel));

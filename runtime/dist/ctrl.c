@@ -561,6 +561,8 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
     }
     tapa_heap *saved = tapa_current_heap;
     tapa_current_heap = &dn.scratch;
+    dn.limits.nodes_left = &pr->nodes_left;
+    dn.limits.atoms_left = &pr->atoms_left;
     char err[200];
     size_t used = 0, used2 = 0;
     tapa_term ctl = etf_decode(p + 1, len - 1, &used, &dn.limits, err, sizeof err);
@@ -573,6 +575,8 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         }
         if (!pay) ctl = TAPA_NONE;
     }
+    dn.limits.nodes_left = NULL;
+    dn.limits.atoms_left = NULL;
     const char *why = NULL;
     if (!ctl) {
         bad_packet(pr, err);

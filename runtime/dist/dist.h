@@ -30,6 +30,9 @@ enum {
     OP_UNLINK_ID = 35, OP_UNLINK_ID_ACK = 36,
 };
 
+#define PEER_NODE_BUDGET 512
+#define PEER_ATOM_BUDGET 65536
+
 /* A process waiting for an answer from a peer (ping, spawn): it gets
  * {ref, answer}, or {ref, :noconnection} if the peer goes away. */
 typedef struct waiter {
@@ -56,6 +59,8 @@ typedef struct peer {
     uint32_t nwaiters, waiters_cap;
     uint64_t last_recv_ms, last_send_ms;
     uint64_t pending_since_ms;
+    uint32_t atoms_left; /* atoms its terms may still add */
+    uint32_t nodes_left; /* node incarnations its terms may still add (etf_limits) */
     bool overflow; /* output past dn.max_output: dropped at the next flush */
     char overflow_why[128];
 } peer;

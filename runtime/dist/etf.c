@@ -461,7 +461,15 @@ static tapa_term make_atom(dec *d, const char *s, size_t n)
     if (d->lim->existing_atoms_only) return fail(d, "the atom '%.*s' does not exist (safe mode)", (int)(n > 64 ? 64 : n), s);
     if (++d->new_atoms > d->lim->max_new_atoms)
         return fail(d, "more than %u new atoms in one term", d->lim->max_new_atoms);
+    if (d->lim->atoms_left && *d->lim->atoms_left == 0)
+        return fail(d, "more new atoms than one peer may add to the atom table");
+    /* the last sixteenth of the table is kept for this node's own atoms
+     * and the names of nodes that connect: peers cannot fill it */
+    size_t limit = atom_limit();
+    if (atom_count() >= limit - limit / 16)
+        return fail(d, "the atom table is full for atoms from other nodes (%zu of %zu)", atom_count(), limit);
     a = atom_intern(s, n);
+    if (a && d->lim->atoms_left) (*d->lim->atoms_left)--;
     return a ? a : fail(d, "the atom table is full");
 }
 
@@ -509,9 +517,10 @@ static tapa_term dec_atom(dec *d)
 }
 
 /* Node incarnations decoding has added to the node table: a peer must not
- * fill it (node_index_of fails hard when it is full). Nodes we connected
- * to are trusted apart (etf_trust_node), so one peer that spends the
- * budget on made-up nodes cannot stop the pids of later peers decoding. */
+ * fill it. Each connection has its own budget (etf_limits.nodes_left), so
+ * one peer that names made-up nodes is cut off alone; all of them share a
+ * ceiling. Nodes we connected to are trusted apart (etf_trust_node), so
+ * their pids always decode. */
 #define MAX_DECODED_NODES 4096
 #define MAX_TRUSTED_NODES 2048
 static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES + MAX_TRUSTED_NODES];
@@ -524,21 +533,35 @@ static bool node_seen(tapa_term name, uint32_t creation)
     return false;
 }
 
-static bool node_known_or_room(tapa_term name, uint32_t creation)
+static const char *node_room(dec *d, tapa_term name, uint32_t creation)
 {
-    if (node_seen(name, creation)) return true;
-    if (ndecoded_nodes == MAX_DECODED_NODES) return false;
+    if (node_seen(name, creation)) return NULL;
+    if (d->lim->nodes_left && *d->lim->nodes_left == 0)
+        return "pids, refs or ports of more node incarnations than one peer may name";
+    if (ndecoded_nodes == MAX_DECODED_NODES)
+        return "pids, refs or ports of more than 4096 node incarnations";
+    if (d->lim->nodes_left) (*d->lim->nodes_left)--;
     ndecoded_nodes++;
     seen_nodes[nseen_nodes].name = name;
     seen_nodes[nseen_nodes++].creation = creation;
-    return true;
+    return NULL;
 }
 
+/* A reconnection with a new creation, once the trusted part is full,
+ * takes the place of an older incarnation of the same name. */
 void etf_trust_node(tapa_term name, uint32_t creation)
 {
-    if (node_seen(name, creation) || nseen_nodes - ndecoded_nodes >= MAX_TRUSTED_NODES) return;
-    seen_nodes[nseen_nodes].name = name;
-    seen_nodes[nseen_nodes++].creation = creation;
+    if (node_seen(name, creation)) return;
+    if (nseen_nodes - ndecoded_nodes < MAX_TRUSTED_NODES) {
+        seen_nodes[nseen_nodes].name = name;
+        seen_nodes[nseen_nodes++].creation = creation;
+        return;
+    }
+    for (uint32_t i = 0; i < nseen_nodes; i++)
+        if (seen_nodes[i].name == name) {
+            seen_nodes[i].creation = creation;
+            return;
+        }
 }
 
 /* The node-table index of (name, creation): 0 for this node. */
@@ -546,13 +569,11 @@ static uint32_t node_for(dec *d, tapa_term name, uint32_t creation)
 {
     const node_entry *local = node_at(0);
     bool here = local->name == name && local->creation == creation;
-    if (!here && !node_known_or_room(name, creation)) {
-        fail(d, "pids, refs or ports of more than %d node incarnations", MAX_DECODED_NODES);
-        return UINT32_MAX;
-    }
-    uint32_t idx = node_index_of(name, creation);
-    if (idx >= (1u << PID_NODE_BITS)) {
-        fail(d, "too many nodes");
+    const char *why = here ? NULL : node_room(d, name, creation);
+    uint32_t idx;
+    if (!why && !node_index_try(name, creation, &idx)) why = "the node table is full";
+    if (why) {
+        fail(d, "%s", why);
         return UINT32_MAX;
     }
     return idx;

@@ -35,6 +35,8 @@ typedef struct etf_limits {
     size_t heap_per_byte; /* memory a term may take per byte of its packet (0: 256) */
     size_t heap_floor; /* ... and at least this much (0: 1 MiB) */
     bool existing_atoms_only; /* binary_to_term(B, [:safe]) */
+    uint32_t *atoms_left; /* new atoms this peer may still add (NULL: no cap) */
+    uint32_t *nodes_left; /* new node incarnations this peer may still name (NULL: no cap) */
 } etf_limits;
 extern etf_limits etf_default_limits; /* depth 100k, 10k atoms, 64 MiB */
 /* The memory one decoded term of len bytes may take (inflated bytes,

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,20 @@ static bool start_sockets(void)
     return true;
 }
 
+/* A peer that dies with output unread is a nodedown, not the end of this
+ * program: writes to a broken socket must fail with EPIPE, not kill us.
+ * A handler the program installed itself is left alone. */
+static void ignore_sigpipe(void)
+{
+    struct sigaction old;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+        struct sigaction ign = {0};
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, NULL);
+    }
+}
+
 bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
 {
     if (dn.alive) {
@@ -208,6 +223,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     }
     atoms_init();
     sched_init();
+    ignore_sigpipe();
     if (!name || !split_name(name)) {
         say("a bad node name '%s': use name@host with letters, digits, _ and - before the @%s",
             name ? name : "(null)", NULL);
@@ -226,6 +242,13 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
         return false;
     }
     dn.atom = tapa_atom(dn.name);
+    /* the atoms a ping, an rpc and a spawn from erl use: made now, so they
+     * exist even if peers have used up the atoms they may add */
+    static const char *const dist_atoms[] = {"$gen_call", "is_auth", "yes", "net_kernel", "alias",
+                                             "rex", "call", "erlang", "apply", "noconnection",
+                                             "badrpc", "EXIT", "monitor", "io_request", "io_reply",
+                                             "put_chars", "unicode", "spawn_reply", "nodedown"};
+    for (size_t i = 0; i < sizeof dist_atoms / sizeof *dist_atoms; i++) tapa_atom(dist_atoms[i]);
     node_set_local(dn.atom, dn.creation);
     heap_init(&dn.scratch);
     dn.alive = true;

@@ -119,6 +119,7 @@ tapa_term atom_lookup(const char *utf8, size_t len);
 const char *atom_text(tapa_term atom, size_t *len);
 size_t atom_count(void);
 void atom_set_limit(size_t max_atoms);
+size_t atom_limit(void);
 /* True if utf8[0..len) can name an atom: valid UTF-8, at most 255 code
  * points (atom_intern stops the process with :badarg otherwise). */
 bool atom_name_valid(const char *utf8, size_t len);
@@ -138,6 +139,9 @@ typedef struct node_entry {
     uint32_t channel;
 } node_entry;
 uint32_t node_index_of(tapa_term name, uint32_t creation); /* finds or adds */
+bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out); /* false: table full */
+/* As node_index_try, but a name with `keep` incarnations already reuses its oldest entry. */
+bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint32_t *out);
 const node_entry *node_at(uint32_t index);
 void node_set_local(tapa_term name, uint32_t creation);
 

@@ -125,6 +125,44 @@ else
     PASSES=$((PASSES + oks)); say "a node under attack (strangers, bad packets, a stalled peer): $oks checks passed"
 fi
 
+# ---------------------------------------- a peer with the cookie attacks --
+# Bad names, node-table and atom-table floods, made-up nodes, a compressed
+# bomb, peers that die with output unread: each closes its own connection;
+# the node's fds and memory come back, and a fresh erl still pings it.
+ABUSE=$(dirname "$DRIVER")/dist_abuse
+start_tapa "abused$TAG"
+AB_PID=$(pgrep -P "$LAST_PID" | head -1)
+fds() { ls "/proc/$AB_PID/fd" 2>/dev/null | wc -l; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$AB_PID/status" 2>/dev/null; }
+fd0=$(fds); rss0=$(rss)
+ABUSE_ONLY=utf8,creations,nodes,bomb,pipe timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+ABUSE_ONLY=atoms timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
+sleep 0.3
+fd1=$(fds); rss1=$(rss)
+oks=$(grep -c '^ok ' "$WORK/abuse.out")
+if grep -q '^FAIL' "$WORK/abuse.out" || [ "$(grep -c 'abuse done: 0 failure' "$WORK/abuse.out")" != 2 ]; then
+    fail "a peer with the cookie attacks:"; sed 's/^/    /' "$WORK/abuse.out"; sed 's/^/    node: /' "$WORK/abused$TAG.err" | tail -5
+else
+    PASSES=$((PASSES + oks)); say "a peer with the cookie attacks (names, tables, atoms, bombs, SIGPIPE): $oks checks passed"
+fi
+# the atom table keeps its atoms (as BEAM's does): 1 M atoms are ~70 MB
+if [ -n "$fd0" ] && [ "$fd1" = "$fd0" ] && [ "$((rss1 - rss0))" -lt 150000 ]; then pass; else
+    fail "after the attacks: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB"; fi
+timeout 10 erl -noshell -name "ea$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+    T = list_to_atom("abused'"$TAG"'@127.0.0.1"),
+    io:format("~p~n", [net_adm:ping(T)]),
+    Third = binary_to_term(<<131,88,119,15,"third@elsewhere",0:32,0:32,3:32>>),
+    {echo, T} ! {self(), {42, Third}},
+    receive {echo, {42, P}} when P =:= Third -> io:format("ECHOED~n") after 3000 -> io:format("no echo~n") end,
+    Deep = lists:foldl(fun(_, A) -> [A, "x"] end, [], lists:seq(1, 20000)),
+    {echo, T} ! {self(), Deep},
+    receive {echo, D} when D =:= Deep -> io:format("DEEP~n") after 3000 -> io:format("no deep echo~n") end,
+    halt().' >"$WORK/ea.out" 2>&1
+if grep -q '^pong' "$WORK/ea.out" && grep -q ECHOED "$WORK/ea.out"; then pass; else
+    fail "a fresh erl after the attacks (ping, echo of a third node's pid): $(cat "$WORK/ea.out")"; fi
+if grep -q '^DEEP' "$WORK/ea.out"; then pass; else
+    fail "an iolist of 20000 appends from erl was not echoed: $(cat "$WORK/ea.out"; tail -3 "$WORK/abused$TAG.err")"; fi
+
 # ------------------------------------------------------------ wrong cookie --
 timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
 tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"

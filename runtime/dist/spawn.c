@@ -53,7 +53,7 @@ static void erpc_body(tapa_term arg)
     tapa_term ref = el(arg, 0), m = el(arg, 1), f = el(arg, 2), list = el(arg, 3);
     tapa_term args[256];
     size_t n = list_to_array(list, args, 256);
-    if (!tapa_is_atom(m) || !tapa_is_atom(f) || !export_lookup(m, f, (int)n)) {
+    if (!tapa_is_atom(m) || !tapa_is_atom(f) || !export_callable(m, f, (int)n)) {
         tapa_term mfa = tapa_tuple(4, m, f, list, TERM_NIL);
         tapa_exit(tapa_tuple(4, ref, A(error), tapa_atom("undef"), tapa_list(1, mfa)));
     }

@@ -111,6 +111,22 @@ else
 fi
 if wait_for "$WORK/tapa$TAG.out" "pid: #PID<0\." 20; then pass; else fail "whoami did not print 'pid: #PID<0.N.0>' on the C node"; fi
 
+# apply with the wrong arity, or a fun's body without its captured terms:
+# BEAM's errors (badarity for funs, undef for M:F/A), never a read past the
+# arguments; the node still answers afterwards
+timeout 10 erl -noshell -name "ar$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+    T = list_to_atom("'"$TAPA"'"), M = '"'"'Elixir.Tapa.Demo'"'"',
+    io:format("~p~n", [rpc:call(T, M, add_n, [1])]),
+    io:format("~p~n", [rpc:call(T, M, add, [1])]),
+    io:format("~p~n", [rpc:call(T, M, apply, [fun erlang:max/2, 1])]),
+    io:format("~p ~p~n", [net_adm:ping(T), rpc:call(T, M, add, [1, 2])]),
+    halt().' >"$WORK/ar.out" 2>&1
+if grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add_n,\[1\],\[\]}\]}}}" "$WORK/ar.out" &&
+   grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add,\[1\],\[\]}\]}}}" "$WORK/ar.out" &&
+   grep -q "^{badrpc,{'EXIT',{{badarity,{fun erlang:max/2,\[1\]}}" "$WORK/ar.out" &&
+   grep -q "^pong 3" "$WORK/ar.out"; then pass; say "wrong arity and bodies without captures: undef/badarity as on BEAM"; else
+    fail "apply with the wrong arity:"; sed 's/^/    /' "$WORK/ar.out"; fi
+
 # ------------------------------------------------------------------ C <-> C --
 timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
 tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"

@@ -8,7 +8,7 @@ $(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a
 	$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
 .PHONY: test-interop
-test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(INTEROP_BIN)/dist_abuse $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
+test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(INTEROP_BIN)/dist_abuse $(INTEROP_BIN)/dist_burst $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
 	@tests/interop/interop.sh $(INTEROP_BIN)/dist_driver $(BUILD)/bin
 
 EXTRA_TESTS += test-interop

@@ -73,6 +73,7 @@ static void peer_free(peer *pr)
     dbuf_free(&pr->queue);
     dbuf_free(&pr->out);
     free(pr->waiters);
+    free(pr->suspended);
     free(pr);
 }
 
@@ -199,14 +200,79 @@ static void sock_fail(sock *s, const char *why)
 typedef struct wreq {
     uv_write_t req;
     uint8_t *data;
+    sock *s;
 } wreq;
+
+static size_t peer_backlog(const peer *pr);
+
+/* ------------------------------------------------------ back-pressure -- */
+
+/* A process that sends to a peer whose output is over the limit waits
+ * (as BEAM suspends a sender on a busy distribution port) until the
+ * output has drained to half the limit, or the peer is gone. Nothing it
+ * sent is dropped while the connection lives. */
+static void suspend_add(peer *pr, tapa_term pid)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++)
+        if (pr->suspended[i] == pid) return;
+    if (pr->nsuspended == pr->suspended_cap) {
+        pr->suspended_cap = pr->suspended_cap ? pr->suspended_cap * 2 : 8;
+        pr->suspended = realloc(pr->suspended, pr->suspended_cap * sizeof *pr->suspended);
+        if (!pr->suspended) abort();
+    }
+    pr->suspended[pr->nsuspended++] = pid;
+}
+
+static void suspend_remove(peer *pr, tapa_term pid)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++)
+        if (pr->suspended[i] == pid) {
+            pr->suspended[i] = pr->suspended[--pr->nsuspended];
+            return;
+        }
+}
+
+static void wake_suspended(peer *pr)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++) {
+        process *p = proc_lookup(pr->suspended[i]);
+        if (p && p->state == PS_WAITING) sched_make_runnable(p);
+    }
+    pr->nsuspended = 0;
+}
+
+/* Output went out: note the progress, and let the senders go on once
+ * the backlog is down to half the limit. */
+static void peer_drained(peer *pr)
+{
+    pr->last_drain_ms = dist_now();
+    if (pr->nsuspended && peer_backlog(pr) <= dn.max_output / 2) wake_suspended(pr);
+}
+
+void dist_throttle(tapa_term node)
+{
+    process *p = proc_current();
+    if (!p || p->state != PS_RUNNING) return;
+    for (;;) {
+        peer *pr = peer_find(node);
+        if (!pr || pr->state == PEER_DOWN || peer_backlog(pr) <= dn.max_output) {
+            if (pr) suspend_remove(pr, p->pid);
+            return;
+        }
+        if (!pr->nsuspended) pr->last_drain_ms = dist_now(); /* the stall is timed from here */
+        suspend_add(pr, p->pid);
+        sched_wait(p, -1); /* a message may wake it early: check again */
+    }
+}
 
 static void on_written(uv_write_t *req, int status)
 {
     wreq *w = (wreq *)req;
+    sock *s = w->s;
     free(w->data);
     free(w);
-    (void)status; /* a failed write shows up as a read error too */
+    /* a failed write shows up as a read error too */
+    if (status == 0 && s->stage == SK_UP && s->peer && s->peer->up == s) peer_drained(s->peer);
 }
 
 /* Write now: what the socket does not take at once goes to libuv's queue. */
@@ -225,6 +291,7 @@ static void sock_write(sock *s, dbuf *b)
     if (done < b->len) {
         wreq *w = malloc(sizeof *w);
         if (!w) abort();
+        w->s = s;
         w->data = malloc(b->len - done);
         if (!w->data) abort();
         memcpy(w->data, b->data + done, b->len - done);
@@ -233,6 +300,9 @@ static void sock_write(sock *s, dbuf *b)
             free(w->data);
             free(w);
         }
+    } else if (s->peer && s->peer->up == s) {
+        b->len = 0;
+        peer_drained(s->peer); /* all of it went at once */
     }
     b->len = 0;
 }
@@ -259,18 +329,21 @@ static void start_flusher(void)
     dn.flusher_on = true;
 }
 
-/* A peer that does not read what we send is as good as dead: past the
- * output limit it is dropped (in the flusher, not inside the send that
- * crossed the limit: the sender's own links may break with it). */
+/* Senders wait past dn.max_output (dist_throttle); what is queued from
+ * outside any process (replies, exit signals) cannot wait, so a hard cap
+ * bounds memory: past it the peer is dropped (in the flusher, not inside
+ * the send that crossed it: the sender's own links may break with it). */
+#define HARD_CAP_FACTOR 4
+
 static bool over_limit(peer *pr)
 {
     if (pr->overflow) return true;
     size_t backlog = peer_backlog(pr);
-    if (backlog <= dn.max_output) return false;
+    if (backlog <= dn.max_output * HARD_CAP_FACTOR) return false;
     pr->overflow = true;
     snprintf(pr->overflow_why, sizeof pr->overflow_why,
              "%zu bytes of output are waiting (the limit is %zu): the peer does not read", backlog,
-             dn.max_output);
+             dn.max_output * HARD_CAP_FACTOR);
     dbuf_free(&pr->queue);
     dbuf_free(&pr->out);
     start_flusher();
@@ -460,7 +533,7 @@ static void sock_up(sock *s)
     pr->flags = s->hs.peer_flags;
     pr->node_index = index;
     etf_trust_node(pr->atom, s->hs.peer_creation);
-    pr->last_recv_ms = pr->last_send_ms = dist_now();
+    pr->last_recv_ms = pr->last_send_ms = pr->last_drain_ms = dist_now();
     TRACE(TR_NODE_UP, dn.atom, pr->atom, tapa_int(node_at(pr->node_index)->channel));
     /* handshake bytes that ran on into the first frames */
     dbuf_put(&s->in, s->hs.in.data, s->hs.in.len);
@@ -637,6 +710,7 @@ void peer_drop(peer *pr, const char *why)
     if (pr->state == PEER_DOWN) return;
     bool was_up = pr->state == PEER_UP;
     pr->state = PEER_DOWN;
+    wake_suspended(pr); /* they find the peer gone; nodedown tells the rest */
     if (was_up) TRACE(TR_NODE_DOWN, dn.atom, pr->atom, tapa_atom(why));
     if (pr->up) sock_close(pr->up, why);
     if (pr->trying) sock_close(pr->trying, why);
@@ -660,6 +734,14 @@ void dist_tick(void)
         next = p->next;
         if (p->state == PEER_PENDING && !p->trying && now - p->pending_since_ms > dn.setup_ms) {
             peer_drop(p, "setup timeout");
+        } else if (p->state == PEER_UP && p->up && peer_backlog(p) > 0 &&
+                   uv_stream_get_write_queue_size((uv_stream_t *)&p->up->tcp) > 0 &&
+                   now - p->last_drain_ms > dn.ticktime_ms) {
+            char why[HS_NAME_MAX + 96];
+            snprintf(why, sizeof why, "%s read nothing of our output for %llu ms: net_tick_timeout",
+                     p->name, (unsigned long long)(now - p->last_drain_ms));
+            dist_log("%s", why);
+            peer_drop(p, "net_tick_timeout");
         } else if (p->state == PEER_UP && now - p->last_recv_ms > dn.ticktime_ms) {
             dist_log("%s did not answer for %llu ms: net_tick_timeout", p->name,
                      (unsigned long long)(now - p->last_recv_ms));

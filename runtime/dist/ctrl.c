@@ -71,6 +71,7 @@ static void h_send(tapa_term from, tapa_term to, tapa_term message)
     if (!pr) return;
     ctl_begin(3, OP_SEND_SENDER);
     if (ctl_term(from) && ctl_term(to) && ctl_payload(message)) ctl_send(pr);
+    dist_throttle(pr->atom);
 }
 
 static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term message)
@@ -79,6 +80,7 @@ static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term
     if (!pr) return;
     ctl_begin(4, OP_REG_SEND);
     if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message)) ctl_send(pr);
+    dist_throttle(pr->atom);
 }
 
 /* A link or monitor to a node we cannot even try to reach breaks at once. */

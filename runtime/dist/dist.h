@@ -58,6 +58,9 @@ typedef struct peer {
     waiter *waiters;
     uint32_t nwaiters, waiters_cap;
     uint64_t last_recv_ms, last_send_ms;
+    uint64_t last_drain_ms; /* when output last went out (a stalled reader is dead) */
+    tapa_term *suspended; /* processes waiting for the output to drain */
+    uint32_t nsuspended, suspended_cap;
     uint64_t pending_since_ms;
     uint32_t atoms_left; /* atoms its terms may still add */
     uint32_t nodes_left; /* node incarnations its terms may still add (etf_limits) */
@@ -91,7 +94,7 @@ typedef struct dist_node {
     uint64_t ticktime_ms;
     uint64_t setup_ms;
     size_t max_packet;
-    size_t max_output; /* bytes queued toward one peer before it is dropped */
+    size_t max_output; /* bytes queued toward one peer before its senders wait */
     etf_limits limits;
     int epmd_fd;
     struct node_handles *h; /* malloc'd: they outlive a stop until closed */
@@ -121,6 +124,8 @@ peer *peer_connect(tapa_term node); /* finds or starts connecting; NULL: bad nam
 void peer_send(peer *pr, const dbuf *packet); /* packet: 112, control[, payload] */
 void peer_flush_all(void);
 void peer_drop(peer *pr, const char *why); /* nodedown */
+/* After a send from a process: wait while the peer's output is over the limit. */
+void dist_throttle(tapa_term node);
 void sock_accepted(uv_stream_t *server);
 void dist_tick(void);
 void dist_close_all(void);

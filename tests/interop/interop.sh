@@ -179,6 +179,27 @@ if grep -q '^pong' "$WORK/ea.out" && grep -q ECHOED "$WORK/ea.out"; then pass; e
 if grep -q '^DEEP' "$WORK/ea.out"; then pass; else
     fail "an iolist of 20000 appends from erl was not echoed: $(cat "$WORK/ea.out"; tail -3 "$WORK/abused$TAG.err")"; fi
 
+# ------------------------------------------------ a burst to an erl sink --
+# One C process sends BURST_COUNT messages as fast as it can: it waits when
+# the connection is behind (back-pressure), and every message arrives, in
+# order (make bench runs 3,000,000).
+BURST=$(dirname "$DRIVER")/dist_burst
+mkdir -p "$WORK/ebin"
+erlc -o "$WORK/ebin" "$(dirname "$0")/burst_sink.erl"
+timeout 100 erl -noshell -pa "$WORK/ebin" -name "sink$TAG@127.0.0.1" -setcookie "$COOKIE" -s burst_sink start >"$WORK/sink.out" 2>&1 &
+PIDS+=($!)
+disown $!
+if wait_for "$WORK/sink.out" "SINK READY" 100; then
+    timeout 90 "$BURST" "burst$TAG@127.0.0.1" "$COOKIE" "sink$TAG@127.0.0.1" "${BURST_COUNT:-200000}" "${BURST_OUTPUT_LIMIT:-1048576}" >"$WORK/burst.out" 2>&1
+    if grep -q '^ok' "$WORK/burst.out" && grep -q 'burst done: 0 failure' "$WORK/burst.out"; then
+        pass; say "burst: $(grep '^ok' "$WORK/burst.out" | cut -c4-)"
+    else
+        fail "a burst to an erl sink:"; sed 's/^/    /' "$WORK/burst.out"
+    fi
+else
+    fail "the erl sink did not start: $(cat "$WORK/sink.out")"
+fi
+
 # ------------------------------------------------------------ wrong cookie --
 timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
 tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"

@@ -8,12 +8,19 @@
 #include "dist/dist.h"
 #include "trace/trace.h"
 
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FLUSH_NOW_BYTES (256u << 10) /* write at once past this much output */
+
+/* The peer's host is looked up by libuv's resolver (on its thread pool):
+ * a send that dials a new node never blocks the scheduler on DNS. */
+typedef struct resolving {
+    uv_getaddrinfo_t req;
+    sock *s; /* NULL once the socket closed meanwhile */
+    char host[HS_NAME_MAX];
+} resolving;
 
 static sock **socks; /* every open socket, for the setup timeout */
 static size_t nsocks, socks_cap;
@@ -175,6 +182,10 @@ static void sock_close(sock *s, const char *why)
     if (s->stage == SK_CLOSING) return;
     if (why) snprintf(s->why, sizeof s->why, "%s", why);
     s->stage = SK_CLOSING;
+    if (s->resolving) { /* the lookup finishes on its own and finds no socket */
+        ((resolving *)s->resolving)->s = NULL;
+        s->resolving = NULL;
+    }
     sock_untrack(s);
     if (s->peer) {
         if (s->peer->up == s) s->peer->up = NULL;
@@ -625,26 +636,8 @@ static void on_epmd_connected(uv_connect_t *req, int status)
     uv_read_start((uv_stream_t *)&s->epmd, on_alloc, on_epmd_read);
 }
 
-static bool resolve(const char *host, struct sockaddr_storage *out)
+static void dial_epmd(sock *s)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) return false;
-    memcpy(out, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    return true;
-}
-
-static void start_connect(peer *pr)
-{
-    sock *s = sock_new(pr, true);
-    pr->trying = s;
-    const char *host = strchr(pr->name, '@') + 1;
-    if (!resolve(host, &s->addr)) {
-        char why[300];
-        snprintf(why, sizeof why, "cannot resolve the host %s", host);
-        sock_fail(s, why);
-        return;
-    }
     s->stage = SK_EPMD;
     uv_tcp_init(sched_loop(), &s->epmd);
     s->epmd.data = s;
@@ -654,6 +647,47 @@ static void start_connect(peer *pr)
     s->creq.data = s;
     int rc = uv_tcp_connect(&s->creq, &s->epmd, (struct sockaddr *)&ea, on_epmd_connected);
     if (rc < 0) sock_fail(s, uv_strerror(rc));
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+    resolving *r = (resolving *)req;
+    sock *s = r->s;
+    if (s) s->resolving = NULL;
+    if (s && s->stage == SK_RESOLVE) {
+        if (status == 0 && res) {
+            memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+            dial_epmd(s);
+        } else {
+            char why[HS_NAME_MAX + 64];
+            snprintf(why, sizeof why, "cannot resolve the host %s (%s)", r->host,
+                     uv_strerror(status ? status : UV_EAI_NONAME));
+            sock_fail(s, why);
+        }
+    }
+    if (res) uv_freeaddrinfo(res);
+    free(r);
+}
+
+static void start_connect(peer *pr)
+{
+    sock *s = sock_new(pr, true);
+    pr->trying = s;
+    s->stage = SK_RESOLVE;
+    resolving *r = calloc(1, sizeof *r);
+    if (!r) abort();
+    r->s = s;
+    snprintf(r->host, sizeof r->host, "%s", strchr(pr->name, '@') + 1);
+    s->resolving = r;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    int rc = uv_getaddrinfo(sched_loop(), &r->req, on_resolved, r->host, NULL, &hints);
+    if (rc < 0) {
+        s->resolving = NULL;
+        free(r);
+        char why[300];
+        snprintf(why, sizeof why, "cannot resolve the host %s (%s)", strchr(pr->name, '@') + 1, uv_strerror(rc));
+        sock_fail(s, why);
+    }
 }
 
 peer *peer_connect(tapa_term node)

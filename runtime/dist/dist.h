@@ -17,7 +17,7 @@
 #include <uv.h>
 
 enum peer_state { PEER_PENDING, PEER_UP, PEER_DOWN };
-enum sock_stage { SK_EPMD, SK_CONNECT, SK_HANDSHAKE, SK_UP, SK_CLOSING };
+enum sock_stage { SK_RESOLVE, SK_EPMD, SK_CONNECT, SK_HANDSHAKE, SK_UP, SK_CLOSING };
 
 /* Control message operations (erl_dist_protocol). */
 enum {
@@ -77,6 +77,7 @@ typedef struct sock {
     uv_tcp_t tcp;
     uv_tcp_t epmd; /* the port lookup, while SK_EPMD */
     uv_connect_t creq;
+    void *resolving; /* the host lookup in flight, while SK_RESOLVE */
     struct sockaddr_storage addr;
     handshake hs;
     dbuf in;

@@ -200,6 +200,18 @@ else
     fail "the erl sink did not start: $(cat "$WORK/sink.out")"
 fi
 
+# ------------------------------------------ nothing blocks the scheduler --
+NOBLOCK=$(dirname "$DRIVER")/dist_noblock
+if [ "$(uname)" = Linux ]; then
+    LD_PRELOAD=$(dirname "$DRIVER")/slow_dns.so timeout 20 "$NOBLOCK" "nb$TAG@127.0.0.1" "$COOKIE" >"$WORK/noblock.out" 2>&1
+    tally_plain() { # out label done-marker
+        local oks; oks=$(grep -c '^ok ' "$1")
+        if grep -q '^FAIL' "$1" || ! grep -q "$3: 0 failure" "$1"; then fail "$2:"; sed 's/^/    /' "$1"
+        else PASSES=$((PASSES + oks)); say "$2: $oks checks passed"; fi
+    }
+    tally_plain "$WORK/noblock.out" "a slow DNS lookup does not stop the other processes" "noblock done"
+fi
+
 # ------------------------------------------------------------ wrong cookie --
 timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
 tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"

@@ -210,6 +210,17 @@ if [ "$(uname)" = Linux ]; then
         else PASSES=$((PASSES + oks)); say "$2: $oks checks passed"; fi
     }
     tally_plain "$WORK/noblock.out" "a slow DNS lookup does not stop the other processes" "noblock done"
+    # a node that starts its own (slow) port mapper, in a network namespace
+    # where none runs: the other processes go on meanwhile
+    if command -v bwrap >/dev/null && bwrap --dev-bind / / --unshare-net true 2>/dev/null; then
+        printf '#!/bin/sh\nsleep 1\nexec %s "$@"\n' "$BIN/tapa-epmd" >"$WORK/slow-epmd.sh"
+        chmod +x "$WORK/slow-epmd.sh"
+        timeout 20 bwrap --dev-bind / / --unshare-net --die-with-parent env TAPA_EPMD="$WORK/slow-epmd.sh" \
+            "$NOBLOCK" "ne$TAG@127.0.0.1" "$COOKIE" epmd >"$WORK/noblock-epmd.out" 2>&1
+        tally_plain "$WORK/noblock-epmd.out" "starting the port mapper does not stop the other processes" "noblock done"
+    else
+        say "port mapper start: SKIPPED (bwrap cannot make a network namespace here)"
+    fi
 fi
 
 # ------------------------------------------------------------ wrong cookie --

@@ -302,10 +302,10 @@ static void net_kernel_call(peer *pr, tapa_term message)
         ctl_send(pr);
 }
 
-static void in_send(tapa_term to, tapa_term message)
+static void in_send(peer *pr, tapa_term to, tapa_term message)
 {
     process *p = live(to);
-    if (p) deliver_message(p, message);
+    if (p && !io_request_in(pr, message)) deliver_message(p, message);
 }
 
 static void in_reg_send(peer *pr, tapa_term name, tapa_term message)
@@ -316,7 +316,7 @@ static void in_reg_send(peer *pr, tapa_term name, tapa_term message)
         return;
     }
     tapa_term pid = registry_whereis(name);
-    if (pid) in_send(pid, message); /* an unknown name: dropped, as BEAM does remotely */
+    if (pid) in_send(pr, pid, message); /* an unknown name: dropped, as BEAM does remotely */
 }
 
 static void in_link(peer *pr, tapa_term from, tapa_term to)
@@ -438,7 +438,7 @@ static bool dispatch_send(peer *pr, long op, tapa_term c, size_t n, tapa_term pa
     case OP_REG_SEND: if (n != 4) return false; in_reg_send(pr, el(c, 3), pay); return true;
     case OP_REG_SEND_TT: if (n != 5) return false; in_reg_send(pr, el(c, 3), pay); return true;
     }
-    in_send(el(c, 2), pay);
+    in_send(pr, el(c, 2), pay);
     return true;
 }
 

@@ -148,6 +148,11 @@ void waiter_add(peer *pr, tapa_term pid, tapa_term ref, bool link, bool watch);
 bool waiter_take(peer *pr, tapa_term ref, waiter *out);
 void waiter_remove_pid_ref(peer *pr, tapa_term pid, tapa_term ref);
 
+/* io_protocol.c: group leaders on other nodes */
+void io_protocol_start(void);
+void io_protocol_stop(void);
+bool io_request_in(peer *pr, tapa_term message);
+
 /* spawn.c */
 void spawn_request_in(peer *pr, tapa_term ctl, tapa_term args);
 void spawn_reply_in(peer *pr, tapa_term ctl);

@@ -372,6 +372,7 @@ typedef struct dec {
     size_t budget, spent; /* bytes the decoded term may cost, and has cost */
     struct dframe *frames; /* the explicit stack of containers being filled */
     size_t nframes, frames_cap;
+    struct dframe *inline_frames; /* most terms fit here: no malloc per decode */
     char *err;
     size_t errlen;
     bool failed;
@@ -788,12 +789,14 @@ static dframe *push_frame(dec *d, uint8_t kind, size_t n)
     }
     if (!charge(d, 0, sizeof(dframe))) return NULL;
     if (d->nframes == d->frames_cap) {
-        size_t cap = d->frames_cap ? d->frames_cap * 2 : 32;
-        dframe *f = realloc(d->frames, cap * sizeof *f);
+        size_t cap = d->frames_cap * 2;
+        bool was_inline = d->frames == d->inline_frames;
+        dframe *f = realloc(was_inline ? NULL : d->frames, cap * sizeof *f);
         if (!f) {
             fail(d, "out of memory for %zu levels of nesting", cap);
             return NULL;
         }
+        if (was_inline) memcpy(f, d->frames, d->nframes * sizeof *f);
         d->frames = f;
         d->frames_cap = cap;
     }
@@ -801,6 +804,8 @@ static dframe *push_frame(dec *d, uint8_t kind, size_t n)
     *f = (dframe){.kind = kind, .n = n};
     return f;
 }
+
+#define INLINE_FRAMES 16
 
 static tapa_term *frame_slot(dframe *f)
 {
@@ -1056,8 +1061,10 @@ static size_t budget_for(const etf_limits *lim, size_t len)
 tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
                      char *err, size_t errlen)
 {
+    dframe inline_frames[INLINE_FRAMES];
     dec d = {.p = buf, .end = buf + len, .lim = lim ? lim : &etf_default_limits,
-             .err = err, .errlen = errlen};
+             .err = err, .errlen = errlen, .frames = inline_frames, .frames_cap = INLINE_FRAMES,
+             .inline_frames = inline_frames};
     d.budget = budget_for(d.lim, len);
     if (err && errlen) err[0] = 0;
     tapa_term t = TAPA_NONE;
@@ -1069,7 +1076,7 @@ tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_lim
     } else {
         t = dec_term(&d);
     }
-    free(d.frames);
+    if (d.frames != inline_frames) free(d.frames);
     if (used) *used = (size_t)(d.p - buf);
     return d.failed ? TAPA_NONE : t;
 }

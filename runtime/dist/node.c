@@ -258,6 +258,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     tapa_export(":erlang", "node", 0, erlang_node);
     tapa_export(":erlang", "exit", 1, erlang_exit);
     dn.verbose = getenv("TAPA_DIST_VERBOSE") != NULL;
+    io_protocol_start();
     return true;
 }
 
@@ -265,6 +266,7 @@ static void stop(bool notify)
 {
     if (!dn.alive) return;
     dn.stopping = !notify;
+    io_protocol_stop();
     dist_close_all();
     close_handles();
     if (dn.epmd_fd >= 0) close(dn.epmd_fd); /* unregisters the name */

@@ -101,6 +101,9 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
                                                          tapa_hd(tapa_tl(tapa_tl(tapa_tl(args))))})
                          : tapa_tuple(3, el(mfa, 0), el(mfa, 1), args);
     process *child = proc_spawn(erpc ? erpc_body : apply_body, arg);
+    /* the caller's group leader: what the child prints goes to its terminal */
+    tapa_term gl = el(c, 3);
+    if (tapa_is_pid(gl) && PID_NODE(gl) != 0) child->group_leader = gl;
     TRACE(TR_SPAWN, from, child->pid, TAPA_NONE); /* charts show who spawned it */
     int flags = 0;
     if (has_opt(opts, "link")) {

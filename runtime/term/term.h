@@ -181,6 +181,9 @@ size_t term_size_bytes(tapa_term t);
     ((ctype *)heap_alloc(tapa_current_heap, (type), (uint32_t)(size), sizeof(ctype) + (extra)))
 
 /* ---------------------------------------------------- term internals -- */
+/* Set by the distribution layer: stdout text of a process whose group
+ * leader is on another node goes there (true: it went). */
+extern bool (*term_stdout_route)(const char *data, size_t len);
 bool export_callable(tapa_term module, tapa_term function, int arity); /* term.c */
 tapa_term term_bigint_from_digits(bool negative, const uint32_t *digits, size_t n);
 tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords);

@@ -65,7 +65,7 @@ tally() {
 start_beam() { # name, extra erl args...
     local name=$1
     shift
-    timeout 50 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
+    timeout 150 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
         register(repl, self()),
         io:format("BEAM READY~n"),
         L = fun L() -> receive {F, M} when is_pid(F) -> F ! {echo, M}, L(); _ -> L() end end,
@@ -79,7 +79,7 @@ start_beam() { # name, extra erl args...
 start_tapa() { # name, extra args...
     local name=$1
     shift
-    timeout 50 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    timeout 150 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     LAST_PID=$!
     PIDS+=($!)
     disown $!
@@ -109,7 +109,11 @@ if grep -q '^FAIL' "$WORK/eb.out" || [ "$oks" -lt 15 ]; then
 else
     PASSES=$((PASSES + oks)); say "erl node -> C node (ping, send, terms, rpc, spawn, links, monitors): $oks checks passed"
 fi
-if wait_for "$WORK/tapa$TAG.out" "pid: #PID<0\." 20; then pass; else fail "whoami did not print 'pid: #PID<0.N.0>' on the C node"; fi
+# group leaders: a process spawned for a caller prints in the caller's
+# terminal (erl -> C: erl's output; C -> C and C -> erl: the C caller's)
+if grep -q "pid: #PID<0\." "$WORK/eb.out"; then pass; else fail "whoami spawned by erl did not print 'pid: #PID<0.N.0>' in erl's output: $(cat "$WORK/eb.out")"; fi
+if ! grep -q "pid: #PID" "$WORK/tapa$TAG.out"; then pass; else fail "whoami printed on the C node instead of the caller's terminal"; fi
+if grep -q "printed by erl: héllo ✓" "$WORK/cb.out"; then pass; else fail "io:put_chars spawned on erl by a C node did not print in the C node's output"; fi
 
 # apply with the wrong arity, or a fun's body without its captured terms:
 # BEAM's errors (badarity for funs, undef for M:F/A), never a read past the
@@ -130,6 +134,8 @@ if grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add_n,\[1\],\[\]}\]}}}
 # ------------------------------------------------------------------ C <-> C --
 timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
 tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"
+if grep -q "^pid: #PID<0\." "$WORK/cc.out" && ! grep -q "pid: #PID" "$WORK/tapa$TAG.out"; then pass; else
+    fail "whoami spawned by a C node did not print in the caller's output"; fi
 
 # ------------------------------------------------- hostile clients and peers --
 HOSTILE=$(dirname "$DRIVER")/dist_hostile

@@ -5,7 +5,8 @@
  *  - a process whose group leader is a remote pid (spawned by a peer, or
  *    by such a process) prints by sending the group leader
  *    {io_request, Self, Ref, {put_chars, unicode, Bytes}} and waiting for
- *    {io_reply, Ref, Reply} (or the group leader's DOWN);
+ *    {io_reply, Ref, Reply} (or the group leader's DOWN: as on BEAM, the
+ *    text then went where it went, it is not printed here instead);
  *  - a C process that a remote process uses as its group leader (a C node
  *    spawned it) answers for it: the request is served by the node as it
  *    arrives (printed here, {io_reply, Ref, ok} sent back), never left in
@@ -18,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IO_REPLY_TIMEOUT_MS 10000
+#define IO_REPLY_TIMEOUT_MS 60000
 #define CHARS_MAX_DEPTH 1000
 
 /* ------------------------------------------------------- printing out -- */
@@ -40,7 +41,9 @@ static bool route_to_group_leader(const char *data, size_t len)
     tapa_pin(&m, "mon", mon);
     int k = tapa_receive(&m, IO_REPLY_TIMEOUT_MS, "{:io_reply, ^ref, _}", "{:DOWN, ^mon, _, _, _}");
     if (k != 1) tapa_demonitor(mon, true);
-    return k == 0; /* gone or silent: print here rather than lose it */
+    /* a group leader that went away (or never answers) may still have
+     * printed it: as on BEAM, the text is not printed here a second time */
+    return true;
 }
 
 void io_protocol_start(void) { term_stdout_route = route_to_group_leader; }

@@ -36,3 +36,10 @@ test-libei: $(INTEROP_BIN)/etf_libei
 endif
 
 EXTRA_TESTS += test-libei
+
+# make bench: 3,000,000 messages from one C process to an erl sink, all in
+# order (make test runs 200,000 with a small output limit).
+.PHONY: bench-burst
+bench-burst: $(INTEROP_BIN)/dist_burst
+	@tests/interop/burst-bench.sh $(INTEROP_BIN)/dist_burst $(BURST_COUNT)
+bench: bench-burst

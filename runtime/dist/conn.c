@@ -726,8 +726,32 @@ static const char *status_for(void *ctx, handshake *hs)
     return "nok";
 }
 
+/* Handshakes in progress are bounded: past the limit the oldest accepted
+ * one (it had the most time to finish) makes room, so strangers that open
+ * connections and say nothing neither exhaust our descriptors nor lock
+ * real peers out. */
+#define MAX_PENDING_ACCEPTS 256
+
+static void bound_pending_accepts(void)
+{
+    size_t pending = 0, oldest = SIZE_MAX;
+    for (size_t i = 0; i < nsocks; i++) {
+        if (socks[i]->initiator) continue;
+        pending++;
+        if (oldest == SIZE_MAX || sock_born[i] < sock_born[oldest]) oldest = i;
+    }
+    if (pending < MAX_PENDING_ACCEPTS || oldest == SIZE_MAX) return;
+    static uint64_t last_log;
+    if (dist_now() - last_log > 1000) { /* once a second at most: a flood must not flood the log */
+        dist_log("%zu handshakes in progress (the limit is %d): closing the oldest", pending, MAX_PENDING_ACCEPTS);
+        last_log = dist_now();
+    }
+    sock_fail(socks[oldest], "too many handshakes in progress");
+}
+
 void sock_accepted(uv_stream_t *server)
 {
+    bound_pending_accepts();
     sock *s = sock_new(NULL, false);
     if (uv_accept(server, (uv_stream_t *)&s->tcp) != 0) {
         sock_close(s, "accept failed");

@@ -314,6 +314,34 @@ static void made_up_nodes(void)
     if (fd >= 0) close(fd);
 }
 
+/* Strangers that open connections and say nothing: the node keeps a
+ * bounded number of handshakes in progress (the oldest give way), so its
+ * descriptors stay bounded and a real peer still gets in. */
+static void silent_strangers(void)
+{
+    enum { N = 1000 };
+    static int fds[N];
+    int opened = 0;
+    for (; opened < N; opened++)
+        if ((fds[opened] = dial(port)) < 0) break;
+    usleep(300000);
+    const char *pid = getenv("ABUSE_NODE_PID");
+    int node_fds = -1;
+    if (pid) {
+        char cmd[96];
+        snprintf(cmd, sizeof cmd, "ls /proc/%s/fd | wc -l", pid);
+        FILE *f = popen(cmd, "r");
+        if (f && fscanf(f, "%d", &node_fds) != 1) node_fds = -1;
+        if (f) pclose(f);
+    }
+    char me[64], what[160];
+    snprintf(me, sizeof me, "amid%s@127.0.0.1", tag);
+    check(echo_works(me), "a real peer connects while 1000 silent connections are open");
+    snprintf(what, sizeof what, "%d silent connections: the node holds %d descriptors (at most ~300)", opened, node_fds);
+    check(!pid || (node_fds > 0 && node_fds < 320), what);
+    for (int i = 0; i < opened; i++) close(fds[i]);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -403,7 +431,7 @@ int main(int argc, char **argv)
     const char *only = getenv("ABUSE_ONLY");
     struct { const char *name; void (*run)(void); } attacks[] = {
         {"utf8", bad_utf8_name}, {"creations", many_creations}, {"nodes", made_up_nodes},
-        {"bomb", compressed_bomb}, {"pipe", dies_unread},
+        {"bomb", compressed_bomb}, {"pipe", dies_unread}, {"silent", silent_strangers},
         {"atoms", atom_flood}, /* last: after it no peer may add atoms */
     };
     for (size_t i = 0; i < sizeof attacks / sizeof *attacks; i++)

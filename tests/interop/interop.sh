@@ -157,7 +157,7 @@ AB_PID=$(pgrep -P "$LAST_PID" | head -1)
 fds() { ls "/proc/$AB_PID/fd" 2>/dev/null | wc -l; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$AB_PID/status" 2>/dev/null; }
 fd0=$(fds); rss0=$(rss)
-ABUSE_ONLY=utf8,creations,nodes,bomb,pipe timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
 ABUSE_ONLY=atoms timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
 sleep 0.3
 fd1=$(fds); rss1=$(rss)

@@ -342,6 +342,39 @@ static void silent_strangers(void)
     for (int i = 0; i < opened; i++) close(fds[i]);
 }
 
+/* A big legitimate term (2 Mi integers, ~150 MB of boxes while decoded)
+ * to a name nobody has: once it is gone its memory goes back to the
+ * system (interop.sh compares the node's RSS before and after). */
+static void big_term(void)
+{
+    char me[64];
+    snprintf(me, sizeof me, "big%s@127.0.0.1", tag);
+    int fd = connect_as(me, 1);
+    if (fd < 0) {
+        check(false, "the big sender connects");
+        return;
+    }
+    size_t n = 2u << 20;
+    dbuf p = {0}, out = {0};
+    dbuf_u8(&p, 131);
+    dbuf_u8(&p, 108);
+    dbuf_u32(&p, (uint32_t)n);
+    for (size_t i = 0; i < n; i++) {
+        dbuf_u8(&p, 97);
+        dbuf_u8(&p, (uint8_t)i);
+    }
+    dbuf_u8(&p, 106);
+    reg_send(&out, me, "nobody_here", &p);
+    bool ok = send_all(fd, out.data, out.len) && !closed_within(fd, 1500);
+    check(ok, "a big legitimate term (2 Mi elements) is taken, the connection stays");
+    /* the node decodes it on its loop: an echo answered later means it is done */
+    snprintf(me, sizeof me, "after_big%s@127.0.0.1", tag);
+    check(echo_works(me), "the node answers after the big term");
+    close(fd);
+    dbuf_free(&p);
+    dbuf_free(&out);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -432,6 +465,7 @@ int main(int argc, char **argv)
     struct { const char *name; void (*run)(void); } attacks[] = {
         {"utf8", bad_utf8_name}, {"creations", many_creations}, {"nodes", made_up_nodes},
         {"bomb", compressed_bomb}, {"pipe", dies_unread}, {"silent", silent_strangers},
+        {"bigterm", big_term},
         {"atoms", atom_flood}, /* last: after it no peer may add atoms */
     };
     for (size_t i = 0; i < sizeof attacks / sizeof *attacks; i++)

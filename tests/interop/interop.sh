@@ -157,7 +157,9 @@ AB_PID=$(pgrep -P "$LAST_PID" | head -1)
 fds() { ls "/proc/$AB_PID/fd" 2>/dev/null | wc -l; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$AB_PID/status" 2>/dev/null; }
 fd0=$(fds); rss0=$(rss)
-ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent,bigterm timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+sleep 0.3
+fd_mid=$(fds); rss_mid=$(rss)
 ABUSE_ONLY=atoms timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
 sleep 0.3
 fd1=$(fds); rss1=$(rss)
@@ -167,6 +169,10 @@ if grep -q '^FAIL' "$WORK/abuse.out" || [ "$(grep -c 'abuse done: 0 failure' "$W
 else
     PASSES=$((PASSES + oks)); say "a peer with the cookie attacks (names, tables, atoms, bombs, SIGPIPE): $oks checks passed"
 fi
+# before the atom flood: descriptors and memory back to their level (a big
+# term's memory is returned once it is gone)
+if [ -n "$fd0" ] && [ "$fd_mid" = "$fd0" ] && [ "$((rss_mid - rss0))" -lt 30000 ]; then pass; else
+    fail "after the attacks and a big term: fds $fd0 -> $fd_mid, RSS $rss0 -> $rss_mid kB"; fi
 # the atom table keeps its atoms (as BEAM's does): 1 M atoms are ~70 MB
 if [ -n "$fd0" ] && [ "$fd1" = "$fd0" ] && [ "$((rss1 - rss0))" -lt 150000 ]; then pass; else
     fail "after the attacks: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB"; fi

@@ -121,6 +121,10 @@ act(Parent, {kill_linked_wait, R}) ->
 act(Parent, {kill_linked_send, R, N}) ->
     G = spawn_link(fun forever/0), exit(G, R), [Parent ! {n, I} || I <- lists:seq(1, N)], forever();
 act(_, {self_exit, R}) -> exit(self(), R), forever();
+act(Parent, {link_exit, R}) -> link(Parent), exit(R);
+act(Parent, {signal_exit, R, R2}) -> exit(Parent, R), exit(R2);
+act(Parent, {junk, N, Ms}) ->
+    [begin Parent ! {junk, I}, timer:sleep(Ms) end || I <- lists:seq(1, N)], forever();
 act(Parent, {after_wait, T}) ->
     receive M -> Parent ! {echo, M} after T -> Parent ! timeout end, forever();
 act(Parent, {sleep_echo, T}) ->
@@ -445,6 +449,47 @@ scenarios() -> [
             {'DOWN', R, process, P, boom} -> allowed;
             {'DOWN', R, process, P, Why} -> {died, Why}
         end end},
+    %% A trapping target is not gone after exit/2: it took a message.
+    {alive_after_signal_to_trapping, fun() ->
+        C = child(trap, forever), monitor_role(C), exit(C, boom),
+        A = is_process_alive(C), exit(C, normal), B = is_process_alive(C),
+        {A, B, settle()} end},
+    %% Two signals from one sender: the first one decides.
+    {two_signals_first_wins, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, boom), exit(C, kill), settle() end},
+    {two_signals_normal_then_boom, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, normal), exit(C, boom), settle() end},
+    %% An exit signal, then the sender's own death, seen in that order.
+    {signal_then_down_trap, fun() ->
+        trap(), C = child(none, {signal_exit, normal, boom}), monitor_role(C), go(C), settle() end},
+    {monitor_self, fun() ->
+        R = erlang:monitor(process, self()), A = is_reference(R), {A, settle()} end},
+    {demonitor_flush_name_down, fun() ->
+        C = child(none, {exit, boom}), register(worker, C), Ref = monitor_role(worker), go(C),
+        receive after 50 -> ok end,
+        A = erlang:demonitor(Ref, [flush]), {A, settle()} end},
+    %% A dying process signals its links before its monitors, whichever came first.
+    {exit_and_down_link_first, fun() ->
+        trap(), C = lchild(none, {exit, boom}), monitor_role(C), go(C), settle() end},
+    {exit_and_down_monitor_first, fun() ->
+        trap(), C = child(none, {link_exit, boom}), monitor_role(C), go(C), settle() end},
+    {spawn_monitor_down_first, fun() ->
+        {C, R0} = spawn_monitor(fun() -> receive go -> exit(boom) end end),
+        role(C, child), role(R0, ref0), R1 = erlang:monitor(process, C), role(R1, ref1),
+        go(C), settle() end},
+    {timers_never_early_short, fun() ->
+        A = never_early(5, 1, fun(Ms) -> receive x -> x after Ms -> ok end end),
+        B = never_early(5, 1, fun timer:sleep/1),
+        {A, B} end},
+    %% Messages that do not match do not restart the `after` timer.
+    {timeout_not_restarted_by_junk, fun() ->
+        C = child(none, {junk, 20, 10}), go(C),
+        T0 = erlang:monotonic_time(microsecond),
+        X = receive x -> x after 100 -> timeout end,
+        Early = erlang:monotonic_time(microsecond) - T0 < 100000,
+        Seen = length([x || {junk, _} <- element(2, process_info(self(), messages))]),
+        {X, Early, Seen < 20} end},
+
     %% Timeouts: 0 and 1 just look; huge ones are allowed up to 2^32-1 ms.
     {after_0_1_and_max, fun() ->
         A = receive x -> x after 0 -> timeout end,

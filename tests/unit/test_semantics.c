@@ -269,6 +269,18 @@ static void act(tapa_term parent, tapa_term what)
     } else if (kind == A("self_exit")) {
         tapa_exit_pid(tapa_self(), tapa_element(what, 1));
         forever();
+    } else if (kind == A("link_exit")) {
+        tapa_link(parent);
+        tapa_exit(tapa_element(what, 1));
+    } else if (kind == A("signal_exit")) {
+        tapa_exit_pid(parent, tapa_element(what, 1));
+        tapa_exit(tapa_element(what, 2));
+    } else if (kind == A("junk")) {
+        for (int64_t i = 1; i <= tapa_int_value(tapa_element(what, 1)); i++) {
+            tapa_send(parent, tapa_tuple(2, A("junk"), tapa_int(i)));
+            tapa_sleep(tapa_int_value(tapa_element(what, 2)));
+        }
+        forever();
     } else if (kind == A("after_wait")) {
         tapa_match m = {0};
         if (tapa_receive(&m, tapa_int_value(tapa_element(what, 1)), "_") == 0)
@@ -1054,6 +1066,109 @@ static tapa_term trap_on_while_signal_pending(roles *r)
     default: return tapa_tuple(2, A("died"), tapa_var(&m, "why"));
     }
 }
+/* A trapping target is not gone after exit/2: it took a message. */
+static tapa_term alive_after_signal_to_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("boom"));
+    tapa_term a = tapa_bool(tapa_alive(c));
+    tapa_exit_pid(c, A("normal"));
+    tapa_term b = tapa_bool(tapa_alive(c));
+    return tapa_tuple(3, a, b, settle());
+}
+/* Two signals from one sender: the first one decides. */
+static tapa_term two_signals(roles *r, const char *first, const char *second)
+{
+    tapa_term c = child(r, "none", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A(first));
+    tapa_exit_pid(c, A(second));
+    return settle();
+}
+static tapa_term two_signals_first_wins(roles *r) { return two_signals(r, "boom", "kill"); }
+static tapa_term two_signals_normal_then_boom(roles *r) { return two_signals(r, "normal", "boom"); }
+/* An exit signal, then the sender's own death, seen in that order. */
+static tapa_term signal_then_down_trap(roles *r)
+{
+    trap();
+    tapa_term c = child(r, "none", "{:signal_exit, :normal, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term monitor_self(roles *r)
+{
+    (void)r;
+    tapa_term ref = tapa_monitor(tapa_self());
+    tapa_term a = tapa_bool(tapa_type_of(ref) == TAPA_T_REFERENCE);
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term demonitor_flush_name_down(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    tapa_term ref = monitor_role(r, A("worker"));
+    go(c);
+    pause_ms(50);
+    tapa_term a = tapa_bool(tapa_demonitor(ref, true));
+    return tapa_tuple(2, a, settle());
+}
+/* A dying process signals its links before its monitors, whichever came first. */
+static tapa_term exit_and_down_link_first(roles *r)
+{
+    trap();
+    tapa_term c = lchild(r, "none", "{:exit, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term exit_and_down_monitor_first(roles *r)
+{
+    trap();
+    tapa_term c = child(r, "none", "{:link_exit, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static void wait_go_exit_boom(tapa_term arg)
+{
+    (void)arg;
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":go");
+    tapa_exit(A("boom"));
+}
+static tapa_term spawn_monitor_down_first(roles *r)
+{
+    tapa_term pr = tapa_spawn_monitor(wait_go_exit_boom, tapa_nil());
+    tapa_term c = tapa_element(pr, 0);
+    role(r, c, "child");
+    role(r, tapa_element(pr, 1), "ref0");
+    role(r, tapa_monitor(c), "ref1");
+    go(c);
+    return settle();
+}
+static tapa_term timers_never_early_short(roles *r)
+{
+    (void)r;
+    tapa_term a = never_early(5, 1, false);
+    tapa_term b = never_early(5, 1, true);
+    return tapa_tuple(2, a, b);
+}
+/* Messages that do not match do not restart the `after` timer. */
+static tapa_term timeout_not_restarted_by_junk(roles *r)
+{
+    go(child(r, "none", "{:junk, 20, 10}"));
+    int64_t t0 = now_us();
+    tapa_term x = recv_or_timeout(":x", 100);
+    tapa_term early = tapa_bool(now_us() - t0 < 100000);
+    tapa_term msgs = tapa_element(tapa_info_key(tapa_self(), "messages"), 1);
+    size_t seen = 0;
+    for (; tapa_type_of(msgs) == TAPA_T_LIST; msgs = tapa_tl(msgs))
+        seen += tapa_element(tapa_hd(msgs), 0) == A("junk");
+    return tapa_tuple(3, x, early, tapa_bool(seen < 20));
+}
+
 /* Timeouts: 0 and 1 just look; huge ones are allowed up to 2^32-1 ms. */
 static tapa_term after_0_1_and_max(roles *r)
 {
@@ -1351,6 +1466,17 @@ static const scenario scenarios[] = {
     S(monitor_name_reregistered),
     S(trap_off_after_exit_message),
     S(trap_on_while_signal_pending),
+    S(alive_after_signal_to_trapping),
+    S(two_signals_first_wins),
+    S(two_signals_normal_then_boom),
+    S(signal_then_down_trap),
+    S(monitor_self),
+    S(demonitor_flush_name_down),
+    S(exit_and_down_link_first),
+    S(exit_and_down_monitor_first),
+    S(spawn_monitor_down_first),
+    S(timers_never_early_short),
+    S(timeout_not_restarted_by_junk),
     S(after_0_1_and_max),
     S(receive_timeout_too_large),
     S(timers_never_early_after_work),

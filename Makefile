@@ -164,8 +164,9 @@ $(BUILD)/release/bench/%: bench/%.c $(BUILD)/release/lib/libtapa.a
 	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
 # ---------------------------------------------------------------- install --
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+install: lib $(BUILD)/bin/tapa-epmd
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/bin/tapa-epmd $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/release/lib/libtapa.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/include/tapa.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' tools/libtapa.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc

@@ -7,8 +7,13 @@ $(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
 
+# an LD_PRELOAD shim: lookups of hosts named slow* take 1.5 s (dist_noblock)
+$(INTEROP_BIN)/slow_dns.so: tests/interop/slow_dns.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra $< -o $@ -ldl
+
 .PHONY: test-interop
-test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
+test-interop: $(INTEROP_BIN)/dist_driver $(INTEROP_BIN)/dist_hostile $(INTEROP_BIN)/dist_abuse $(INTEROP_BIN)/dist_burst $(INTEROP_BIN)/dist_noblock $(INTEROP_BIN)/slow_dns.so $(BUILD)/bin/tapa-node $(BUILD)/bin/tapa-epmd
 	@tests/interop/interop.sh $(INTEROP_BIN)/dist_driver $(BUILD)/bin
 
 EXTRA_TESTS += test-interop
@@ -31,3 +36,10 @@ test-libei: $(INTEROP_BIN)/etf_libei
 endif
 
 EXTRA_TESTS += test-libei
+
+# make bench: 3,000,000 messages from one C process to an erl sink, all in
+# order (make test runs 200,000 with a small output limit).
+.PHONY: bench-burst
+bench-burst: $(INTEROP_BIN)/dist_burst
+	@tests/interop/burst-bench.sh $(INTEROP_BIN)/dist_burst $(BURST_COUNT)
+bench: bench-burst

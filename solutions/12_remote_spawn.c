@@ -1,8 +1,8 @@
 /* Step 12 — running code on another node.        Lesson: lessons/12_remote_spawn.md
  *
  * This program is node2; node1 runs as another program (see below).
- * node1 offers Tapa.Demo.whoami/0, which prints `pid: #PID<0.N.0>` where it
- * runs.
+ * node1 offers Tapa.Demo.whoami/0, which prints `pid: #PID<0.N.0>`: node1
+ * formats it, and the text goes to the caller's group leader, as on BEAM.
  *
  * Run it: make 12   The grader starts node1 (a real erl node where erl is
  * installed, else a C node), with names and a cookie of its own, and runs
@@ -13,8 +13,12 @@
  * This program then prints:
  *     iex> Node.spawn(:"node1@127.0.0.1", Tapa.Demo, :whoami, [])
  *     #PID<18770.172.0>
- * and node1 prints:
+ * and node1's whoami prints here, in this terminal, not node1's (if it
+ * arrives before this program ends):
  *     pid: #PID<0.172.0>
+ * (The grader's node1 prints on its own output instead, so that your
+ * transcript is the same in every run; lessons/12_remote_spawn.md shows why
+ * real nodes print at the caller.)
  *
  * Check it: make grade STEP=12
  */

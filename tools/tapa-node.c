@@ -106,6 +106,7 @@ static void node_main(tapa_term arg)
     tapa_export("Tapa.Demo", "add", 2, add);
     tapa_export("Tapa.Demo", "sleep", 1, sleep_ms);
     tapa_export("Tapa.Demo", "add_n", 1, add_n);
+    (void)tapa_fun("Tapa.Demo", "add_n", 1, 1, tapa_int(0)); /* its funs carry n: add_n/1 alone is undef */
     tapa_export("Tapa.Demo", "apply", 2, apply1);
     tapa_register(tapa_spawn(echo, tapa_nil()), "echo");
     if (!opts.quiet) tapa_printf("tapa-node %T is up (Ctrl-C stops it)\n", tapa_node());

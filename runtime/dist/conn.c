@@ -8,12 +8,19 @@
 #include "dist/dist.h"
 #include "trace/trace.h"
 
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define FLUSH_NOW_BYTES (256u << 10) /* write at once past this much output */
+
+/* The peer's host is looked up by libuv's resolver (on its thread pool):
+ * a send that dials a new node never blocks the scheduler on DNS. */
+typedef struct resolving {
+    uv_getaddrinfo_t req;
+    sock *s; /* NULL once the socket closed meanwhile */
+    char host[HS_NAME_MAX];
+} resolving;
 
 static sock **socks; /* every open socket, for the setup timeout */
 static size_t nsocks, socks_cap;
@@ -56,6 +63,8 @@ static peer *peer_new(tapa_term atom, const char *name)
     p->atom = atom;
     p->state = PEER_PENDING;
     p->pending_since_ms = dist_now();
+    p->nodes_left = PEER_NODE_BUDGET;
+    p->atoms_left = PEER_ATOM_BUDGET;
     p->next = dn.peers;
     dn.peers = p;
     return p;
@@ -71,6 +80,7 @@ static void peer_free(peer *pr)
     dbuf_free(&pr->queue);
     dbuf_free(&pr->out);
     free(pr->waiters);
+    free(pr->suspended);
     free(pr);
 }
 
@@ -172,6 +182,10 @@ static void sock_close(sock *s, const char *why)
     if (s->stage == SK_CLOSING) return;
     if (why) snprintf(s->why, sizeof s->why, "%s", why);
     s->stage = SK_CLOSING;
+    if (s->resolving) { /* the lookup finishes on its own and finds no socket */
+        ((resolving *)s->resolving)->s = NULL;
+        s->resolving = NULL;
+    }
     sock_untrack(s);
     if (s->peer) {
         if (s->peer->up == s) s->peer->up = NULL;
@@ -197,14 +211,79 @@ static void sock_fail(sock *s, const char *why)
 typedef struct wreq {
     uv_write_t req;
     uint8_t *data;
+    sock *s;
 } wreq;
+
+static size_t peer_backlog(const peer *pr);
+
+/* ------------------------------------------------------ back-pressure -- */
+
+/* A process that sends to a peer whose output is over the limit waits
+ * (as BEAM suspends a sender on a busy distribution port) until the
+ * output has drained to half the limit, or the peer is gone. Nothing it
+ * sent is dropped while the connection lives. */
+static void suspend_add(peer *pr, tapa_term pid)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++)
+        if (pr->suspended[i] == pid) return;
+    if (pr->nsuspended == pr->suspended_cap) {
+        pr->suspended_cap = pr->suspended_cap ? pr->suspended_cap * 2 : 8;
+        pr->suspended = realloc(pr->suspended, pr->suspended_cap * sizeof *pr->suspended);
+        if (!pr->suspended) abort();
+    }
+    pr->suspended[pr->nsuspended++] = pid;
+}
+
+static void suspend_remove(peer *pr, tapa_term pid)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++)
+        if (pr->suspended[i] == pid) {
+            pr->suspended[i] = pr->suspended[--pr->nsuspended];
+            return;
+        }
+}
+
+static void wake_suspended(peer *pr)
+{
+    for (uint32_t i = 0; i < pr->nsuspended; i++) {
+        process *p = proc_lookup(pr->suspended[i]);
+        if (p && p->state == PS_WAITING) sched_make_runnable(p);
+    }
+    pr->nsuspended = 0;
+}
+
+/* Output went out: note the progress, and let the senders go on once
+ * the backlog is down to half the limit. */
+static void peer_drained(peer *pr)
+{
+    pr->last_drain_ms = dist_now();
+    if (pr->nsuspended && peer_backlog(pr) <= dn.max_output / 2) wake_suspended(pr);
+}
+
+void dist_throttle(tapa_term node)
+{
+    process *p = proc_current();
+    if (!p || p->state != PS_RUNNING) return;
+    for (;;) {
+        peer *pr = peer_find(node);
+        if (!pr || pr->state == PEER_DOWN || peer_backlog(pr) <= dn.max_output) {
+            if (pr) suspend_remove(pr, p->pid);
+            return;
+        }
+        if (!pr->nsuspended) pr->last_drain_ms = dist_now(); /* the stall is timed from here */
+        suspend_add(pr, p->pid);
+        sched_wait(p, -1); /* a message may wake it early: check again */
+    }
+}
 
 static void on_written(uv_write_t *req, int status)
 {
     wreq *w = (wreq *)req;
+    sock *s = w->s;
     free(w->data);
     free(w);
-    (void)status; /* a failed write shows up as a read error too */
+    /* a failed write shows up as a read error too */
+    if (status == 0 && s->stage == SK_UP && s->peer && s->peer->up == s) peer_drained(s->peer);
 }
 
 /* Write now: what the socket does not take at once goes to libuv's queue. */
@@ -223,6 +302,7 @@ static void sock_write(sock *s, dbuf *b)
     if (done < b->len) {
         wreq *w = malloc(sizeof *w);
         if (!w) abort();
+        w->s = s;
         w->data = malloc(b->len - done);
         if (!w->data) abort();
         memcpy(w->data, b->data + done, b->len - done);
@@ -231,6 +311,9 @@ static void sock_write(sock *s, dbuf *b)
             free(w->data);
             free(w);
         }
+    } else if (s->peer && s->peer->up == s) {
+        b->len = 0;
+        peer_drained(s->peer); /* all of it went at once */
     }
     b->len = 0;
 }
@@ -257,18 +340,21 @@ static void start_flusher(void)
     dn.flusher_on = true;
 }
 
-/* A peer that does not read what we send is as good as dead: past the
- * output limit it is dropped (in the flusher, not inside the send that
- * crossed the limit: the sender's own links may break with it). */
+/* Senders wait past dn.max_output (dist_throttle); what is queued from
+ * outside any process (replies, exit signals) cannot wait, so a hard cap
+ * bounds memory: past it the peer is dropped (in the flusher, not inside
+ * the send that crossed it: the sender's own links may break with it). */
+#define HARD_CAP_FACTOR 4
+
 static bool over_limit(peer *pr)
 {
     if (pr->overflow) return true;
     size_t backlog = peer_backlog(pr);
-    if (backlog <= dn.max_output) return false;
+    if (backlog <= dn.max_output * HARD_CAP_FACTOR) return false;
     pr->overflow = true;
     snprintf(pr->overflow_why, sizeof pr->overflow_why,
              "%zu bytes of output are waiting (the limit is %zu): the peer does not read", backlog,
-             dn.max_output);
+             dn.max_output * HARD_CAP_FACTOR);
     dbuf_free(&pr->queue);
     dbuf_free(&pr->out);
     start_flusher();
@@ -409,11 +495,37 @@ static void on_read(uv_stream_t *st, ssize_t n, const uv_buf_t *buf)
 
 /* ----------------------------------------------------------- coming up -- */
 
+#define INCARNATIONS_KEPT 4
+
+/* The name and incarnation of a peer that proved the cookie, as an atom
+ * and a node-table entry; false (and why) when a table is full: that one
+ * connection is refused, the node lives on. */
+static bool peer_identity(sock *s, tapa_term *atom, uint32_t *index, const char **why)
+{
+    const char *name = s->hs.peer_name;
+    *atom = s->peer ? s->peer->atom : atom_lookup(name, strlen(name));
+    if (!*atom && atom_name_valid(name, strlen(name))) *atom = atom_intern(name, strlen(name));
+    if (!*atom) {
+        *why = "the atom table is full: no atom for its name";
+        return false;
+    }
+    if (node_index_recycling(*atom, s->hs.peer_creation, INCARNATIONS_KEPT, index)) return true;
+    *why = "the node table is full";
+    return false;
+}
+
 static void sock_up(sock *s)
 {
+    tapa_term atom;
+    uint32_t index;
+    const char *why;
+    if (!peer_identity(s, &atom, &index, &why)) {
+        dist_log("connection %s %s refused: %s", s->initiator ? "to" : "from", s->hs.peer_name, why);
+        sock_fail(s, why);
+        return;
+    }
     peer *pr = s->peer;
     if (!pr) { /* accepted: now we know and trust the name */
-        tapa_term atom = tapa_atom(s->hs.peer_name);
         pr = peer_find(atom);
         if (pr && pr->state == PEER_UP) peer_drop(pr, "replaced by a new connection");
         pr = peer_find(atom);
@@ -430,9 +542,9 @@ static void sock_up(sock *s)
     pr->trying = NULL;
     pr->state = PEER_UP;
     pr->flags = s->hs.peer_flags;
-    pr->node_index = node_index_of(pr->atom, s->hs.peer_creation);
+    pr->node_index = index;
     etf_trust_node(pr->atom, s->hs.peer_creation);
-    pr->last_recv_ms = pr->last_send_ms = dist_now();
+    pr->last_recv_ms = pr->last_send_ms = pr->last_drain_ms = dist_now();
     TRACE(TR_NODE_UP, dn.atom, pr->atom, tapa_int(node_at(pr->node_index)->channel));
     /* handshake bytes that ran on into the first frames */
     dbuf_put(&s->in, s->hs.in.data, s->hs.in.len);
@@ -524,26 +636,8 @@ static void on_epmd_connected(uv_connect_t *req, int status)
     uv_read_start((uv_stream_t *)&s->epmd, on_alloc, on_epmd_read);
 }
 
-static bool resolve(const char *host, struct sockaddr_storage *out)
+static void dial_epmd(sock *s)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM}, *res = NULL;
-    if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) return false;
-    memcpy(out, res->ai_addr, res->ai_addrlen);
-    freeaddrinfo(res);
-    return true;
-}
-
-static void start_connect(peer *pr)
-{
-    sock *s = sock_new(pr, true);
-    pr->trying = s;
-    const char *host = strchr(pr->name, '@') + 1;
-    if (!resolve(host, &s->addr)) {
-        char why[300];
-        snprintf(why, sizeof why, "cannot resolve the host %s", host);
-        sock_fail(s, why);
-        return;
-    }
     s->stage = SK_EPMD;
     uv_tcp_init(sched_loop(), &s->epmd);
     s->epmd.data = s;
@@ -553,6 +647,47 @@ static void start_connect(peer *pr)
     s->creq.data = s;
     int rc = uv_tcp_connect(&s->creq, &s->epmd, (struct sockaddr *)&ea, on_epmd_connected);
     if (rc < 0) sock_fail(s, uv_strerror(rc));
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+    resolving *r = (resolving *)req;
+    sock *s = r->s;
+    if (s) s->resolving = NULL;
+    if (s && s->stage == SK_RESOLVE) {
+        if (status == 0 && res) {
+            memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+            dial_epmd(s);
+        } else {
+            char why[HS_NAME_MAX + 64];
+            snprintf(why, sizeof why, "cannot resolve the host %s (%s)", r->host,
+                     uv_strerror(status ? status : UV_EAI_NONAME));
+            sock_fail(s, why);
+        }
+    }
+    if (res) uv_freeaddrinfo(res);
+    free(r);
+}
+
+static void start_connect(peer *pr)
+{
+    sock *s = sock_new(pr, true);
+    pr->trying = s;
+    s->stage = SK_RESOLVE;
+    resolving *r = calloc(1, sizeof *r);
+    if (!r) abort();
+    r->s = s;
+    snprintf(r->host, sizeof r->host, "%s", strchr(pr->name, '@') + 1);
+    s->resolving = r;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    int rc = uv_getaddrinfo(sched_loop(), &r->req, on_resolved, r->host, NULL, &hints);
+    if (rc < 0) {
+        s->resolving = NULL;
+        free(r);
+        char why[300];
+        snprintf(why, sizeof why, "cannot resolve the host %s (%s)", strchr(pr->name, '@') + 1, uv_strerror(rc));
+        sock_fail(s, why);
+    }
 }
 
 peer *peer_connect(tapa_term node)
@@ -591,8 +726,32 @@ static const char *status_for(void *ctx, handshake *hs)
     return "nok";
 }
 
+/* Handshakes in progress are bounded: past the limit the oldest accepted
+ * one (it had the most time to finish) makes room, so strangers that open
+ * connections and say nothing neither exhaust our descriptors nor lock
+ * real peers out. */
+#define MAX_PENDING_ACCEPTS 256
+
+static void bound_pending_accepts(void)
+{
+    size_t pending = 0, oldest = SIZE_MAX;
+    for (size_t i = 0; i < nsocks; i++) {
+        if (socks[i]->initiator) continue;
+        pending++;
+        if (oldest == SIZE_MAX || sock_born[i] < sock_born[oldest]) oldest = i;
+    }
+    if (pending < MAX_PENDING_ACCEPTS || oldest == SIZE_MAX) return;
+    static uint64_t last_log;
+    if (dist_now() - last_log > 1000) { /* once a second at most: a flood must not flood the log */
+        dist_log("%zu handshakes in progress (the limit is %d): closing the oldest", pending, MAX_PENDING_ACCEPTS);
+        last_log = dist_now();
+    }
+    sock_fail(socks[oldest], "too many handshakes in progress");
+}
+
 void sock_accepted(uv_stream_t *server)
 {
+    bound_pending_accepts();
     sock *s = sock_new(NULL, false);
     if (uv_accept(server, (uv_stream_t *)&s->tcp) != 0) {
         sock_close(s, "accept failed");
@@ -609,6 +768,7 @@ void peer_drop(peer *pr, const char *why)
     if (pr->state == PEER_DOWN) return;
     bool was_up = pr->state == PEER_UP;
     pr->state = PEER_DOWN;
+    wake_suspended(pr); /* they find the peer gone; nodedown tells the rest */
     if (was_up) TRACE(TR_NODE_DOWN, dn.atom, pr->atom, tapa_atom(why));
     if (pr->up) sock_close(pr->up, why);
     if (pr->trying) sock_close(pr->trying, why);
@@ -632,6 +792,14 @@ void dist_tick(void)
         next = p->next;
         if (p->state == PEER_PENDING && !p->trying && now - p->pending_since_ms > dn.setup_ms) {
             peer_drop(p, "setup timeout");
+        } else if (p->state == PEER_UP && p->up && peer_backlog(p) > 0 &&
+                   uv_stream_get_write_queue_size((uv_stream_t *)&p->up->tcp) > 0 &&
+                   now - p->last_drain_ms > dn.ticktime_ms) {
+            char why[HS_NAME_MAX + 96];
+            snprintf(why, sizeof why, "%s read nothing of our output for %llu ms: net_tick_timeout",
+                     p->name, (unsigned long long)(now - p->last_drain_ms));
+            dist_log("%s", why);
+            peer_drop(p, "net_tick_timeout");
         } else if (p->state == PEER_UP && now - p->last_recv_ms > dn.ticktime_ms) {
             dist_log("%s did not answer for %llu ms: net_tick_timeout", p->name,
                      (unsigned long long)(now - p->last_recv_ms));

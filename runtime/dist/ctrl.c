@@ -9,6 +9,9 @@
 #include "dist/dist.h"
 
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 
 #define PASS_THROUGH 112
@@ -68,6 +71,7 @@ static void h_send(tapa_term from, tapa_term to, tapa_term message)
     if (!pr) return;
     ctl_begin(3, OP_SEND_SENDER);
     if (ctl_term(from) && ctl_term(to) && ctl_payload(message)) ctl_send(pr);
+    dist_throttle(pr->atom);
 }
 
 static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term message)
@@ -76,6 +80,7 @@ static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term
     if (!pr) return;
     ctl_begin(4, OP_REG_SEND);
     if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message)) ctl_send(pr);
+    dist_throttle(pr->atom);
 }
 
 /* A link or monitor to a node we cannot even try to reach breaks at once. */
@@ -297,10 +302,10 @@ static void net_kernel_call(peer *pr, tapa_term message)
         ctl_send(pr);
 }
 
-static void in_send(tapa_term to, tapa_term message)
+static void in_send(peer *pr, tapa_term to, tapa_term message)
 {
     process *p = live(to);
-    if (p) deliver_message(p, message);
+    if (p && !io_request_in(pr, message)) deliver_message(p, message);
 }
 
 static void in_reg_send(peer *pr, tapa_term name, tapa_term message)
@@ -311,7 +316,7 @@ static void in_reg_send(peer *pr, tapa_term name, tapa_term message)
         return;
     }
     tapa_term pid = registry_whereis(name);
-    if (pid) in_send(pid, message); /* an unknown name: dropped, as BEAM does remotely */
+    if (pid) in_send(pr, pid, message); /* an unknown name: dropped, as BEAM does remotely */
 }
 
 static void in_link(peer *pr, tapa_term from, tapa_term to)
@@ -433,7 +438,7 @@ static bool dispatch_send(peer *pr, long op, tapa_term c, size_t n, tapa_term pa
     case OP_REG_SEND: if (n != 4) return false; in_reg_send(pr, el(c, 3), pay); return true;
     case OP_REG_SEND_TT: if (n != 5) return false; in_reg_send(pr, el(c, 3), pay); return true;
     }
-    in_send(el(c, 2), pay);
+    in_send(pr, el(c, 2), pay);
     return true;
 }
 
@@ -541,6 +546,15 @@ static void bad_packet(peer *pr, const char *why)
     peer_drop(pr, why);
 }
 
+#define TRIM_AFTER_BYTES (4u << 20)
+
+static void dist_trim_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
 void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
 {
     if (p[0] != PASS_THROUGH) {
@@ -549,6 +563,8 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
     }
     tapa_heap *saved = tapa_current_heap;
     tapa_current_heap = &dn.scratch;
+    dn.limits.nodes_left = &pr->nodes_left;
+    dn.limits.atoms_left = &pr->atoms_left;
     char err[200];
     size_t used = 0, used2 = 0;
     tapa_term ctl = etf_decode(p + 1, len - 1, &used, &dn.limits, err, sizeof err);
@@ -561,6 +577,8 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         }
         if (!pay) ctl = TAPA_NONE;
     }
+    dn.limits.nodes_left = NULL;
+    dn.limits.atoms_left = NULL;
     const char *why = NULL;
     if (!ctl) {
         bad_packet(pr, err);
@@ -577,6 +595,10 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         bad_packet(pr, err);
     }
     tapa_current_heap = saved;
+    bool big = dn.scratch.bytes + dn.scratch.count * 16 >= TRIM_AFTER_BYTES;
     heap_destroy(&dn.scratch);
     heap_init(&dn.scratch);
+    /* a big term is gone: give its memory back to the system (glibc keeps
+     * freed small blocks otherwise, and RSS stays at its peak) */
+    if (big) dist_trim_memory();
 }

@@ -17,7 +17,7 @@
 #include <uv.h>
 
 enum peer_state { PEER_PENDING, PEER_UP, PEER_DOWN };
-enum sock_stage { SK_EPMD, SK_CONNECT, SK_HANDSHAKE, SK_UP, SK_CLOSING };
+enum sock_stage { SK_RESOLVE, SK_EPMD, SK_CONNECT, SK_HANDSHAKE, SK_UP, SK_CLOSING };
 
 /* Control message operations (erl_dist_protocol). */
 enum {
@@ -29,6 +29,9 @@ enum {
     OP_SPAWN_REPLY = 31, OP_SPAWN_REPLY_TT = 32, OP_ALIAS_SEND = 33, OP_ALIAS_SEND_TT = 34,
     OP_UNLINK_ID = 35, OP_UNLINK_ID_ACK = 36,
 };
+
+#define PEER_NODE_BUDGET 512
+#define PEER_ATOM_BUDGET 65536
 
 /* A process waiting for an answer from a peer (ping, spawn): it gets
  * {ref, answer}, or {ref, :noconnection} if the peer goes away. */
@@ -55,7 +58,12 @@ typedef struct peer {
     waiter *waiters;
     uint32_t nwaiters, waiters_cap;
     uint64_t last_recv_ms, last_send_ms;
+    uint64_t last_drain_ms; /* when output last went out (a stalled reader is dead) */
+    tapa_term *suspended; /* processes waiting for the output to drain */
+    uint32_t nsuspended, suspended_cap;
     uint64_t pending_since_ms;
+    uint32_t atoms_left; /* atoms its terms may still add */
+    uint32_t nodes_left; /* node incarnations its terms may still add (etf_limits) */
     bool overflow; /* output past dn.max_output: dropped at the next flush */
     char overflow_why[128];
 } peer;
@@ -69,6 +77,7 @@ typedef struct sock {
     uv_tcp_t tcp;
     uv_tcp_t epmd; /* the port lookup, while SK_EPMD */
     uv_connect_t creq;
+    void *resolving; /* the host lookup in flight, while SK_RESOLVE */
     struct sockaddr_storage addr;
     handshake hs;
     dbuf in;
@@ -86,7 +95,7 @@ typedef struct dist_node {
     uint64_t ticktime_ms;
     uint64_t setup_ms;
     size_t max_packet;
-    size_t max_output; /* bytes queued toward one peer before it is dropped */
+    size_t max_output; /* bytes queued toward one peer before its senders wait */
     etf_limits limits;
     int epmd_fd;
     struct node_handles *h; /* malloc'd: they outlive a stop until closed */
@@ -116,6 +125,8 @@ peer *peer_connect(tapa_term node); /* finds or starts connecting; NULL: bad nam
 void peer_send(peer *pr, const dbuf *packet); /* packet: 112, control[, payload] */
 void peer_flush_all(void);
 void peer_drop(peer *pr, const char *why); /* nodedown */
+/* After a send from a process: wait while the peer's output is over the limit. */
+void dist_throttle(tapa_term node);
 void sock_accepted(uv_stream_t *server);
 void dist_tick(void);
 void dist_close_all(void);
@@ -136,6 +147,11 @@ extern const dist_hooks dist_hook_table;
 void waiter_add(peer *pr, tapa_term pid, tapa_term ref, bool link, bool watch);
 bool waiter_take(peer *pr, tapa_term ref, waiter *out);
 void waiter_remove_pid_ref(peer *pr, tapa_term pid, tapa_term ref);
+
+/* io_protocol.c: group leaders on other nodes */
+void io_protocol_start(void);
+void io_protocol_stop(void);
+bool io_request_in(peer *pr, tapa_term message);
 
 /* spawn.c */
 void spawn_request_in(peer *pr, tapa_term ctl, tapa_term args);

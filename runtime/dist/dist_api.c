@@ -124,7 +124,8 @@ static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_te
     *req_out = req;
     waiter_add(pr, self->pid, req, link, watch);
     tapa_term mfa = tapa_tuple(3, m, f, tapa_int((int64_t)tapa_length(args)));
-    tapa_term ctl = tapa_tuple(6, tapa_int(OP_SPAWN_REQUEST), req, self->pid, self->pid, mfa, opts);
+    tapa_term ctl = tapa_tuple(6, tapa_int(OP_SPAWN_REQUEST), req, self->pid,
+                                self->group_leader ? self->group_leader : self->pid, mfa, opts);
     ctrl_send(pr, ctl, args);
     return await_reply(req, TAPA_INFINITY);
 }

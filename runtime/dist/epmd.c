@@ -1,8 +1,12 @@
 /* epmd.c — the client side of the port mapper: register this node (the
  * registration lives as long as the TCP connection) and look up others.
  * When no mapper answers on 4369 we start the kit's own, as erl starts
- * epmd: a detached daemon that outlives the node. */
+ * epmd: a detached process (libuv's spawn) that outlives the node. Waits
+ * for it use tapa_sleep inside a process: the scheduler goes on. */
 #include "dist/epmd.h"
+#include "sched/process.h"
+
+#include <uv.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,13 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
 {
@@ -40,92 +40,122 @@ static int connect_local_epmd(void)
     return -1;
 }
 
-/* The kit's mapper binary next to ours (build/bin), or $TAPA_EPMD. */
-static bool find_epmd_binary(char *path, size_t size)
+/* A short wait that does not stop the scheduler: inside a process the
+ * others run meanwhile (tapa_sleep); outside one there is nothing to run. */
+static void pause_ms(int ms)
 {
+    if (proc_current() && sched_running()) {
+        tapa_sleep(ms);
+        return;
+    }
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static bool executable(const char *path) { return access(path, X_OK) == 0; }
+
+/* The kit's mapper: $TAPA_EPMD, next to this program (build/bin and the
+ * directories around it), or installed; else OTP's epmd from the PATH. */
+static bool find_epmd_binary(char *path, size_t size, bool *otp)
+{
+    *otp = false;
     const char *env = getenv("TAPA_EPMD");
     if (env && *env) {
         snprintf(path, size, "%s", env);
-        return access(path, X_OK) == 0;
+        return executable(path);
     }
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return false;
-    exe[n] = 0;
-    char *slash = strrchr(exe, '/');
-    if (!slash) return false;
-    *slash = 0;
-    const char *tries[] = {"%s/tapa-epmd", "%s/../bin/tapa-epmd", "%s/../../bin/tapa-epmd"};
-    for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
-        snprintf(path, size, tries[i], exe);
-        if (access(path, X_OK) == 0) return true;
+    size_t n = sizeof exe;
+    if (uv_exepath(exe, &n) == 0) {
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            const char *tries[] = {"%s/tapa-epmd", "%s/../bin/tapa-epmd", "%s/../../bin/tapa-epmd"};
+            for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+                snprintf(path, size, tries[i], exe);
+                if (executable(path)) return true;
+            }
+        }
+    }
+    const char *installed[] = {"/usr/local/bin/tapa-epmd", "/opt/homebrew/bin/tapa-epmd", "/usr/bin/tapa-epmd"};
+    for (size_t i = 0; i < sizeof installed / sizeof *installed; i++) {
+        snprintf(path, size, "%s", installed[i]);
+        if (executable(path)) return true;
+    }
+    const char *dirs = getenv("PATH");
+    for (const char *d = dirs; d && *d;) {
+        const char *colon = strchr(d, ':');
+        size_t len = colon ? (size_t)(colon - d) : strlen(d);
+        snprintf(path, size, "%.*s/epmd", (int)len, d);
+        if (len && executable(path)) return *otp = true;
+        d = colon ? colon + 1 : NULL;
     }
     return false;
 }
 
-/* Run a copy of the binary from memory: a daemon that runs for days must
- * not keep build/bin/tapa-epmd busy (a rebuild could not replace it). */
-static void exec_copy(const char *path, char **argv)
-{
-    int in = open(path, O_RDONLY | O_CLOEXEC);
-    int mem = memfd_create("tapa-epmd", MFD_CLOEXEC);
-    if (in >= 0 && mem >= 0) {
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(in, buf, sizeof buf)) > 0)
-            if (write(mem, buf, (size_t)n) != n) break;
-        close(in);
-        if (n == 0) fexecve(mem, argv, environ);
-    }
-    execv(path, argv); /* no memfd: run it in place */
-}
+static void on_spawned_closed(uv_handle_t *h) { free(h); }
 
-/* Detach twice (so no zombie and no controlling terminal), then run the
- * mapper: the binary when we find it, else this image's copy of it. */
-static void start_daemon(bool loopback_only)
+/* Start the mapper as a detached process of its own (it outlives the
+ * node, as epmd outlives erl): libuv's spawn, no fork of this process. */
+static bool start_daemon(bool loopback_only, char *err, size_t errlen)
 {
-    pid_t child = fork();
-    if (child < 0) return;
-    if (child > 0) {
-        waitpid(child, NULL, 0);
-        return;
-    }
-    setsid();
-    if (fork() != 0) _exit(0);
-    int devnull = open("/dev/null", O_RDWR);
-    for (int fd = 0; fd < 3; fd++) dup2(devnull, fd);
-    for (int fd = 3; fd < 1024; fd++) close(fd);
     char path[PATH_MAX];
-    if (find_epmd_binary(path, sizeof path)) {
-        char *argv[] = {path, loopback_only ? "--loopback" : "--all", "--quiet", NULL};
-        exec_copy(path, argv);
+    bool otp;
+    if (!find_epmd_binary(path, sizeof path, &otp)) {
+        set_err(err, errlen, "no port mapper runs on 127.0.0.1:4369 and none was found to start "
+                             "(build the kit's tapa-epmd, set TAPA_EPMD to its path, or start "
+                             "OTP's epmd -daemon)%s", NULL);
+        return false;
     }
-    _exit(epmd_daemon_main(loopback_only, true));
+    char *kit_args[] = {path, loopback_only ? "--loopback" : "--all", "--quiet", NULL};
+    char *otp_args[] = {path, "-daemon", NULL};
+    uv_stdio_container_t stdio[3] = {{.flags = UV_IGNORE}, {.flags = UV_IGNORE}, {.flags = UV_IGNORE}};
+    uv_process_options_t o = {.file = path, .args = otp ? otp_args : kit_args,
+                              .flags = UV_PROCESS_DETACHED, .stdio_count = 3, .stdio = stdio};
+    uv_process_t *h = calloc(1, sizeof *h);
+    if (!h) abort();
+    int rc = uv_spawn(sched_loop(), h, &o);
+    if (rc != 0) {
+        free(h);
+        set_err(err, errlen, "cannot start the port mapper: %s", uv_strerror(rc));
+        return false;
+    }
+    uv_unref((uv_handle_t *)h); /* it lives on its own */
+    uv_close((uv_handle_t *)h, on_spawned_closed);
+    return true;
 }
 
-static int connect_or_start(bool loopback_only)
+static int connect_or_start(bool loopback_only, char *err, size_t errlen)
 {
     int fd = connect_local_epmd();
     if (fd >= 0 || errno != ECONNREFUSED) return fd;
-    start_daemon(loopback_only);
-    for (int i = 0; i < 150; i++) { /* up to 3 s for the daemon to listen */
+    if (!start_daemon(loopback_only, err, errlen)) return -2;
+    for (int waited = 0; waited < 3000; waited += 20) { /* up to 3 s for it to listen */
         fd = connect_local_epmd();
         if (fd >= 0) return fd;
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        pause_ms(20);
     }
     return -1;
 }
 
+/* Read n bytes within timeout_ms, without holding the scheduler. */
 static bool read_full(int fd, uint8_t *buf, size_t n, int timeout_ms)
 {
     size_t got = 0;
+    int waited = 0;
     while (got < n) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) <= 0) return false;
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r <= 0) return false;
-        got += (size_t)r;
+        int r = poll(&p, 1, 0);
+        if (r < 0) return false;
+        if (r == 0) {
+            if (waited >= timeout_ms) return false;
+            pause_ms(2);
+            waited += 2;
+            continue;
+        }
+        ssize_t k = read(fd, buf + got, n - got);
+        if (k <= 0) return false;
+        got += (size_t)k;
     }
     return true;
 }
@@ -151,7 +181,8 @@ static void alive2_req(dbuf *b, const char *alive, uint16_t port)
 bool epmd_register(const char *alive, uint16_t port, bool loopback_only, int *fd_out,
                    uint32_t *creation, char *err, size_t errlen)
 {
-    int fd = connect_or_start(loopback_only);
+    int fd = connect_or_start(loopback_only, err, errlen);
+    if (fd == -2) return false; /* err says why */
     if (fd < 0) {
         set_err(err, errlen, "cannot reach or start a port mapper on 127.0.0.1:4369 (%s)", strerror(errno));
         return false;

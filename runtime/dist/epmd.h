@@ -33,6 +33,9 @@ int epmd_port_please_parse(const uint8_t *p, size_t len, uint16_t *port);
 /* The daemon: serve the mapper on an already bound, listening socket.
  * Never returns unless it was told to stop (KILL_REQ). */
 int epmd_serve(int listen_fd);
+/* Connection slots, how many of them names may take, and how long a
+ * connection may stay without a complete request (0: unchanged). */
+void epmd_set_limits(size_t max_clients, size_t max_names, int64_t idle_timeout_ms);
 /* Bind 4369 (loopback or every address) and serve; for tools/tapa-epmd. */
 int epmd_daemon_main(bool loopback_only, bool quiet);
 

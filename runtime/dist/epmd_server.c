@@ -2,7 +2,14 @@
  * the requests nodes and net_adm:names() make): ALIVE2 keeps a name
  * registered while its connection is open, PORT_PLEASE2 and NAMES answer
  * and close. Registering is allowed from this host only, as epmd does.
- * A plain poll() loop: the daemon runs in its own process, without libuv. */
+ * A plain poll() loop: the daemon runs in its own process, without libuv.
+ *
+ * As OTP's epmd: a connection that has not sent a whole request within
+ * the packet timeout is closed, and when every slot is taken the oldest
+ * connection that registered nothing makes room, so idle sockets cannot
+ * lock nodes out; names take at most part of the slots (a registration
+ * past that gets an error reply); KILL is refused (NO) while names are
+ * registered. */
 #include "dist/epmd.h"
 
 #include <arpa/inet.h>
@@ -14,10 +21,28 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_CLIENTS 1024
 #define MAX_REQ 1024
+
+static size_t max_clients = MAX_CLIENTS, max_names = MAX_CLIENTS - 64;
+static int64_t idle_ms = 60000; /* OTP epmd's default packet timeout */
+
+void epmd_set_limits(size_t clients, size_t names, int64_t idle_timeout_ms)
+{
+    if (clients && clients <= MAX_CLIENTS) max_clients = clients;
+    if (names && names < max_clients) max_names = names;
+    if (idle_timeout_ms > 0) idle_ms = idle_timeout_ms;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 typedef struct client {
     int fd;
@@ -28,6 +53,7 @@ typedef struct client {
     uint16_t port;
     uint8_t type, proto;
     uint16_t hi, lo;
+    int64_t born; /* ms: an unregistered connection lives idle_ms at most */
 } client;
 
 static client clients[MAX_CLIENTS];
@@ -62,6 +88,13 @@ static bool peer_is_local(int fd)
     return false;
 }
 
+static size_t count_names(void)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < nclients; i++) k += clients[i].registered;
+    return k;
+}
+
 static client *find_name(const char *name, size_t n)
 {
     for (size_t i = 0; i < nclients; i++)
@@ -82,6 +115,11 @@ static bool alive2(client *c, const uint8_t *b, size_t n)
     }
     size_t nlen = (size_t)b[9] << 8 | b[10];
     if (nlen == 0 || nlen > 255 || 11 + nlen + 2 > n || find_name((const char *)b + 11, nlen)) {
+        send_all(c->fd, fail, 6);
+        return false;
+    }
+    if (count_names() >= max_names) {
+        say("tapa-epmd: %s refused: the table of names is full\n", "a node");
         send_all(c->fd, fail, 6);
         return false;
     }
@@ -143,10 +181,13 @@ static bool handle(client *c, const uint8_t *b, size_t n, bool *stop)
     case EPMD_PORT2_REQ: port2(c, b, n); return false;
     case EPMD_NAMES_REQ: names(c); return false;
     case EPMD_KILL_REQ:
-        if (peer_is_local(c->fd)) {
-            send_all(c->fd, "OK", 2);
-            *stop = true;
+        if (!peer_is_local(c->fd)) return false;
+        if (count_names()) { /* nodes would lose their registration: as epmd, refuse */
+            send_all(c->fd, "NO", 2);
+            return false;
         }
+        send_all(c->fd, "OK", 2);
+        *stop = true;
         return false;
     }
     return false;
@@ -166,16 +207,37 @@ static bool on_readable(client *c, bool *stop)
     return handle(c, c->buf + 2, n, stop);
 }
 
+/* The oldest connection that registered nothing, or -1. */
+static long oldest_unregistered(void)
+{
+    long best = -1;
+    for (size_t i = 0; i < nclients; i++)
+        if (!clients[i].registered && (best < 0 || clients[i].born < clients[best].born)) best = (long)i;
+    return best;
+}
+
 static void accept_one(int lfd)
 {
     int fd = accept(lfd, NULL, NULL);
     if (fd < 0) return;
-    if (nclients == MAX_CLIENTS) {
-        close(fd);
-        return;
+    if (nclients == max_clients) {
+        long old = oldest_unregistered();
+        if (old < 0) { /* every slot holds a name: nobody else can be served */
+            close(fd);
+            return;
+        }
+        drop((size_t)old);
     }
     memset(&clients[nclients], 0, sizeof clients[nclients]);
-    clients[nclients++].fd = fd;
+    clients[nclients].fd = fd;
+    clients[nclients++].born = mono_ms();
+}
+
+static void drop_idle(void)
+{
+    int64_t now = mono_ms();
+    for (size_t i = nclients; i-- > 0;)
+        if (!clients[i].registered && now - clients[i].born > idle_ms) drop(i);
 }
 
 int epmd_serve(int lfd)
@@ -189,13 +251,15 @@ int epmd_serve(int lfd)
         fds[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
         for (size_t i = 0; i < nclients; i++) fds[i + 1] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
         size_t polled = nclients;
-        if (poll(fds, polled + 1, -1) < 0) {
+        int every = idle_ms < 1000 ? (int)(idle_ms / 4 + 1) : 1000;
+        if (poll(fds, polled + 1, every) < 0) {
             if (errno == EINTR) continue;
             return 1;
         }
         /* back to front: drop() moves the last client into the hole */
         for (size_t i = polled; i-- > 0;)
             if (fds[i + 1].revents && !on_readable(&clients[i], &stop)) drop(i);
+        drop_idle();
         if (fds[0].revents & POLLIN) accept_one(lfd);
     }
     while (nclients) drop(nclients - 1);

@@ -25,7 +25,7 @@ enum {
 };
 
 etf_limits etf_default_limits = {
-    .max_depth = 512, .max_new_atoms = 10000, .max_inflated = 64u << 20,
+    .max_depth = 100000, .max_new_atoms = 10000, .max_inflated = 64u << 20,
 };
 
 /* ------------------------------------------------------------- buffer -- */
@@ -363,10 +363,16 @@ static bool enc_fun(dbuf *b, const box_fun *f, char *err, size_t errlen)
 
 /* ------------------------------------------------------------ decoder -- */
 
+struct dframe;
+
 typedef struct dec {
     const uint8_t *p, *end;
     const etf_limits *lim;
-    uint32_t depth, new_atoms;
+    uint32_t new_atoms;
+    size_t budget, spent; /* bytes the decoded term may cost, and has cost */
+    struct dframe *frames; /* the explicit stack of containers being filled */
+    size_t nframes, frames_cap;
+    struct dframe *inline_frames; /* most terms fit here: no malloc per decode */
     char *err;
     size_t errlen;
     bool failed;
@@ -384,6 +390,22 @@ static tapa_term fail(dec *d, const char *fmt, ...)
         va_end(ap);
     }
     return TAPA_NONE;
+}
+
+/* Memory a decoded term may take is charged before it is allocated: a
+ * hostile packet cannot make the node allocate more than the budget. */
+#define BOX_COST 48 /* a box's header, its list link and malloc's own */
+
+static bool charge(dec *d, size_t boxes, size_t bytes)
+{
+    size_t cost = boxes * BOX_COST + bytes;
+    if (cost <= d->budget - d->spent && d->spent <= d->budget) {
+        d->spent += cost;
+        return true;
+    }
+    fail(d, "a term that would take more than %zu bytes of memory (the limit for a term of "
+            "its size: tapa_dist_limits)", d->budget);
+    return false;
 }
 
 static bool need(dec *d, size_t n)
@@ -440,7 +462,15 @@ static tapa_term make_atom(dec *d, const char *s, size_t n)
     if (d->lim->existing_atoms_only) return fail(d, "the atom '%.*s' does not exist (safe mode)", (int)(n > 64 ? 64 : n), s);
     if (++d->new_atoms > d->lim->max_new_atoms)
         return fail(d, "more than %u new atoms in one term", d->lim->max_new_atoms);
+    if (d->lim->atoms_left && *d->lim->atoms_left == 0)
+        return fail(d, "more new atoms than one peer may add to the atom table");
+    /* the last sixteenth of the table is kept for this node's own atoms
+     * and the names of nodes that connect: peers cannot fill it */
+    size_t limit = atom_limit();
+    if (atom_count() >= limit - limit / 16)
+        return fail(d, "the atom table is full for atoms from other nodes (%zu of %zu)", atom_count(), limit);
     a = atom_intern(s, n);
+    if (a && d->lim->atoms_left) (*d->lim->atoms_left)--;
     return a ? a : fail(d, "the atom table is full");
 }
 
@@ -488,9 +518,10 @@ static tapa_term dec_atom(dec *d)
 }
 
 /* Node incarnations decoding has added to the node table: a peer must not
- * fill it (node_index_of fails hard when it is full). Nodes we connected
- * to are trusted apart (etf_trust_node), so one peer that spends the
- * budget on made-up nodes cannot stop the pids of later peers decoding. */
+ * fill it. Each connection has its own budget (etf_limits.nodes_left), so
+ * one peer that names made-up nodes is cut off alone; all of them share a
+ * ceiling. Nodes we connected to are trusted apart (etf_trust_node), so
+ * their pids always decode. */
 #define MAX_DECODED_NODES 4096
 #define MAX_TRUSTED_NODES 2048
 static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES + MAX_TRUSTED_NODES];
@@ -503,21 +534,35 @@ static bool node_seen(tapa_term name, uint32_t creation)
     return false;
 }
 
-static bool node_known_or_room(tapa_term name, uint32_t creation)
+static const char *node_room(dec *d, tapa_term name, uint32_t creation)
 {
-    if (node_seen(name, creation)) return true;
-    if (ndecoded_nodes == MAX_DECODED_NODES) return false;
+    if (node_seen(name, creation)) return NULL;
+    if (d->lim->nodes_left && *d->lim->nodes_left == 0)
+        return "pids, refs or ports of more node incarnations than one peer may name";
+    if (ndecoded_nodes == MAX_DECODED_NODES)
+        return "pids, refs or ports of more than 4096 node incarnations";
+    if (d->lim->nodes_left) (*d->lim->nodes_left)--;
     ndecoded_nodes++;
     seen_nodes[nseen_nodes].name = name;
     seen_nodes[nseen_nodes++].creation = creation;
-    return true;
+    return NULL;
 }
 
+/* A reconnection with a new creation, once the trusted part is full,
+ * takes the place of an older incarnation of the same name. */
 void etf_trust_node(tapa_term name, uint32_t creation)
 {
-    if (node_seen(name, creation) || nseen_nodes - ndecoded_nodes >= MAX_TRUSTED_NODES) return;
-    seen_nodes[nseen_nodes].name = name;
-    seen_nodes[nseen_nodes++].creation = creation;
+    if (node_seen(name, creation)) return;
+    if (nseen_nodes - ndecoded_nodes < MAX_TRUSTED_NODES) {
+        seen_nodes[nseen_nodes].name = name;
+        seen_nodes[nseen_nodes++].creation = creation;
+        return;
+    }
+    for (uint32_t i = 0; i < nseen_nodes; i++)
+        if (seen_nodes[i].name == name) {
+            seen_nodes[i].creation = creation;
+            return;
+        }
 }
 
 /* The node-table index of (name, creation): 0 for this node. */
@@ -525,13 +570,11 @@ static uint32_t node_for(dec *d, tapa_term name, uint32_t creation)
 {
     const node_entry *local = node_at(0);
     bool here = local->name == name && local->creation == creation;
-    if (!here && !node_known_or_room(name, creation)) {
-        fail(d, "pids, refs or ports of more than %d node incarnations", MAX_DECODED_NODES);
-        return UINT32_MAX;
-    }
-    uint32_t idx = node_index_of(name, creation);
-    if (idx >= (1u << PID_NODE_BITS)) {
-        fail(d, "too many nodes");
+    const char *why = here ? NULL : node_room(d, name, creation);
+    uint32_t idx;
+    if (!why && !node_index_try(name, creation, &idx)) why = "the node table is full";
+    if (why) {
+        fail(d, "%s", why);
         return UINT32_MAX;
     }
     return idx;
@@ -591,6 +634,7 @@ static tapa_term dec_big(dec *d, size_t n)
         if (negative && v <= (uint64_t)SMALL_MAX + 1) return MAKE_SMALL(-(int64_t)(v - 1) - 1);
     }
     size_t ndigits = (n + 3) / 4;
+    if (!charge(d, 1, 2 * n + 8)) return TAPA_NONE;
     uint32_t *digits = calloc(ndigits ? ndigits : 1, sizeof *digits);
     if (!digits) abort();
     for (size_t i = 0; i < n; i++) digits[i / 4] |= (uint32_t)mag[i] << (8 * (i % 4));
@@ -612,53 +656,15 @@ static tapa_term dec_old_float(dec *d)
     return tapa_float(v);
 }
 
-static tapa_term dec_term(dec *d);
-
-static tapa_term dec_tuple(dec *d, size_t arity)
-{
-    if (arity > left(d)) return fail(d, "a tuple of %zu elements in %zu bytes", arity, left(d));
-    box_tuple *t = NEW_BOX(box_tuple, BOX_TUPLE, arity, arity * sizeof(tapa_term));
-    for (size_t i = 0; i < arity; i++) t->elements[i] = TERM_NIL;
-    for (size_t i = 0; i < arity; i++)
-        if (!(t->elements[i] = dec_term(d))) return TAPA_NONE;
-    return TERM_OF_BOX(t);
-}
-
 static tapa_term dec_string(dec *d)
 {
     if (!need(d, 2)) return TAPA_NONE;
     size_t n = rd16(d);
-    if (!need(d, n)) return TAPA_NONE;
+    if (!need(d, n) || !charge(d, n, 16 * n)) return TAPA_NONE;
     tapa_term list = TERM_NIL;
     for (size_t i = n; i-- > 0;) list = tapa_cons(MAKE_SMALL(d->p[i]), list);
     d->p += n;
     return list;
-}
-
-/* Cells are made front to back and filled in place: they are new, so
- * nobody can see them change. */
-static tapa_term dec_list(dec *d)
-{
-    if (!need(d, 4)) return TAPA_NONE;
-    size_t n = rd32(d);
-    if (n > left(d)) return fail(d, "a list of %zu elements in %zu bytes", n, left(d));
-    tapa_term head = TERM_NIL;
-    box_cons *last = NULL;
-    for (size_t i = 0; i < n; i++) {
-        tapa_term e = dec_term(d);
-        if (!e) return TAPA_NONE;
-        box_cons *c = NEW_BOX(box_cons, BOX_CONS, 0, 0);
-        c->head = e;
-        c->tail = TERM_NIL;
-        if (last) last->tail = TERM_OF_BOX(c);
-        else head = TERM_OF_BOX(c);
-        last = c;
-    }
-    tapa_term tail = dec_term(d);
-    if (!tail) return TAPA_NONE;
-    if (!last) return tail; /* LIST_EXT with no elements: just the tail */
-    last->tail = tail;
-    return head;
 }
 
 static tapa_term dec_binary(dec *d, bool bits)
@@ -670,41 +676,19 @@ static tapa_term dec_binary(dec *d, bool bits)
     if (last_bits != 8 && n > 0)
         return fail(d, "a bitstring of %zu bytes with %u bits in the last (only whole bytes are "
                        "supported)", n, last_bits);
+    if (!charge(d, 1, n)) return TAPA_NONE;
     tapa_term t = tapa_binary(d->p, n);
     d->p += n;
     return t;
 }
 
-static int cmp_pairs(const void *a, const void *b)
-{
-    const tapa_term *x = a, *y = b;
-    return tapa_compare(x[0], y[0]);
-}
-
-/* Keys in term order, as box_map wants them; 1 and 1.0 compare equal in
- * tapa_compare but are different keys: integers go first, as in BEAM. */
+/* Map keys in the runtime's own key order (term_compare_exact: every
+ * integer before every float), so a map from the wire is the same map as
+ * one built here from the same pairs, and patterns find its keys. */
 static int cmp_keys(const void *a, const void *b)
 {
-    int c = cmp_pairs(a, b);
-    if (c) return c;
     const tapa_term *x = a, *y = b;
-    bool xi = tapa_is_integer(x[0]), yi = tapa_is_integer(y[0]);
-    return xi == yi ? 0 : xi ? -1 : 1;
-}
-
-static tapa_term dec_map(dec *d)
-{
-    if (!need(d, 4)) return TAPA_NONE;
-    size_t n = rd32(d);
-    if (n > left(d) / 2) return fail(d, "a map of %zu pairs in %zu bytes", n, left(d));
-    box_map *m = NEW_BOX(box_map, BOX_MAP, n, 2 * n * sizeof(tapa_term));
-    for (size_t i = 0; i < 2 * n; i++) m->kv[i] = TERM_NIL;
-    for (size_t i = 0; i < 2 * n; i++)
-        if (!(m->kv[i] = dec_term(d))) return TAPA_NONE;
-    qsort(m->kv, n, 2 * sizeof(tapa_term), cmp_keys);
-    for (size_t i = 1; i < n; i++)
-        if (tapa_equal(m->kv[2 * i - 2], m->kv[2 * i])) return fail(d, "a map with a repeated key");
-    return TERM_OF_BOX(m);
+    return term_compare_exact(x[0], y[0]);
 }
 
 static box_fun *new_fun(uint8_t kind, tapa_term module, tapa_term function, int arity, size_t nfree)
@@ -729,54 +713,6 @@ static tapa_term dec_export(dec *d)
     return TERM_OF_BOX(new_fun(FUN_EXPORTED, m, f, rd8(d), 0));
 }
 
-/* The free variables of one of our own C funs: the name, then captures. */
-static tapa_term dec_tapa_fun(dec *d, tapa_term module, int arity, uint32_t nfree)
-{
-    if (nfree < 1) return fail(d, "a C fun without its function name");
-    tapa_term name = dec_term(d);
-    if (!name) return TAPA_NONE;
-    if (!tapa_is_atom(name)) return fail(d, "a C fun whose name is not an atom");
-    box_fun *f = new_fun(FUN_EXPORTED, module, name, arity, nfree - 1);
-    for (uint32_t i = 0; i + 1 < nfree; i++)
-        if (!(f->captured[i] = dec_term(d))) return TAPA_NONE;
-    return TERM_OF_BOX(f);
-}
-
-/* NEW_FUN_EXT: Size:32 Arity:8 Uniq:16 Index:32 NumFree:32 Module OldIndex
- * OldUniq Pid FreeVars. A BEAM fun is kept as its bytes (from the tag on). */
-static tapa_term dec_new_fun(dec *d)
-{
-    const uint8_t *start = d->p - 1;
-    if (!need(d, 29)) return TAPA_NONE;
-    uint32_t size = rd32(d);
-    if (size < 29 || size - 4 > left(d) + 25)
-        return fail(d, "a NEW_FUN_EXT of %u bytes with %zu left", size, left(d) + 25);
-    int arity = rd8(d);
-    const uint8_t *uniq = d->p;
-    d->p += 20; /* Uniq and Index */
-    uint32_t nfree = rd32(d);
-    if (nfree > left(d)) return fail(d, "a fun with %u free variables in %zu bytes", nfree, left(d));
-    tapa_term module = dec_atom(d);
-    tapa_term old_index = module ? dec_term(d) : TAPA_NONE;
-    tapa_term old_uniq = old_index ? dec_term(d) : TAPA_NONE;
-    tapa_term pid = old_uniq ? dec_term(d) : TAPA_NONE;
-    if (!pid) return TAPA_NONE;
-    if (!tapa_is_integer(old_index) || !tapa_is_integer(old_uniq) || !tapa_is_pid(pid))
-        return fail(d, "a NEW_FUN_EXT with malformed fields");
-    if (memcmp(uniq, ETF_TAPA_FUN_MAGIC, 16) == 0) {
-        tapa_term t = dec_tapa_fun(d, module, arity, nfree);
-        if (t && (size_t)(d->p - start - 1) != size) return fail(d, "a C fun whose size is wrong");
-        return t;
-    }
-    box_fun *f = new_fun(FUN_FOREIGN, module, A(undefined), arity, 0);
-    for (uint32_t i = 0; i < nfree; i++)
-        if (!dec_term(d)) return TAPA_NONE;
-    if ((size_t)(d->p - start - 1) != size)
-        return fail(d, "a NEW_FUN_EXT whose Size (%u) does not match its contents", size);
-    f->foreign = tapa_binary(start, size + 1);
-    return TERM_OF_BOX(f);
-}
-
 static tapa_term dec_number(dec *d, uint8_t tag)
 {
     switch (tag) {
@@ -796,7 +732,8 @@ static tapa_term dec_number(dec *d, uint8_t tag)
     return TAPA_NONE;
 }
 
-static tapa_term dec_tagged(dec *d, uint8_t tag)
+/* Terms that hold no other terms (funs and containers are below). */
+static tapa_term dec_leaf(dec *d, uint8_t tag)
 {
     switch (tag) {
     case T_SMALL_INT: case T_INT: case T_SMALL_BIG: case T_LARGE_BIG: case T_FLOAT:
@@ -807,39 +744,285 @@ static tapa_term dec_tagged(dec *d, uint8_t tag)
     case T_NEW_PID: return dec_pid(d, true);
     case T_PORT: case T_NEW_PORT: case T_V4_PORT: return dec_port(d, tag);
     case T_REF: case T_NEW_REF: case T_NEWER_REF: return dec_ref(d, tag);
-    case T_SMALL_TUPLE: return need(d, 1) ? dec_tuple(d, rd8(d)) : TAPA_NONE;
-    case T_LARGE_TUPLE: return need(d, 4) ? dec_tuple(d, rd32(d)) : TAPA_NONE;
     case T_NIL: return TERM_NIL;
     case T_STRING: return dec_string(d);
-    case T_LIST: return dec_list(d);
     case T_BINARY: return dec_binary(d, false);
     case T_BIT_BINARY: return dec_binary(d, true);
-    case T_MAP: return dec_map(d);
     case T_EXPORT: return dec_export(d);
-    case T_NEW_FUN: return dec_new_fun(d);
     case T_FUN: return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
     case T_COMPRESSED: return fail(d, "a compressed term inside a term");
     }
     return fail(d, "unknown tag %u", tag);
 }
 
-static tapa_term dec_term(dec *d)
+/* A leaf read on its own (the fixed fields of a fun). */
+static tapa_term dec_simple(dec *d)
 {
-    if (d->failed || !need(d, 1)) return TAPA_NONE;
-    if (++d->depth > d->lim->max_depth)
-        return fail(d, "nested deeper than %u levels", d->lim->max_depth);
-    tapa_term t = dec_tagged(d, rd8(d));
-    d->depth--;
-    return d->failed ? TAPA_NONE : t;
+    if (d->failed || !need(d, 1) || !charge(d, 1, 0)) return TAPA_NONE;
+    return dec_leaf(d, rd8(d));
 }
 
-/* 80, UncompressedSize:32, zlib data: inflate to exactly that size. */
+/* ----------------------------------------------- the explicit stack -- */
+
+/* A container whose elements are still being read. Its term is already
+ * in its parent's slot (the box exists, its slots are filled in place:
+ * nobody else can see it yet); the frame says where the next element
+ * goes. Nesting costs heap memory (charged), never C stack. */
+enum { FR_ROOT, FR_TUPLE, FR_MAP, FR_LIST, FR_CFUN, FR_BEAMFUN };
+
+typedef struct dframe {
+    uint8_t kind;
+    size_t i, n; /* slots filled, slots in all */
+    tapa_term *slots; /* ROOT, TUPLE, MAP: the slots */
+    box_cons *cell; /* LIST: the cell whose head (or, at the end, tail) comes next */
+    box_fun *fun; /* CFUN, BEAMFUN */
+    const uint8_t *start; /* BEAMFUN, CFUN: the fun's tag, and its Size */
+    uint32_t size;
+    tapa_term scrap; /* BEAMFUN: free variables are read and dropped */
+} dframe;
+
+static dframe *push_frame(dec *d, uint8_t kind, size_t n)
+{
+    if (d->nframes >= d->lim->max_depth) {
+        fail(d, "nested deeper than %u levels", d->lim->max_depth);
+        return NULL;
+    }
+    if (!charge(d, 0, sizeof(dframe))) return NULL;
+    if (d->nframes == d->frames_cap) {
+        size_t cap = d->frames_cap * 2;
+        bool was_inline = d->frames == d->inline_frames;
+        dframe *f = realloc(was_inline ? NULL : d->frames, cap * sizeof *f);
+        if (!f) {
+            fail(d, "out of memory for %zu levels of nesting", cap);
+            return NULL;
+        }
+        if (was_inline) memcpy(f, d->frames, d->nframes * sizeof *f);
+        d->frames = f;
+        d->frames_cap = cap;
+    }
+    dframe *f = &d->frames[d->nframes++];
+    *f = (dframe){.kind = kind, .n = n};
+    return f;
+}
+
+#define INLINE_FRAMES 16
+
+static tapa_term *frame_slot(dframe *f)
+{
+    switch (f->kind) {
+    case FR_LIST: return f->i < f->n - 1 ? &f->cell->head : &f->cell->tail;
+    case FR_CFUN: return f->i == 0 ? &f->fun->function : &f->fun->captured[f->i - 1];
+    case FR_BEAMFUN: return &f->scrap;
+    default: return &f->slots[f->i];
+    }
+}
+
+/* A container is complete: check what can only be checked now. */
+static bool frame_done(dec *d, dframe *f)
+{
+    switch (f->kind) {
+    case FR_MAP: {
+        size_t n = f->n / 2;
+        qsort(f->slots, n, 2 * sizeof(tapa_term), cmp_keys);
+        for (size_t i = 1; i < n; i++)
+            if (tapa_equal(f->slots[2 * i - 2], f->slots[2 * i])) {
+                fail(d, "a map with a repeated key");
+                return false;
+            }
+        return true;
+    }
+    case FR_CFUN:
+        if (!tapa_is_atom(f->fun->function)) {
+            fail(d, "a C fun whose name is not an atom");
+            return false;
+        }
+        if ((size_t)(d->p - f->start - 1) != f->size) {
+            fail(d, "a C fun whose size is wrong");
+            return false;
+        }
+        return true;
+    case FR_BEAMFUN:
+        if ((size_t)(d->p - f->start - 1) != f->size) {
+            fail(d, "a NEW_FUN_EXT whose Size (%u) does not match its contents", f->size);
+            return false;
+        }
+        if (!charge(d, 1, f->size + 1)) return false;
+        f->fun->foreign = tapa_binary(f->start, f->size + 1);
+        return true;
+    }
+    return true;
+}
+
+/* One slot was filled: move on, closing the containers it completed. */
+static bool advance(dec *d)
+{
+    while (d->nframes) {
+        dframe *f = &d->frames[d->nframes - 1];
+        if (f->kind == FR_LIST && f->i + 1 < f->n - 1)
+            f->cell = (box_cons *)BOX_OF(f->cell->tail);
+        if (++f->i < f->n) return true;
+        if (!frame_done(d, f)) return false;
+        d->nframes--;
+    }
+    return true;
+}
+
+/* ----------------------------------------------------- containers -- */
+
+typedef enum { STEP_FAIL, STEP_FILLED, STEP_OPENED, STEP_SAME_SLOT } step_result;
+
+static step_result open_tuple(dec *d, tapa_term *slot, size_t arity)
+{
+    if (arity > left(d)) {
+        fail(d, "a tuple of %zu elements in %zu bytes", arity, left(d));
+        return STEP_FAIL;
+    }
+    if (!charge(d, 1, arity * sizeof(tapa_term))) return STEP_FAIL;
+    box_tuple *t = NEW_BOX(box_tuple, BOX_TUPLE, arity, arity * sizeof(tapa_term));
+    for (size_t i = 0; i < arity; i++) t->elements[i] = TERM_NIL;
+    *slot = TERM_OF_BOX(t);
+    if (!arity) return STEP_FILLED;
+    dframe *f = push_frame(d, FR_TUPLE, arity);
+    if (!f) return STEP_FAIL;
+    f->slots = t->elements;
+    return STEP_OPENED;
+}
+
+static step_result open_map(dec *d, tapa_term *slot)
+{
+    if (!need(d, 4)) return STEP_FAIL;
+    size_t n = rd32(d);
+    if (n > left(d) / 2) {
+        fail(d, "a map of %zu pairs in %zu bytes", n, left(d));
+        return STEP_FAIL;
+    }
+    if (!charge(d, 1, 2 * n * sizeof(tapa_term))) return STEP_FAIL;
+    box_map *m = NEW_BOX(box_map, BOX_MAP, n, 2 * n * sizeof(tapa_term));
+    for (size_t i = 0; i < 2 * n; i++) m->kv[i] = TERM_NIL;
+    *slot = TERM_OF_BOX(m);
+    if (!n) return STEP_FILLED;
+    dframe *f = push_frame(d, FR_MAP, 2 * n);
+    if (!f) return STEP_FAIL;
+    f->slots = m->kv;
+    return STEP_OPENED;
+}
+
+/* LIST_EXT: the cells are made at once, linked, and filled in place;
+ * with no elements it is just its tail, which goes in the same slot. */
+static step_result open_list(dec *d, tapa_term *slot)
+{
+    if (!need(d, 4)) return STEP_FAIL;
+    size_t n = rd32(d);
+    if (n > left(d)) {
+        fail(d, "a list of %zu elements in %zu bytes", n, left(d));
+        return STEP_FAIL;
+    }
+    if (!n) return STEP_SAME_SLOT;
+    if (!charge(d, n, n * 2 * sizeof(tapa_term))) return STEP_FAIL;
+    tapa_term list = TERM_NIL;
+    for (size_t i = 0; i < n; i++) {
+        box_cons *c = NEW_BOX(box_cons, BOX_CONS, 0, 0);
+        c->head = TERM_NIL;
+        c->tail = list;
+        list = TERM_OF_BOX(c);
+    }
+    *slot = list;
+    dframe *f = push_frame(d, FR_LIST, n + 1);
+    if (!f) return STEP_FAIL;
+    f->cell = (box_cons *)BOX_OF(list);
+    return STEP_OPENED;
+}
+
+/* NEW_FUN_EXT: Size:32 Arity:8 Uniq:16 Index:32 NumFree:32 Module OldIndex
+ * OldUniq Pid FreeVars. One of our C funs has its function's name, then
+ * its captures, as free variables; a BEAM fun is kept as its bytes. */
+static step_result open_new_fun(dec *d, tapa_term *slot)
+{
+    const uint8_t *start = d->p - 1;
+    if (!need(d, 29)) return STEP_FAIL;
+    uint32_t size = rd32(d);
+    if (size < 29 || size - 4 > left(d) + 25) {
+        fail(d, "a NEW_FUN_EXT of %u bytes with %zu left", size, left(d) + 25);
+        return STEP_FAIL;
+    }
+    int arity = rd8(d);
+    const uint8_t *uniq = d->p;
+    d->p += 20; /* Uniq and Index */
+    uint32_t nfree = rd32(d);
+    if (nfree > left(d)) {
+        fail(d, "a fun with %u free variables in %zu bytes", nfree, left(d));
+        return STEP_FAIL;
+    }
+    tapa_term module = dec_atom(d);
+    tapa_term old_index = module ? dec_simple(d) : TAPA_NONE;
+    tapa_term old_uniq = old_index ? dec_simple(d) : TAPA_NONE;
+    tapa_term pid = old_uniq ? dec_simple(d) : TAPA_NONE;
+    if (!pid) return STEP_FAIL;
+    if (!tapa_is_integer(old_index) || !tapa_is_integer(old_uniq) || !tapa_is_pid(pid)) {
+        fail(d, "a NEW_FUN_EXT with malformed fields");
+        return STEP_FAIL;
+    }
+    bool ours = memcmp(uniq, ETF_TAPA_FUN_MAGIC, 16) == 0;
+    if (ours && nfree < 1) {
+        fail(d, "a C fun without its function name");
+        return STEP_FAIL;
+    }
+    size_t ncaptured = ours ? nfree - 1 : 0;
+    if (!charge(d, 1, ncaptured * sizeof(tapa_term))) return STEP_FAIL;
+    box_fun *fun = new_fun(ours ? FUN_EXPORTED : FUN_FOREIGN, module, ours ? TERM_NIL : A(undefined),
+                           arity, ncaptured);
+    *slot = TERM_OF_BOX(fun);
+    dframe *f = push_frame(d, ours ? FR_CFUN : FR_BEAMFUN, nfree);
+    if (!f) return STEP_FAIL;
+    f->fun = fun;
+    f->start = start;
+    f->size = size;
+    if (nfree) return STEP_OPENED;
+    d->nframes--; /* a BEAM fun with no free variables: complete now */
+    return frame_done(d, f) ? STEP_FILLED : STEP_FAIL;
+}
+
+static step_result dec_step(dec *d, tapa_term *slot)
+{
+    if (d->failed || !need(d, 1) || !charge(d, 1, 0)) return STEP_FAIL;
+    uint8_t tag = rd8(d);
+    switch (tag) {
+    case T_SMALL_TUPLE: return need(d, 1) ? open_tuple(d, slot, rd8(d)) : STEP_FAIL;
+    case T_LARGE_TUPLE: return need(d, 4) ? open_tuple(d, slot, rd32(d)) : STEP_FAIL;
+    case T_MAP: return open_map(d, slot);
+    case T_LIST: return open_list(d, slot);
+    case T_NEW_FUN: return open_new_fun(d, slot);
+    }
+    tapa_term t = dec_leaf(d, tag);
+    if (!t || d->failed) return STEP_FAIL;
+    *slot = t;
+    return STEP_FILLED;
+}
+
+static tapa_term dec_term(dec *d)
+{
+    tapa_term result = TERM_NIL;
+    size_t base = d->nframes;
+    dframe *root = push_frame(d, FR_ROOT, 1);
+    if (!root) return TAPA_NONE;
+    root->slots = &result;
+    while (d->nframes > base) {
+        step_result r = dec_step(d, frame_slot(&d->frames[d->nframes - 1]));
+        if (r == STEP_FAIL) return TAPA_NONE;
+        if (r == STEP_FILLED && !advance(d)) return TAPA_NONE;
+    }
+    return d->failed ? TAPA_NONE : result;
+}
+
+/* 80, UncompressedSize:32, zlib data: inflate to exactly that size. The
+ * stated size is checked against the limits before anything is made. */
 static tapa_term dec_compressed(dec *d)
 {
     if (!need(d, 4)) return TAPA_NONE;
     size_t size = rd32(d);
     if (size > d->lim->max_inflated)
         return fail(d, "a compressed term of %zu bytes (the limit is %zu)", size, d->lim->max_inflated);
+    if (!charge(d, 0, size)) return TAPA_NONE;
     uint8_t *out = malloc(size ? size : 1);
     if (!out) return fail(d, "out of memory inflating %zu bytes", size);
     z_stream z = {0};
@@ -855,33 +1038,50 @@ static tapa_term dec_compressed(dec *d)
     if (rc != Z_STREAM_END || produced != size) {
         t = fail(d, "a compressed term that does not inflate to its stated %zu bytes", size);
     } else {
-        dec inner = *d;
-        inner.p = out;
-        inner.end = out + size;
-        t = dec_term(&inner);
-        if (t && inner.p != inner.end) t = fail(&inner, "%zu stray bytes after a compressed term", (size_t)(inner.end - inner.p));
-        d->failed = inner.failed;
-        d->new_atoms = inner.new_atoms;
+        const uint8_t *p = d->p, *end = d->end;
+        d->p = out;
+        d->end = out + size;
+        t = dec_term(d);
+        if (t && d->p != d->end) t = fail(d, "%zu stray bytes after a compressed term", (size_t)(d->end - d->p));
+        d->p = p;
+        d->end = end;
     }
     free(out);
     return t;
 }
 
+static size_t budget_for(const etf_limits *lim, size_t len)
+{
+    size_t per = lim->heap_per_byte ? lim->heap_per_byte : 256;
+    size_t floor = lim->heap_floor ? lim->heap_floor : 1u << 20;
+    size_t b = len > SIZE_MAX / per ? SIZE_MAX : len * per;
+    return b < floor ? floor : b;
+}
+
 tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
                      char *err, size_t errlen)
 {
+    dframe inline_frames[INLINE_FRAMES];
     dec d = {.p = buf, .end = buf + len, .lim = lim ? lim : &etf_default_limits,
-             .err = err, .errlen = errlen};
+             .err = err, .errlen = errlen, .frames = inline_frames, .frames_cap = INLINE_FRAMES,
+             .inline_frames = inline_frames};
+    d.budget = budget_for(d.lim, len);
     if (err && errlen) err[0] = 0;
+    tapa_term t = TAPA_NONE;
     if (!need(&d, 2)) return TAPA_NONE;
     if (rd8(&d) != ETF_VERSION) return fail(&d, "not an external term (no 131 version byte)");
-    tapa_term t;
     if (*d.p == T_COMPRESSED) {
         d.p++;
         t = dec_compressed(&d);
     } else {
         t = dec_term(&d);
     }
+    if (d.frames != inline_frames) free(d.frames);
     if (used) *used = (size_t)(d.p - buf);
     return d.failed ? TAPA_NONE : t;
+}
+
+size_t etf_decode_budget(const etf_limits *lim, size_t len)
+{
+    return budget_for(lim ? lim : &etf_default_limits, len);
 }

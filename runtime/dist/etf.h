@@ -2,8 +2,10 @@
  *
  * The same bytes travel between nodes, so a term encoded here decodes on
  * BEAM and the other way round. Decoding is defensive: every length is
- * checked against the bytes that are left, nesting and new atoms are
- * bounded, and a compressed term may not inflate past a limit. A failure
+ * checked against the bytes that are left, new atoms are bounded, a
+ * compressed term may not inflate past a limit, and the memory a term
+ * takes is bounded by a multiple of its bytes. Decoding is iterative (an
+ * explicit stack on the heap): deep terms cost memory, not C stack. A failure
  * leaves a readable reason in the error buffer and builds nothing useful.
  */
 #ifndef TAPA_DIST_ETF_H
@@ -30,9 +32,16 @@ typedef struct etf_limits {
     uint32_t max_depth; /* nesting of tuples, lists, maps, funs */
     uint32_t max_new_atoms; /* atoms one term may add to the atom table */
     size_t max_inflated; /* bytes a compressed term may inflate to */
+    size_t heap_per_byte; /* memory a term may take per byte of its packet (0: 256) */
+    size_t heap_floor; /* ... and at least this much (0: 1 MiB) */
     bool existing_atoms_only; /* binary_to_term(B, [:safe]) */
+    uint32_t *atoms_left; /* new atoms this peer may still add (NULL: no cap) */
+    uint32_t *nodes_left; /* new node incarnations this peer may still name (NULL: no cap) */
 } etf_limits;
-extern etf_limits etf_default_limits; /* depth 512, 10k atoms, 64 MiB */
+extern etf_limits etf_default_limits; /* depth 100k, 10k atoms, 64 MiB */
+/* The memory one decoded term of len bytes may take (inflated bytes,
+ * boxes and the nesting stack), checked before each allocation. */
+size_t etf_decode_budget(const etf_limits *lim, size_t len);
 
 /* Append t's encoding (without the 131 version byte) to b. Returns false
  * (with a reason in err) for something that has no external form. */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,6 +201,20 @@ static bool start_sockets(void)
     return true;
 }
 
+/* A peer that dies with output unread is a nodedown, not the end of this
+ * program: writes to a broken socket must fail with EPIPE, not kill us.
+ * A handler the program installed itself is left alone. */
+static void ignore_sigpipe(void)
+{
+    struct sigaction old;
+    if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL) {
+        struct sigaction ign = {0};
+        ign.sa_handler = SIG_IGN;
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, NULL);
+    }
+}
+
 bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
 {
     if (dn.alive) {
@@ -208,6 +223,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     }
     atoms_init();
     sched_init();
+    ignore_sigpipe();
     if (!name || !split_name(name)) {
         say("a bad node name '%s': use name@host with letters, digits, _ and - before the @%s",
             name ? name : "(null)", NULL);
@@ -226,6 +242,13 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
         return false;
     }
     dn.atom = tapa_atom(dn.name);
+    /* the atoms a ping, an rpc and a spawn from erl use: made now, so they
+     * exist even if peers have used up the atoms they may add */
+    static const char *const dist_atoms[] = {"$gen_call", "is_auth", "yes", "net_kernel", "alias",
+                                             "rex", "call", "erlang", "apply", "noconnection",
+                                             "badrpc", "EXIT", "monitor", "io_request", "io_reply",
+                                             "put_chars", "unicode", "spawn_reply", "nodedown"};
+    for (size_t i = 0; i < sizeof dist_atoms / sizeof *dist_atoms; i++) tapa_atom(dist_atoms[i]);
     node_set_local(dn.atom, dn.creation);
     heap_init(&dn.scratch);
     dn.alive = true;
@@ -235,6 +258,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     tapa_export(":erlang", "node", 0, erlang_node);
     tapa_export(":erlang", "exit", 1, erlang_exit);
     dn.verbose = getenv("TAPA_DIST_VERBOSE") != NULL;
+    io_protocol_start();
     return true;
 }
 
@@ -242,6 +266,7 @@ static void stop(bool notify)
 {
     if (!dn.alive) return;
     dn.stopping = !notify;
+    io_protocol_stop();
     dist_close_all();
     close_handles();
     if (dn.epmd_fd >= 0) close(dn.epmd_fd); /* unregisters the name */
@@ -263,16 +288,14 @@ void dist_shutdown(void) { stop(false); }
 
 bool tapa_node_alive(void) { return dn.alive; }
 
-/* Incoming terms are decoded recursively on the loop's stack: nesting is
- * capped whatever the caller asks. A compressed term may not inflate past
- * the packet limit either. */
-#define DEPTH_CEILING 4096
-
+/* Incoming terms are decoded on an explicit heap stack: the depth limit
+ * only guards memory (which the decoder bounds by the packet's size
+ * anyway). A compressed term may not inflate past the packet limit. */
 void tapa_dist_limits(size_t max_packet, unsigned max_depth, unsigned max_new_atoms)
 {
     if (!dn.limits.max_depth) dn.limits = etf_default_limits;
     if (max_packet) dn.max_packet = dn.limits.max_inflated = max_packet;
-    if (max_depth) dn.limits.max_depth = max_depth < DEPTH_CEILING ? max_depth : DEPTH_CEILING;
+    if (max_depth) dn.limits.max_depth = max_depth;
     if (max_new_atoms) dn.limits.max_new_atoms = max_new_atoms;
 }
 

@@ -53,7 +53,7 @@ static void erpc_body(tapa_term arg)
     tapa_term ref = el(arg, 0), m = el(arg, 1), f = el(arg, 2), list = el(arg, 3);
     tapa_term args[256];
     size_t n = list_to_array(list, args, 256);
-    if (!tapa_is_atom(m) || !tapa_is_atom(f) || !export_lookup(m, f, (int)n)) {
+    if (!tapa_is_atom(m) || !tapa_is_atom(f) || !export_callable(m, f, (int)n)) {
         tapa_term mfa = tapa_tuple(4, m, f, list, TERM_NIL);
         tapa_exit(tapa_tuple(4, ref, A(error), tapa_atom("undef"), tapa_list(1, mfa)));
     }
@@ -101,6 +101,9 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
                                                          tapa_hd(tapa_tl(tapa_tl(tapa_tl(args))))})
                          : tapa_tuple(3, el(mfa, 0), el(mfa, 1), args);
     process *child = proc_spawn(erpc ? erpc_body : apply_body, arg);
+    /* the caller's group leader: what the child prints goes to its terminal */
+    tapa_term gl = el(c, 3);
+    if (tapa_is_pid(gl) && PID_NODE(gl) != 0) child->group_leader = gl;
     TRACE(TR_SPAWN, from, child->pid, TAPA_NONE); /* charts show who spawned it */
     int flags = 0;
     if (has_opt(opts, "link")) {

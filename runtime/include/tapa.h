@@ -220,7 +220,8 @@ tapa_term tapa_send(tapa_term dest, tapa_term msg);
  * the process with a clear message when a pattern is malformed (line and
  * column), when a ^name has no value pinned with tapa_pin (:badarg, as
  * Elixir refuses to compile it), or when timeout_ms is negative and not
- * TAPA_INFINITY (:timeout_value, as BEAM). */
+ * TAPA_INFINITY, or above 4294967295 (2^32-1) ms (:timeout_value, as BEAM;
+ * tapa_sleep has no upper limit, as timer:sleep). */
 #define tapa_receive(m, timeout_ms, ...)                                          \
     tapa_receive_((m), (timeout_ms), (const char *const[]){__VA_ARGS__, (const char *)0})
 /* The patterns as a NULL-terminated array (not varargs: a variadic frame

@@ -48,6 +48,7 @@ static process *spawn_child(tapa_fn fn, tapa_term arg)
 {
     process *parent = proc_self_or_fail("spawn");
     process *child = proc_spawn(fn, arg);
+    child->group_leader = parent->group_leader;
     TRACE(TR_SPAWN, parent->pid, child->pid, TAPA_NONE);
     child->state = PS_WAITING;
     sched_make_runnable(child);

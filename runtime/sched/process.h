@@ -79,6 +79,9 @@ typedef struct process {
     monitor *monitors;
     uint32_t nmonitors, monitors_cap;
 
+    /* where its output goes: a pid on another node (dist/io_protocol.c),
+     * inherited at spawn; 0: this node's stdout */
+    tapa_term group_leader;
     uint64_t deadline; /* ms on the loop clock, while in_timer_heap */
     uint32_t timer_index;
 } process;

@@ -149,14 +149,18 @@ static void keep_only_pins(tapa_match *m)
 }
 
 /* receive's `after` and Process.sleep take ms >= 0 or TAPA_INFINITY; any
- * other negative number is BEAM's timeout_value error. */
+ * other negative number is BEAM's timeout_value error. receive's `after`
+ * also stops at 2^32-1 ms, as BEAM's does (timer:sleep has no such limit). */
+#define RECEIVE_MAX_TIMEOUT_MS 4294967295LL
+
 static __attribute__((noinline, cold)) _Noreturn void bad_timeout(const char *call, int64_t ms)
 {
     char why[300];
     snprintf(why, sizeof why,
-             "%s: the timeout %lld is negative. Give a time in milliseconds (0 or more), or "
+             "%s: the timeout %lld is %s. Give a time in milliseconds (%s), or "
              "TAPA_INFINITY to wait for ever.",
-             call, (long long)ms);
+             call, (long long)ms, ms < 0 ? "negative" : "too large",
+             ms < 0 ? "0 or more" : "at most 4294967295, 2^32-1");
     term_fail(tapa_atom("timeout_value"), why);
 }
 
@@ -206,7 +210,8 @@ int tapa_receive_(tapa_match *m, int64_t timeout_ms, const char *const *patterns
 {
     process *p = proc_self_or_fail("receive");
     proc_check_pending(p);
-    if (timeout_ms < 0 && timeout_ms != TAPA_INFINITY) bad_timeout("receive", timeout_ms);
+    if ((timeout_ms < 0 && timeout_ms != TAPA_INFINITY) || timeout_ms > RECEIVE_MAX_TIMEOUT_MS)
+        bad_timeout("receive", timeout_ms);
     uint64_t deadline = timeout_ms > 0 ? sched_deadline_in(timeout_ms) : SCHED_NO_DEADLINE;
     keep_only_pins(m);
     msg **at = NULL;

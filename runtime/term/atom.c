@@ -190,6 +190,8 @@ size_t atom_count(void) {
     return at.count;
 }
 
+size_t atom_limit(void) { return at.limit; }
+
 void atom_set_limit(size_t max_atoms) {
     at.limit = max_atoms < ATOM__FIXED_COUNT ? ATOM__FIXED_COUNT : max_atoms;
     at.warned = false;
@@ -209,17 +211,48 @@ static void nodes_init(void) {
 }
 
 uint32_t node_index_of(tapa_term name, uint32_t creation) {
+    uint32_t i;
+    if (!node_index_try(name, creation, &i))
+        term_fail(A(system_limit), "too many node incarnations (node table full)");
+    return i;
+}
+
+/* Incarnations of one node that keep their own entries: a node that
+ * restarts more often than this takes the place of its oldest incarnation
+ * (whose pids then name the new one's processes), so reconnections never
+ * fill the table. */
+static uint32_t node_stamp[MAX_NODES], node_clock;
+
+bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint32_t *out) {
+    nodes_init();
+    uint32_t same = 0, oldest = 0;
+    for (uint32_t i = 1; i < node_count; i++) {
+        if (nodes[i].name != name) continue;
+        if (nodes[i].creation == creation) return *out = i, true;
+        if (!same++ || node_stamp[i] < node_stamp[oldest]) oldest = i;
+    }
+    if (same >= keep && oldest) {
+        nodes[oldest].creation = creation;
+        node_stamp[oldest] = ++node_clock;
+        return *out = oldest, true;
+    }
+    if (!node_index_try(name, creation, out)) return false;
+    node_stamp[*out] = ++node_clock;
+    return true;
+}
+
+bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out) {
     nodes_init();
     for (uint32_t i = 0; i < node_count; i++)
-        if (nodes[i].name == name && nodes[i].creation == creation) return i;
-    if (node_count >= MAX_NODES)
-        term_fail(A(system_limit), "too many node incarnations (node table full)");
+        if (nodes[i].name == name && nodes[i].creation == creation) return *out = i, true;
+    if (node_count >= MAX_NODES) return false;
     /* The BEAM prints a remote pid's first field as the index of the node
      * name's atom (its "channel"): the same for every incarnation of that
      * node, never 0. We do the same with our atom indexes. */
     uint32_t channel = ATOM_INDEX(name);
     nodes[node_count] = (node_entry){name, creation, channel ? channel : 1};
-    return node_count++;
+    *out = node_count++;
+    return true;
 }
 
 const node_entry *node_at(uint32_t index) {

@@ -993,11 +993,17 @@ void tapa_fprint_term(FILE *out, tapa_term t) {
     sb_free(&sb);
 }
 
+bool (*term_stdout_route)(const char *data, size_t len);
+
 tapa_term tapa_inspect(tapa_term t, const char *label) {
     strbuf sb = {0};
     if (label) sb_printf(&sb, "%s: ", label);
     inspect_into_width(&sb, t, INSPECT_WIDTH);
     sb_putc(&sb, '\n');
+    if (term_stdout_route && term_stdout_route(sb.data, sb.len)) {
+        sb_free(&sb);
+        return t;
+    }
     fwrite(sb.data, 1, sb.len, stdout);
     fflush(stdout);
     sb_free(&sb);
@@ -1081,7 +1087,9 @@ int tapa_vfprintf(FILE *out, const char *fmt, va_list ap) {
     va_copy(copy, ap);
     vformat(&sb, fmt, &copy);
     va_end(copy);
-    size_t n = sb.len ? fwrite(sb.data, 1, sb.len, out) : 0;
+    size_t n = sb.len;
+    if (!(out == stdout && n && term_stdout_route && term_stdout_route(sb.data, n)))
+        n = sb.len ? fwrite(sb.data, 1, sb.len, out) : 0;
     sb_free(&sb);
     return (int)n;
 }

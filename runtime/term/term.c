@@ -375,6 +375,7 @@ typedef struct export_entry {
     tapa_term module, function;
     int arity;
     tapa_fun_fn fn;
+    int ncaptured; /* how many captured terms its funs carry (tapa_fun tells); -1: not known */
 } export_entry;
 
 static export_entry *exports;
@@ -407,6 +408,13 @@ tapa_fun_fn export_lookup(tapa_term module, tapa_term function, int arity) {
     return i < 0 ? NULL : exports[i].fn;
 }
 
+/* Can M:F/A be called with no captured terms (spawn, rpc)? Not when it is
+ * the body of funs that carry some: BEAM has no such function. */
+bool export_callable(tapa_term module, tapa_term function, int arity) {
+    int i = export_index(module, function, arity);
+    return i >= 0 && exports[i].ncaptured <= 0;
+}
+
 void tapa_export(const char *module, const char *function, int arity, tapa_fun_fn fn) {
     tapa_term m = module_atom(module), f = tapa_atom(function);
     int i = export_index(m, f, arity);
@@ -420,7 +428,7 @@ void tapa_export(const char *module, const char *function, int arity, tapa_fun_f
         if (!e) term_fail(A(system_limit), "out of memory");
         exports = e;
     }
-    exports[nexports++] = (export_entry){m, f, arity, fn};
+    exports[nexports++] = (export_entry){m, f, arity, fn, -1};
 }
 
 tapa_term tapa_fun(const char *module, const char *function, int arity, size_t nfree, ...) {
@@ -433,6 +441,8 @@ tapa_term tapa_fun(const char *module, const char *function, int arity, size_t n
     fun->function = f;
     fun->foreign = TERM_NIL;
     fun->fn = export_lookup(m, f, arity);
+    int e = export_index(m, f, arity);
+    if (e >= 0 && exports[e].ncaptured < 0) exports[e].ncaptured = (int)nfree;
     va_list ap;
     va_start(ap, nfree);
     for (size_t i = 0; i < nfree; i++) fun->captured[i] = va_arg(ap, tapa_term);
@@ -441,6 +451,8 @@ tapa_term tapa_fun(const char *module, const char *function, int arity, size_t n
 }
 
 bool tapa_is_fun(tapa_term t) { return IS_BOX_TYPE(t, BOX_FUN); }
+
+#define CAPTURE_PAD 8
 
 static _Noreturn void fail_badarity(tapa_term fun, size_t nargs, const tapa_term *args) {
     static char why[512];
@@ -458,10 +470,17 @@ static _Noreturn void fail_undef(const box_fun *f, size_t nargs, const tapa_term
     strbuf mod = {0};
     inspect_into(&mod, f->module);
     const char *fname = atom_text(f->function, NULL);
-    snprintf(why, sizeof why,
-             "function %s.%s/%d is undefined (no C function is exported under that name: "
-             "call tapa_export first)",
-             mod.data, fname ? fname : "?", f->arity);
+    int i = export_index(f->module, f->function, f->arity);
+    if (i >= 0)
+        snprintf(why, sizeof why,
+                 "function %s.%s/%d is undefined: it is the body of funs with %d captured "
+                 "term(s), and this fun carries %u (make it with tapa_fun)",
+                 mod.data, fname ? fname : "?", f->arity, exports[i].ncaptured, f->h.size);
+    else
+        snprintf(why, sizeof why,
+                 "function %s.%s/%d is undefined (no C function is exported under that name: "
+                 "call tapa_export first)",
+                 mod.data, fname ? fname : "?", f->arity);
     sb_free(&mod);
     tapa_term mfa = tapa_tuple(4, f->module, f->function, tapa_list_v(nargs, args), TERM_NIL);
     term_fail(tapa_tuple(2, tapa_atom("undef"), tapa_list(1, mfa)), why);
@@ -477,12 +496,25 @@ tapa_term tapa_apply_v(tapa_term fun, size_t nargs, const tapa_term *args) {
     }
     const box_fun *f = (const box_fun *)BOX_OF(fun);
     if (f->arity < 0 || (size_t)f->arity != nargs) fail_badarity(fun, nargs, args);
-    tapa_fun_fn fn = f->fn ? f->fn : export_lookup(f->module, f->function, f->arity);
-    if (!fn) fail_undef(f, nargs, args);
+    int i = export_index(f->module, f->function, f->arity);
+    tapa_fun_fn fn = f->fn ? f->fn : i >= 0 ? exports[i].fn : NULL;
+    /* a closure's body called as M:F/A, or a fun from the wire that lacks
+     * its captured terms: BEAM has no such function (undef), and the body
+     * would read past what it was given */
+    if (!fn || (i >= 0 && exports[i].ncaptured >= 0 && (uint32_t)exports[i].ncaptured != f->h.size))
+        fail_undef(f, nargs, args);
+    /* where the count is not known, the body reads at least a few
+     * captured terms that are there (:undefined past the real ones) */
+    tapa_term padded[CAPTURE_PAD];
+    const tapa_term *captured = f->captured;
+    if (f->h.size < CAPTURE_PAD) {
+        for (uint32_t k = 0; k < CAPTURE_PAD; k++) padded[k] = k < f->h.size ? f->captured[k] : A(undefined);
+        captured = padded;
+    }
     /* `captured` points inside the fun's box; keep the box itself visible
      * to the stack scan while fn runs (it may receive, and so collect). */
     volatile tapa_term keep = fun;
-    tapa_term result = fn(f->captured, args);
+    tapa_term result = fn(captured, args);
     (void)keep;
     return result;
 }

@@ -119,6 +119,7 @@ tapa_term atom_lookup(const char *utf8, size_t len);
 const char *atom_text(tapa_term atom, size_t *len);
 size_t atom_count(void);
 void atom_set_limit(size_t max_atoms);
+size_t atom_limit(void);
 /* True if utf8[0..len) can name an atom: valid UTF-8, at most 255 code
  * points (atom_intern stops the process with :badarg otherwise). */
 bool atom_name_valid(const char *utf8, size_t len);
@@ -138,6 +139,9 @@ typedef struct node_entry {
     uint32_t channel;
 } node_entry;
 uint32_t node_index_of(tapa_term name, uint32_t creation); /* finds or adds */
+bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out); /* false: table full */
+/* As node_index_try, but a name with `keep` incarnations already reuses its oldest entry. */
+bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint32_t *out);
 const node_entry *node_at(uint32_t index);
 void node_set_local(tapa_term name, uint32_t creation);
 
@@ -184,6 +188,10 @@ size_t term_size_bytes(tapa_term t);
     ((ctype *)heap_alloc(tapa_current_heap, (type), (uint32_t)(size), sizeof(ctype) + (extra)))
 
 /* ---------------------------------------------------- term internals -- */
+/* Set by the distribution layer: stdout text of a process whose group
+ * leader is on another node goes there (true: it went). */
+extern bool (*term_stdout_route)(const char *data, size_t len);
+bool export_callable(tapa_term module, tapa_term function, int arity); /* term.c */
 tapa_term term_bigint_from_digits(bool negative, const uint32_t *digits, size_t n);
 tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords);
 tapa_term term_port_make(uint32_t node, uint64_t id);

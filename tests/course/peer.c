@@ -157,7 +157,12 @@ static void wait_done(void)
 static tapa_term whoami(const tapa_term *captured, const tapa_term *args)
 {
     (void)captured, (void)args;
-    tapa_printf("pid: %T\n", tapa_self());
+    /* On node1's own output, not the caller's group leader (as the erl peer's
+     * io:format(user, ...)): the learner's transcript must not depend on when
+     * node1's print crosses the connection. The report shows node1's log. */
+    char pid_text[64];
+    tapa_inspect_to(pid_text, sizeof pid_text, tapa_self());
+    printf("pid: %s\n", pid_text);
     fflush(stdout);
     tapa_send(tapa_atom("tapa_peer"), tapa_tuple(2, tapa_atom("whoami"), tapa_self()));
     return tapa_self();

@@ -114,6 +114,23 @@ act(Parent, {spawn_link_forwarder_exit, R}) ->
 act(Parent, {kill_linked, R, Msgs}) ->
     G = spawn_link(fun forever/0), exit(G, R), [Parent ! M || M <- Msgs], ok;
 act(Parent, echo) -> receive M -> Parent ! {echo, M} end, forever();
+act(Parent, {signal_between, Before, R, After}) ->
+    [Parent ! M || M <- Before], exit(Parent, R), [Parent ! M || M <- After], forever();
+act(Parent, {kill_linked_wait, R}) ->
+    G = spawn_link(fun forever/0), exit(G, R), receive M -> Parent ! {got, M} end, forever();
+act(Parent, {kill_linked_send, R, N}) ->
+    G = spawn_link(fun forever/0), exit(G, R), [Parent ! {n, I} || I <- lists:seq(1, N)], forever();
+act(_, {self_exit, R}) -> exit(self(), R), forever();
+act(Parent, {link_exit, R}) -> link(Parent), exit(R);
+act(Parent, {signal_exit, R, R2}) -> exit(Parent, R), exit(R2);
+act(Parent, {junk, N, Ms}) ->
+    [begin Parent ! {junk, I}, timer:sleep(Ms) end || I <- lists:seq(1, N)], forever();
+act(Parent, {after_wait, T}) ->
+    receive M -> Parent ! {echo, M} after T -> Parent ! timeout end, forever();
+act(Parent, {sleep_echo, T}) ->
+    T0 = erlang:monotonic_time(microsecond), timer:sleep(T),
+    Slept = erlang:monotonic_time(microsecond) - T0 >= T * 1000,
+    receive M -> Parent ! {echo, M, Slept} end, forever();
 act(_, forever) -> forever().
 
 forever() -> receive stop -> ok end.
@@ -150,6 +167,19 @@ down_order(DemonitorSome) ->
         false -> ok
     end,
     go(C), settle().
+
+%% Only the messages of one sender (tag Tag, or an EXIT from C), in order.
+from(L, Tag, C) ->
+    [M || M <- L, element(1, M) =:= Tag orelse (element(1, M) =:= 'EXIT' andalso element(2, M) =:= C)].
+
+busy(Ms) -> T = erlang:monotonic_time(microsecond) + Ms * 1000, spin(T).
+spin(T) -> case erlang:monotonic_time(microsecond) >= T of true -> ok; false -> spin(T) end.
+
+%% N times: compute for 20 ms, then wait Ms; true if every wait was >= Ms.
+never_early(N, Ms, Wait) ->
+    lists:all(fun(_) ->
+        busy(20), T0 = erlang:monotonic_time(microsecond), Wait(Ms),
+        erlang:monotonic_time(microsecond) - T0 >= Ms * 1000 end, lists:seq(1, N)).
 
 %% Not a literal, so the compiler does not see the negative timeout.
 negative() -> list_to_integer("-5").
@@ -312,6 +342,168 @@ scenarios() -> [
     %% A negative timeout is an error (timeout_value), not a wait.
     {receive_negative_timeout, fun() -> T = negative(), receive x -> x after T -> timeout end end},
     {sleep_negative, fun() -> timer:sleep(negative()), ok end},
+
+    %% ---- A sceptic's second round (issue 9): signals, monitors, timers.
+    %% A kill overtakes nothing: what the caller sends after it is never seen.
+    {kill_then_send_many, fun() ->
+        C = child(trap, echo), monitor_role(C), exit(C, kill),
+        [C ! {n, I} || I <- lists:seq(1, 100)], settle() end},
+    %% Per pair: message, exit signal, message, in that order.
+    {order_msg_exit_msg_trap, fun() ->
+        trap(), C = child(none, {signal_between, [m1], boom, [m2]}), go(C), settle() end},
+    {order_msg_exit_normal_msg_notrap, fun() ->
+        C = child(none, {signal_between, [m1], normal, [m2]}), go(C), settle() end},
+    {order_msg_exit_msg_notrap, fun() ->
+        C = child(none, {signal_between, [m1], boom, [m2]}), go(C), settle() end},
+    %% Two senders race: each one's order holds, whatever the interleaving.
+    {two_senders_race_trap, fun() ->
+        trap(),
+        A = child(none, {signal_between, [{a, 1}, {a, 2}], a_done, [{a, 3}]}),
+        B = child(none, {signal_between, [{b, 1}, {b, 2}], b_done, [{b, 3}]}),
+        role(B, child2), go(A), go(B), L = settle(),
+        {from(L, a, A), from(L, b, B)} end},
+    {exit_normal_ignored_then_msg, fun() ->
+        C = child(none, echo), monitor_role(C), go(C), exit(C, normal), C ! hi, settle() end},
+    %% The echo of a link reaches the sender of exit/2 later, as a signal.
+    {kill_linked_wait_notrap, fun() ->
+        C = child(none, {kill_linked_wait, boom}), monitor_role(C), go(C), settle() end},
+    {kill_linked_wait_kill_notrap, fun() ->
+        C = child(none, {kill_linked_wait, kill}), monitor_role(C), go(C), settle() end},
+    {kill_linked_wait_trap, fun() ->
+        C = child(trap, {kill_linked_wait, boom}), monitor_role(C), go(C), settle() end},
+    {kill_linked_wait_kill_trap, fun() ->
+        C = child(trap, {kill_linked_wait, kill}), monitor_role(C), go(C), settle() end},
+    {kill_linked_sends_many, fun() ->
+        C = child(none, {kill_linked_send, boom, 300}), monitor_role(C), go(C),
+        L = settle(), {length([x || {n, _} <- L]), [M || M <- L, element(1, M) =/= n]} end},
+    %% A process that ends itself with exit(self(), R), seen over a link.
+    {link_self_kill_trap, fun() ->
+        trap(), C = lchild(none, {self_exit, kill}), go(C), settle() end},
+    {link_self_kill_trapping_child, fun() ->
+        trap(), C = lchild(trap, {self_exit, kill}), go(C), settle() end},
+    {link_self_exit_boom_trap, fun() ->
+        trap(), C = lchild(none, {self_exit, boom}), go(C), settle() end},
+    {link_self_exit_normal_trap, fun() ->
+        trap(), C = lchild(none, {self_exit, normal}), go(C), settle() end},
+    %% Signals to a process that waits in receive ... after, or sleeps.
+    {kill_blocked_in_after, fun() ->
+        C = child(none, {after_wait, 10000}), monitor_role(C), go(C), exit(C, boom), settle() end},
+    {exit_normal_trapping_blocked_in_after, fun() ->
+        C = child(trap, {after_wait, 10000}), monitor_role(C), go(C), exit(C, normal), settle() end},
+    {signal_sleeping, fun() ->
+        C = child(none, {sleep_echo, 10000}), monitor_role(C), go(C), exit(C, boom), settle() end},
+    {signal_sleeping_trapping, fun() ->
+        C = child(trap, {sleep_echo, 100}), monitor_role(C), go(C), exit(C, boom),
+        X = receive {echo, _, _} = E -> E after 2000 -> timeout end, {X, settle()} end},
+    {exit_normal_sleeping_notrap, fun() ->
+        C = child(none, {sleep_echo, 100}), monitor_role(C), go(C), exit(C, normal), C ! hi,
+        X = receive {echo, _, _} = E -> E after 2000 -> timeout end, {X, settle()} end},
+    %% Monitor a process that may already be gone: one DOWN, normal or noproc.
+    {monitor_racing_exit, fun() ->
+        C = spawn(fun() -> ok end), role(C, child), monitor_role(C), L = settle(),
+        {length(L), [lists:member(element(5, D), [normal, noproc]) || D <- L]} end},
+    {demonitor_twice_and_unknown, fun() ->
+        C = child(none, forever), R = monitor_role(C),
+        A = erlang:demonitor(R), B = erlang:demonitor(R, [flush]), D = erlang:demonitor(make_ref()),
+        exit(C, kill), {A, B, D, settle()} end},
+    {demonitor_flush_between_messages, fun() ->
+        C = child(none, {exit, boom}), Ref = monitor_role(C), self() ! before, go(C),
+        receive after 50 -> ok end,
+        self() ! later, A = erlang:demonitor(Ref, [flush]), {A, settle()} end},
+    {monitor_down_order_mixed, fun() ->
+        C = child(none, {exit, boom}),
+        R1 = erlang:monitor(process, C), R2 = erlang:monitor(process, C),
+        R3 = erlang:monitor(process, C), erlang:demonitor(R1),
+        R4 = erlang:monitor(process, C), erlang:demonitor(R3),
+        R5 = erlang:monitor(process, C),
+        [role(R, N) || {R, N} <- [{R1, ref1}, {R2, ref2}, {R3, ref3}, {R4, ref4}, {R5, ref5}]],
+        go(C), settle() end},
+    {monitor_down_order_name_and_pid, fun() ->
+        C = child(none, {exit, boom}), register(worker, C),
+        R1 = erlang:monitor(process, C), R2 = erlang:monitor(process, worker),
+        R3 = erlang:monitor(process, {worker, node()}), R4 = erlang:monitor(process, C),
+        [role(R, N) || {R, N} <- [{R1, ref1}, {R2, ref2}, {R3, ref3}, {R4, ref4}]],
+        go(C), settle() end},
+    %% A name monitor watches the process the name had when it was made.
+    {monitor_name_unregistered_before_exit, fun() ->
+        C = child(none, {exit, boom}), register(worker, C), monitor_role(worker),
+        unregister(worker), go(C), settle() end},
+    {monitor_name_reregistered, fun() ->
+        C1 = child(none, {exit, one}), register(worker, C1), monitor_role(worker),
+        unregister(worker), C2 = child(none, {exit, two}), role(C2, child2),
+        register(worker, C2), go(C2), L1 = settle(), go(C1), {L1, settle()} end},
+    %% trap_exit: a signal taken while trapping stays a message when it is turned off.
+    {trap_off_after_exit_message, fun() ->
+        trap(), C = child(none, {signal, [], boom}), go(C),
+        receive after 50 -> ok end,
+        A = process_flag(trap_exit, false), {A, settle()} end},
+    %% Turned on while a signal may be on its way: died boom or the EXIT message.
+    {trap_on_while_signal_pending, fun() ->
+        Me = self(),
+        {P, R} = spawn_monitor(fun() ->
+            C = child(none, {signal, [], boom}), go(C), busy(20), trap(),
+            Me ! {inner, settle()} end),
+        receive
+            {inner, [{'EXIT', _, boom}]} -> receive {'DOWN', R, _, _, _} -> ok end, allowed;
+            {inner, L} -> {unexpected, length(L)};
+            {'DOWN', R, process, P, boom} -> allowed;
+            {'DOWN', R, process, P, Why} -> {died, Why}
+        end end},
+    %% A trapping target is not gone after exit/2: it took a message.
+    {alive_after_signal_to_trapping, fun() ->
+        C = child(trap, forever), monitor_role(C), exit(C, boom),
+        A = is_process_alive(C), exit(C, normal), B = is_process_alive(C),
+        {A, B, settle()} end},
+    %% Two signals from one sender: the first one decides.
+    {two_signals_first_wins, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, boom), exit(C, kill), settle() end},
+    {two_signals_normal_then_boom, fun() ->
+        C = child(none, forever), monitor_role(C), exit(C, normal), exit(C, boom), settle() end},
+    %% An exit signal, then the sender's own death, seen in that order.
+    {signal_then_down_trap, fun() ->
+        trap(), C = child(none, {signal_exit, normal, boom}), monitor_role(C), go(C), settle() end},
+    {monitor_self, fun() ->
+        R = erlang:monitor(process, self()), A = is_reference(R), {A, settle()} end},
+    {demonitor_flush_name_down, fun() ->
+        C = child(none, {exit, boom}), register(worker, C), Ref = monitor_role(worker), go(C),
+        receive after 50 -> ok end,
+        A = erlang:demonitor(Ref, [flush]), {A, settle()} end},
+    %% A dying process signals its links before its monitors, whichever came first.
+    {exit_and_down_link_first, fun() ->
+        trap(), C = lchild(none, {exit, boom}), monitor_role(C), go(C), settle() end},
+    {exit_and_down_monitor_first, fun() ->
+        trap(), C = child(none, {link_exit, boom}), monitor_role(C), go(C), settle() end},
+    {spawn_monitor_down_first, fun() ->
+        {C, R0} = spawn_monitor(fun() -> receive go -> exit(boom) end end),
+        role(C, child), role(R0, ref0), R1 = erlang:monitor(process, C), role(R1, ref1),
+        go(C), settle() end},
+    {timers_never_early_short, fun() ->
+        A = never_early(5, 1, fun(Ms) -> receive x -> x after Ms -> ok end end),
+        B = never_early(5, 1, fun timer:sleep/1),
+        {A, B} end},
+    %% Messages that do not match do not restart the `after` timer.
+    {timeout_not_restarted_by_junk, fun() ->
+        C = child(none, {junk, 20, 10}), go(C),
+        T0 = erlang:monotonic_time(microsecond),
+        X = receive x -> x after 100 -> timeout end,
+        Early = erlang:monotonic_time(microsecond) - T0 < 100000,
+        Seen = length([x || {junk, _} <- element(2, process_info(self(), messages))]),
+        {X, Early, Seen < 20} end},
+
+    %% Timeouts: 0 and 1 just look; huge ones are allowed up to 2^32-1 ms.
+    {after_0_1_and_max, fun() ->
+        A = receive x -> x after 0 -> timeout end,
+        B = receive x -> x after 1 -> timeout end,
+        self() ! x, C = receive x -> x after 0 -> timeout end,
+        self() ! y, D = receive y -> y after 4294967295 -> timeout end,
+        {A, B, C, D} end},
+    {receive_timeout_too_large, fun() ->
+        T = list_to_integer("4294967296"), receive x -> x after T -> timeout end end},
+    %% Never early, even after the process computed for 20 ms.
+    {timers_never_early_after_work, fun() ->
+        A = never_early(5, 30, fun(Ms) -> receive x -> x after Ms -> ok end end),
+        B = never_early(5, 30, fun timer:sleep/1),
+        {A, B} end},
 
     %% Selective receive leaves what it does not match in place, in order.
     {selective_keeps_order, fun() ->

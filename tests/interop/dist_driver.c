@@ -72,6 +72,8 @@ static void common(tapa_term peer)
     check(tapa_is_tuple(r) && tapa_equal(tapa_element(r, 1), t), "terms round-trip through the peer", r);
 }
 
+static const char erl_text[] = "printed by erl: h\xc3\xa9llo \xe2\x9c\x93\n";
+
 static void beam_checks(tapa_term peer)
 {
     tapa_term r = tapa_rpc(peer, ":erlang", "node", tapa_nil());
@@ -85,6 +87,14 @@ static void beam_checks(tapa_term peer)
     check(tapa_is_pid(pid), "Node.spawn on the peer gives a pid", pid);
     r = take(":from_spawned", 3000);
     check(r == tapa_atom("from_spawned"), "the spawned process sent to us", r);
+    /* its group leader is ours: what it prints comes here through the I/O
+     * protocol (interop.sh finds the line in our output), and it ends */
+    pid = tapa_spawn_on(peer, ":io", "put_chars", tapa_list(1, tapa_binary(erl_text, strlen(erl_text))));
+    tapa_term mon = tapa_monitor(pid);
+    tapa_match m = {0};
+    tapa_pin(&m, "mon", mon);
+    r = tapa_receive(&m, 3000, "{:DOWN, ^mon, _, _, reason}") == 0 ? tapa_var(&m, "reason") : tapa_atom("timeout");
+    check(r == tapa_atom("normal"), "a process spawned on erl prints through our group leader and ends", r);
 }
 
 static void c_checks(tapa_term peer)

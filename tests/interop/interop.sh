@@ -65,7 +65,7 @@ tally() {
 start_beam() { # name, extra erl args...
     local name=$1
     shift
-    timeout 50 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
+    timeout 150 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
         register(repl, self()),
         io:format("BEAM READY~n"),
         L = fun L() -> receive {F, M} when is_pid(F) -> F ! {echo, M}, L(); _ -> L() end end,
@@ -79,7 +79,7 @@ start_beam() { # name, extra erl args...
 start_tapa() { # name, extra args...
     local name=$1
     shift
-    timeout 50 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    timeout 150 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     LAST_PID=$!
     PIDS+=($!)
     disown $!
@@ -109,11 +109,33 @@ if grep -q '^FAIL' "$WORK/eb.out" || [ "$oks" -lt 15 ]; then
 else
     PASSES=$((PASSES + oks)); say "erl node -> C node (ping, send, terms, rpc, spawn, links, monitors): $oks checks passed"
 fi
-if wait_for "$WORK/tapa$TAG.out" "pid: #PID<0\." 20; then pass; else fail "whoami did not print 'pid: #PID<0.N.0>' on the C node"; fi
+# group leaders: a process spawned for a caller prints in the caller's
+# terminal (erl -> C: erl's output; C -> C and C -> erl: the C caller's)
+if grep -q "pid: #PID<0\." "$WORK/eb.out"; then pass; else fail "whoami spawned by erl did not print 'pid: #PID<0.N.0>' in erl's output: $(cat "$WORK/eb.out")"; fi
+if ! grep -q "pid: #PID" "$WORK/tapa$TAG.out"; then pass; else fail "whoami printed on the C node instead of the caller's terminal"; fi
+if grep -q "printed by erl: héllo ✓" "$WORK/cb.out"; then pass; else fail "io:put_chars spawned on erl by a C node did not print in the C node's output"; fi
+
+# apply with the wrong arity, or a fun's body without its captured terms:
+# BEAM's errors (badarity for funs, undef for M:F/A), never a read past the
+# arguments; the node still answers afterwards
+timeout 10 erl -noshell -name "ar$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+    T = list_to_atom("'"$TAPA"'"), M = '"'"'Elixir.Tapa.Demo'"'"',
+    io:format("~p~n", [rpc:call(T, M, add_n, [1])]),
+    io:format("~p~n", [rpc:call(T, M, add, [1])]),
+    io:format("~p~n", [rpc:call(T, M, apply, [fun erlang:max/2, 1])]),
+    io:format("~p ~p~n", [net_adm:ping(T), rpc:call(T, M, add, [1, 2])]),
+    halt().' >"$WORK/ar.out" 2>&1
+if grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add_n,\[1\],\[\]}\]}}}" "$WORK/ar.out" &&
+   grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add,\[1\],\[\]}\]}}}" "$WORK/ar.out" &&
+   grep -q "^{badrpc,{'EXIT',{{badarity,{fun erlang:max/2,\[1\]}}" "$WORK/ar.out" &&
+   grep -q "^pong 3" "$WORK/ar.out"; then pass; say "wrong arity and bodies without captures: undef/badarity as on BEAM"; else
+    fail "apply with the wrong arity:"; sed 's/^/    /' "$WORK/ar.out"; fi
 
 # ------------------------------------------------------------------ C <-> C --
 timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
 tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"
+if grep -q "^pid: #PID<0\." "$WORK/cc.out" && ! grep -q "pid: #PID" "$WORK/tapa$TAG.out"; then pass; else
+    fail "whoami spawned by a C node did not print in the caller's output"; fi
 
 # ------------------------------------------------- hostile clients and peers --
 HOSTILE=$(dirname "$DRIVER")/dist_hostile
@@ -123,6 +145,94 @@ if grep -q '^FAIL' "$WORK/hostile.out" || ! grep -q 'hostile done: 0 failure' "$
     fail "a node under attack:"; sed 's/^/    /' "$WORK/hostile.out"
 else
     PASSES=$((PASSES + oks)); say "a node under attack (strangers, bad packets, a stalled peer): $oks checks passed"
+fi
+
+# ---------------------------------------- a peer with the cookie attacks --
+# Bad names, node-table and atom-table floods, made-up nodes, a compressed
+# bomb, peers that die with output unread: each closes its own connection;
+# the node's fds and memory come back, and a fresh erl still pings it.
+ABUSE=$(dirname "$DRIVER")/dist_abuse
+start_tapa "abused$TAG"
+AB_PID=$(pgrep -P "$LAST_PID" | head -1)
+fds() { ls "/proc/$AB_PID/fd" 2>/dev/null | wc -l; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$AB_PID/status" 2>/dev/null; }
+fd0=$(fds); rss0=$(rss)
+ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent,bigterm timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+sleep 0.3
+fd_mid=$(fds); rss_mid=$(rss)
+ABUSE_ONLY=atoms timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
+sleep 0.3
+fd1=$(fds); rss1=$(rss)
+oks=$(grep -c '^ok ' "$WORK/abuse.out")
+if grep -q '^FAIL' "$WORK/abuse.out" || [ "$(grep -c 'abuse done: 0 failure' "$WORK/abuse.out")" != 2 ]; then
+    fail "a peer with the cookie attacks:"; sed 's/^/    /' "$WORK/abuse.out"; sed 's/^/    node: /' "$WORK/abused$TAG.err" | tail -5
+else
+    PASSES=$((PASSES + oks)); say "a peer with the cookie attacks (names, tables, atoms, bombs, SIGPIPE): $oks checks passed"
+fi
+# before the atom flood: descriptors and memory back to their level (a big
+# term's memory is returned once it is gone)
+if [ -n "$fd0" ] && [ "$fd_mid" = "$fd0" ] && [ "$((rss_mid - rss0))" -lt 30000 ]; then pass; else
+    fail "after the attacks and a big term: fds $fd0 -> $fd_mid, RSS $rss0 -> $rss_mid kB"; fi
+# the atom table keeps its atoms (as BEAM's does): 1 M atoms are ~70 MB
+if [ -n "$fd0" ] && [ "$fd1" = "$fd0" ] && [ "$((rss1 - rss0))" -lt 150000 ]; then pass; else
+    fail "after the attacks: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB"; fi
+timeout 10 erl -noshell -name "ea$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+    T = list_to_atom("abused'"$TAG"'@127.0.0.1"),
+    io:format("~p~n", [net_adm:ping(T)]),
+    Third = binary_to_term(<<131,88,119,15,"third@elsewhere",0:32,0:32,3:32>>),
+    {echo, T} ! {self(), {42, Third}},
+    receive {echo, {42, P}} when P =:= Third -> io:format("ECHOED~n") after 3000 -> io:format("no echo~n") end,
+    Deep = lists:foldl(fun(_, A) -> [A, "x"] end, [], lists:seq(1, 20000)),
+    {echo, T} ! {self(), Deep},
+    receive {echo, D} when D =:= Deep -> io:format("DEEP~n") after 3000 -> io:format("no deep echo~n") end,
+    halt().' >"$WORK/ea.out" 2>&1
+if grep -q '^pong' "$WORK/ea.out" && grep -q ECHOED "$WORK/ea.out"; then pass; else
+    fail "a fresh erl after the attacks (ping, echo of a third node's pid): $(cat "$WORK/ea.out")"; fi
+if grep -q '^DEEP' "$WORK/ea.out"; then pass; else
+    fail "an iolist of 20000 appends from erl was not echoed: $(cat "$WORK/ea.out"; tail -3 "$WORK/abused$TAG.err")"; fi
+
+# ------------------------------------------------ a burst to an erl sink --
+# One C process sends BURST_COUNT messages as fast as it can: it waits when
+# the connection is behind (back-pressure), and every message arrives, in
+# order (make bench runs 3,000,000).
+BURST=$(dirname "$DRIVER")/dist_burst
+mkdir -p "$WORK/ebin"
+erlc -o "$WORK/ebin" "$(dirname "$0")/burst_sink.erl"
+timeout 100 erl -noshell -pa "$WORK/ebin" -name "sink$TAG@127.0.0.1" -setcookie "$COOKIE" -s burst_sink start >"$WORK/sink.out" 2>&1 &
+PIDS+=($!)
+disown $!
+if wait_for "$WORK/sink.out" "SINK READY" 100; then
+    timeout 90 "$BURST" "burst$TAG@127.0.0.1" "$COOKIE" "sink$TAG@127.0.0.1" "${BURST_COUNT:-200000}" "${BURST_OUTPUT_LIMIT:-1048576}" >"$WORK/burst.out" 2>&1
+    if grep -q '^ok' "$WORK/burst.out" && grep -q 'burst done: 0 failure' "$WORK/burst.out"; then
+        pass; say "burst: $(grep '^ok' "$WORK/burst.out" | cut -c4-)"
+    else
+        fail "a burst to an erl sink:"; sed 's/^/    /' "$WORK/burst.out"
+    fi
+else
+    fail "the erl sink did not start: $(cat "$WORK/sink.out")"
+fi
+
+# ------------------------------------------ nothing blocks the scheduler --
+NOBLOCK=$(dirname "$DRIVER")/dist_noblock
+if [ "$(uname)" = Linux ]; then
+    LD_PRELOAD=$(dirname "$DRIVER")/slow_dns.so timeout 20 "$NOBLOCK" "nb$TAG@127.0.0.1" "$COOKIE" >"$WORK/noblock.out" 2>&1
+    tally_plain() { # out label done-marker
+        local oks; oks=$(grep -c '^ok ' "$1")
+        if grep -q '^FAIL' "$1" || ! grep -q "$3: 0 failure" "$1"; then fail "$2:"; sed 's/^/    /' "$1"
+        else PASSES=$((PASSES + oks)); say "$2: $oks checks passed"; fi
+    }
+    tally_plain "$WORK/noblock.out" "a slow DNS lookup does not stop the other processes" "noblock done"
+    # a node that starts its own (slow) port mapper, in a network namespace
+    # where none runs: the other processes go on meanwhile
+    if command -v bwrap >/dev/null && bwrap --dev-bind / / --unshare-net true 2>/dev/null; then
+        printf '#!/bin/sh\nsleep 1\nexec %s "$@"\n' "$BIN/tapa-epmd" >"$WORK/slow-epmd.sh"
+        chmod +x "$WORK/slow-epmd.sh"
+        timeout 20 bwrap --dev-bind / / --unshare-net --die-with-parent env TAPA_EPMD="$WORK/slow-epmd.sh" \
+            "$NOBLOCK" "ne$TAG@127.0.0.1" "$COOKIE" epmd >"$WORK/noblock-epmd.out" 2>&1
+        tally_plain "$WORK/noblock-epmd.out" "starting the port mapper does not stop the other processes" "noblock done"
+    else
+        say "port mapper start: SKIPPED (bwrap cannot make a network namespace here)"
+    fi
 fi
 
 # ------------------------------------------------------------ wrong cookie --

@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "dist/etf.h"
+#include "term/pattern.h"
 
 static int setup(void **state)
 {
@@ -264,10 +265,108 @@ static void test_roundtrips(void **state)
     assert_true(tapa_equal(decode_all(b.data, b.len, err, sizeof err), l));
     b.len = 0;
     assert_true(etf_encode(&b, deep, err, sizeof err));
-    /* ...but decoding it hits the nesting limit, with a reason */
-    assert_false(decode_all(b.data, b.len, err, sizeof err));
+    /* ...and decode without recursion too (an explicit stack) */
+    assert_true(tapa_equal(decode_all(b.data, b.len, err, sizeof err), deep));
+    /* a depth limit, where one is asked for, still holds, with a reason */
+    etf_limits lim = etf_default_limits;
+    lim.max_depth = 100;
+    assert_false(etf_decode(b.data, b.len, NULL, &lim, err, sizeof err));
     assert_non_null(strstr(err, "nested deeper"));
     dbuf_free(&b);
+}
+
+/* What real erl sends for an iolist built by appends,
+ * lists:foldl(fun(_, A) -> [A, "x"] end, [], lists:seq(1, N)):
+ * nested N deep on the left. BEAM takes any N; so must we. */
+static void test_erl_iolist_depth(void **state)
+{
+    (void)state;
+    dbuf b = {0};
+    int n = 20000;
+    dbuf_u8(&b, 131);
+    for (int i = 0; i < n; i++) {
+        const uint8_t open[] = {108, 0, 0, 0, 2};
+        dbuf_put(&b, open, sizeof open);
+    }
+    dbuf_u8(&b, 106);
+    for (int i = 0; i < n; i++) {
+        const uint8_t x[] = {107, 0, 1, 'x', 106};
+        dbuf_put(&b, x, sizeof x);
+    }
+    char err[200];
+    tapa_term t = decode_all(b.data, b.len, err, sizeof err);
+    if (!t) fprintf(stderr, "%s\n", err);
+    assert_true(t != TAPA_NONE);
+    int depth = 0;
+    for (; tapa_is_list(t) && t != TERM_NIL; depth++) t = tapa_hd(t);
+    assert_int_equal(depth, n);
+    dbuf_free(&b);
+}
+
+/* Memory is bounded by the bytes that came: a small compressed packet
+ * that inflates to a huge list is refused before the list is made (it
+ * cost 5 GB before), and the same list sent plainly is fine. */
+static void test_memory_budget(void **state)
+{
+    (void)state;
+    size_t n = 4u << 20; /* a list of 4 Mi empty lists: ~4 MB of term, 500 MB of boxes */
+    uint8_t *raw = malloc(n + 6);
+    raw[0] = 108, raw[1] = (uint8_t)(n >> 24), raw[2] = (uint8_t)(n >> 16), raw[3] = (uint8_t)(n >> 8);
+    raw[4] = (uint8_t)n;
+    memset(raw + 5, 106, n + 1);
+    uLongf zlen = compressBound(n + 6);
+    uint8_t *z = malloc(zlen + 6);
+    assert_int_equal(compress(z + 6, &zlen, raw, n + 6), Z_OK);
+    z[0] = 131, z[1] = 80, z[2] = (uint8_t)((n + 6) >> 24), z[3] = (uint8_t)((n + 6) >> 16);
+    z[4] = (uint8_t)((n + 6) >> 8), z[5] = (uint8_t)(n + 6);
+    char err[200];
+    assert_true(zlen < 10000);
+    assert_false(etf_decode(z, zlen + 6, NULL, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "bytes of memory"));
+    /* the limit is a multiple of the packet: a tighter one refuses even
+     * the plain list, and says so */
+    etf_limits lim = etf_default_limits;
+    lim.heap_per_byte = 8;
+    lim.heap_floor = 4096;
+    uint8_t *plain = malloc(n + 7);
+    plain[0] = 131;
+    memcpy(plain + 1, raw, n + 6);
+    assert_false(etf_decode(plain, n + 7, NULL, &lim, err, sizeof err));
+    assert_non_null(strstr(err, "bytes of memory"));
+    assert_true(etf_decode_budget(&lim, n + 7) == 8 * (n + 7));
+    /* a small compressed term that stays within its budget decodes */
+    const uint8_t inner[] = {108, 0, 0, 0, 3, 106, 106, 106, 106};
+    zlen = compressBound(sizeof inner);
+    assert_int_equal(compress(z + 6, &zlen, inner, sizeof inner), Z_OK);
+    z[2] = z[3] = z[4] = 0, z[5] = sizeof inner;
+    assert_true(tapa_equal(etf_decode(z, zlen + 6, NULL, NULL, err, sizeof err), tapa_t("[[], [], []]")));
+    free(raw);
+    free(z);
+    free(plain);
+}
+
+/* Maps from the wire are in the runtime's own key order: every integer
+ * before every float, as maps built here are. */
+static void test_map_key_order(void **state)
+{
+    (void)state;
+    /* %{1.0 => :a, 2 => :b} as erl writes it (float key first) */
+    const uint8_t b[] = {131, 116, 0, 0, 0, 2, 70, 63, 240, 0, 0, 0, 0, 0, 0, 119, 1, 'a',
+                         97, 2, 119, 1, 'b'};
+    char err[200];
+    tapa_term m = decode_all(b, sizeof b, err, sizeof err);
+    assert_true(m != TAPA_NONE);
+    tapa_term local = tapa_t("%{1.0 => :a, 2 => :b}");
+    assert_true(tapa_equal(m, local));
+    assert_int_equal(tapa_compare(m, local), 0);
+    tapa_parse_error perr;
+    const pattern *pat = pattern_cached("%{2 => x}", &perr);
+    assert_non_null(pat);
+    tapa_match mt = {0};
+    assert_true(pattern_match(pat, m, &mt));
+    assert_true(tapa_equal(tapa_var(&mt, "x"), tapa_atom("b")));
+    box_map *bm = (box_map *)BOX_OF(m);
+    assert_true(tapa_is_integer(bm->kv[0]));
 }
 
 static void expect_error(const uint8_t *bytes, size_t len, const char *why)
@@ -402,6 +501,9 @@ int main(void)
         cmocka_unit_test(test_foreign_fun),
         cmocka_unit_test(test_c_fun_roundtrip),
         cmocka_unit_test(test_roundtrips),
+        cmocka_unit_test(test_erl_iolist_depth),
+        cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_map_key_order),
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_atom_limits),

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SETTLE_MS 50 /* settle(): every message until this long without one */
 
@@ -197,6 +198,26 @@ static void forwarder(tapa_term arg)
     forever();
 }
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Compute for ms without receiving (as erlang's busy loop: no yield). */
+static void busy(int64_t ms)
+{
+    int64_t end = now_us() + ms * 1000;
+    while (now_us() < end) {
+    }
+}
+
+static void send_all(tapa_term to, tapa_term list)
+{
+    for (; tapa_type_of(list) == TAPA_T_LIST; list = tapa_tl(list)) tapa_send(to, tapa_hd(list));
+}
+
 static void act(tapa_term parent, tapa_term what)
 {
     tapa_term kind = tapa_is_tuple(what) ? tapa_element(what, 0) : what;
@@ -227,6 +248,52 @@ static void act(tapa_term parent, tapa_term what)
     } else if (kind == A("echo")) {
         tapa_term m = tapa_receive_any();
         tapa_send(parent, tapa_tuple(2, A("echo"), m));
+        forever();
+    } else if (kind == A("signal_between")) {
+        send_all(parent, tapa_element(what, 1));
+        tapa_exit_pid(parent, tapa_element(what, 2));
+        send_all(parent, tapa_element(what, 3));
+        forever();
+    } else if (kind == A("kill_linked_wait")) {
+        tapa_term g = tapa_spawn_link(forever_fn, tapa_nil());
+        tapa_exit_pid(g, tapa_element(what, 1));
+        tapa_term m = tapa_receive_any();
+        tapa_send(parent, tapa_tuple(2, A("got"), m));
+        forever();
+    } else if (kind == A("kill_linked_send")) {
+        tapa_term g = tapa_spawn_link(forever_fn, tapa_nil());
+        tapa_exit_pid(g, tapa_element(what, 1));
+        for (int64_t i = 1; i <= tapa_int_value(tapa_element(what, 2)); i++)
+            tapa_send(parent, tapa_tuple(2, A("n"), tapa_int(i)));
+        forever();
+    } else if (kind == A("self_exit")) {
+        tapa_exit_pid(tapa_self(), tapa_element(what, 1));
+        forever();
+    } else if (kind == A("link_exit")) {
+        tapa_link(parent);
+        tapa_exit(tapa_element(what, 1));
+    } else if (kind == A("signal_exit")) {
+        tapa_exit_pid(parent, tapa_element(what, 1));
+        tapa_exit(tapa_element(what, 2));
+    } else if (kind == A("junk")) {
+        for (int64_t i = 1; i <= tapa_int_value(tapa_element(what, 1)); i++) {
+            tapa_send(parent, tapa_tuple(2, A("junk"), tapa_int(i)));
+            tapa_sleep(tapa_int_value(tapa_element(what, 2)));
+        }
+        forever();
+    } else if (kind == A("after_wait")) {
+        tapa_match m = {0};
+        if (tapa_receive(&m, tapa_int_value(tapa_element(what, 1)), "_") == 0)
+            tapa_send(parent, tapa_tuple(2, A("echo"), m.message));
+        else
+            tapa_send(parent, A("timeout"));
+        forever();
+    } else if (kind == A("sleep_echo")) {
+        int64_t ms = tapa_int_value(tapa_element(what, 1)), t0 = now_us();
+        tapa_sleep(ms);
+        tapa_term slept = tapa_bool(now_us() - t0 >= ms * 1000);
+        tapa_term m = tapa_receive_any();
+        tapa_send(parent, tapa_tuple(3, A("echo"), m, slept));
         forever();
     } else {
         forever();
@@ -309,6 +376,34 @@ static tapa_term send_self(const char *literal_list)
     for (tapa_term l = tapa_t(literal_list); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
         tapa_send(tapa_self(), tapa_hd(l));
     return A("ok");
+}
+
+/* Only the messages of one sender (tag, or an EXIT from c), in order. */
+static tapa_term from(tapa_term l, tapa_term tag, tapa_term c)
+{
+    tapa_term got[64];
+    size_t n = 0;
+    for (; tapa_type_of(l) == TAPA_T_LIST && n < 64; l = tapa_tl(l)) {
+        tapa_term m = tapa_hd(l), t0 = tapa_element(m, 0);
+        if (t0 == tag || (t0 == A("EXIT") && tapa_equal(tapa_element(m, 1), c))) got[n++] = m;
+    }
+    return tapa_list_v(n, got);
+}
+
+/* n times: compute for 20 ms, then wait ms; true if every wait was >= ms. */
+static tapa_term never_early(int n, int64_t ms, bool sleep)
+{
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        busy(20);
+        int64_t t0 = now_us();
+        if (sleep)
+            tapa_sleep(ms);
+        else
+            recv_or_timeout(":x", ms);
+        ok &= now_us() - t0 >= ms * 1000;
+    }
+    return tapa_bool(ok);
 }
 
 /* ---------------------------------------------------------- scenarios -- */
@@ -721,6 +816,385 @@ static tapa_term monitor_bad_target(roles *r)
     return settle();
 }
 
+/* ---- A sceptic's second round (issue 9): signals, monitors, timers. */
+/* A kill overtakes nothing: what the caller sends after it is never seen. */
+static tapa_term kill_then_send_many(roles *r)
+{
+    tapa_term c = child(r, "trap", ":echo");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("kill"));
+    for (int i = 1; i <= 100; i++) tapa_send(c, tapa_tuple(2, A("n"), tapa_int(i)));
+    return settle();
+}
+/* Per pair: message, exit signal, message, in that order. */
+static tapa_term order_msg_exit_msg_trap(roles *r)
+{
+    trap();
+    go(child(r, "none", "{:signal_between, [:m1], :boom, [:m2]}"));
+    return settle();
+}
+static tapa_term order_msg_exit_normal_msg_notrap(roles *r)
+{
+    go(child(r, "none", "{:signal_between, [:m1], :normal, [:m2]}"));
+    return settle();
+}
+static tapa_term order_msg_exit_msg_notrap(roles *r)
+{
+    go(child(r, "none", "{:signal_between, [:m1], :boom, [:m2]}"));
+    return settle();
+}
+/* Two senders race: each one's order holds, whatever the interleaving. */
+static tapa_term two_senders_race_trap(roles *r)
+{
+    trap();
+    tapa_term a = child(r, "none", "{:signal_between, [{:a, 1}, {:a, 2}], :a_done, [{:a, 3}]}");
+    tapa_term b = child(r, "none", "{:signal_between, [{:b, 1}, {:b, 2}], :b_done, [{:b, 3}]}");
+    role(r, b, "child2");
+    go(a);
+    go(b);
+    tapa_term l = settle();
+    return tapa_tuple(2, from(l, A("a"), a), from(l, A("b"), b));
+}
+static tapa_term exit_normal_ignored_then_msg(roles *r)
+{
+    tapa_term c = child(r, "none", ":echo");
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A("normal"));
+    tapa_send(c, A("hi"));
+    return settle();
+}
+/* The echo of a link reaches the sender of exit/2 later, as a signal. */
+static tapa_term kill_linked_wait(roles *r, const char *pre, const char *act_literal)
+{
+    tapa_term c = child(r, pre, act_literal);
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term kill_linked_wait_notrap(roles *r) { return kill_linked_wait(r, "none", "{:kill_linked_wait, :boom}"); }
+static tapa_term kill_linked_wait_kill_notrap(roles *r)
+{
+    return kill_linked_wait(r, "none", "{:kill_linked_wait, :kill}");
+}
+static tapa_term kill_linked_wait_trap(roles *r) { return kill_linked_wait(r, "trap", "{:kill_linked_wait, :boom}"); }
+static tapa_term kill_linked_wait_kill_trap(roles *r)
+{
+    return kill_linked_wait(r, "trap", "{:kill_linked_wait, :kill}");
+}
+static tapa_term kill_linked_sends_many(roles *r)
+{
+    tapa_term c = child(r, "none", "{:kill_linked_send, :boom, 300}");
+    monitor_role(r, c);
+    go(c);
+    /* settle(), counting the {:n, i} (more than settle() keeps) */
+    int64_t n = 0;
+    tapa_term rest[8];
+    size_t k = 0;
+    tapa_match m = {0};
+    while (tapa_receive(&m, SETTLE_MS, "_") == 0) {
+        if (tapa_is_tuple(m.message) && tapa_element(m.message, 0) == A("n"))
+            n++;
+        else if (k < 8)
+            rest[k++] = m.message;
+    }
+    return tapa_tuple(2, tapa_int(n), tapa_list_v(k, rest));
+}
+/* A process that ends itself with exit(self(), R), seen over a link. */
+static tapa_term link_self_exit(roles *r, const char *pre, const char *act_literal)
+{
+    trap();
+    go(lchild(r, pre, act_literal));
+    return settle();
+}
+static tapa_term link_self_kill_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :kill}"); }
+static tapa_term link_self_kill_trapping_child(roles *r) { return link_self_exit(r, "trap", "{:self_exit, :kill}"); }
+static tapa_term link_self_exit_boom_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :boom}"); }
+static tapa_term link_self_exit_normal_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :normal}"); }
+/* Signals to a process that waits in receive ... after, or sleeps. */
+static tapa_term signal_waiting(roles *r, const char *pre, const char *act_literal, const char *reason)
+{
+    tapa_term c = child(r, pre, act_literal);
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A(reason));
+    return settle();
+}
+static tapa_term kill_blocked_in_after(roles *r) { return signal_waiting(r, "none", "{:after_wait, 10000}", "boom"); }
+static tapa_term exit_normal_trapping_blocked_in_after(roles *r)
+{
+    return signal_waiting(r, "trap", "{:after_wait, 10000}", "normal");
+}
+static tapa_term signal_sleeping(roles *r) { return signal_waiting(r, "none", "{:sleep_echo, 10000}", "boom"); }
+static tapa_term signal_sleeping_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", "{:sleep_echo, 100}");
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A("boom"));
+    tapa_term x = recv_or_timeout("{:echo, _, _}", 2000);
+    return tapa_tuple(2, x, settle());
+}
+static tapa_term exit_normal_sleeping_notrap(roles *r)
+{
+    tapa_term c = child(r, "none", "{:sleep_echo, 100}");
+    monitor_role(r, c);
+    go(c);
+    tapa_exit_pid(c, A("normal"));
+    tapa_send(c, A("hi"));
+    tapa_term x = recv_or_timeout("{:echo, _, _}", 2000);
+    return tapa_tuple(2, x, settle());
+}
+/* Monitor a process that may already be gone: one DOWN, normal or noproc. */
+static tapa_term monitor_racing_exit(roles *r)
+{
+    tapa_term c = tapa_spawn(noop, tapa_nil());
+    role(r, c, "child");
+    monitor_role(r, c);
+    tapa_term l = settle();
+    tapa_term ok[8];
+    size_t k = 0;
+    for (tapa_term i = l; tapa_type_of(i) == TAPA_T_LIST && k < 8; i = tapa_tl(i)) {
+        tapa_term why = tapa_element(tapa_hd(i), 4);
+        ok[k++] = tapa_bool(why == A("normal") || why == A("noproc"));
+    }
+    return tapa_tuple(2, tapa_int((int64_t)tapa_length(l)), tapa_list_v(k, ok));
+}
+static tapa_term demonitor_twice_and_unknown(roles *r)
+{
+    tapa_term c = child(r, "none", ":forever");
+    tapa_term ref = monitor_role(r, c);
+    bool a = tapa_demonitor(ref, false), b = tapa_demonitor(ref, true);
+    bool d = tapa_demonitor(tapa_make_ref(), false);
+    tapa_exit_pid(c, A("kill"));
+    return tapa_tuple(4, tapa_bool(a), tapa_bool(b), tapa_bool(d), settle());
+}
+static tapa_term demonitor_flush_between_messages(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_term ref = monitor_role(r, c);
+    tapa_send(tapa_self(), A("before"));
+    go(c);
+    pause_ms(50);
+    tapa_send(tapa_self(), A("later"));
+    tapa_term a = tapa_bool(tapa_demonitor(ref, true));
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term monitor_down_order_mixed(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_term r1 = tapa_monitor(c), r2 = tapa_monitor(c), r3 = tapa_monitor(c);
+    tapa_demonitor(r1, false);
+    tapa_term r4 = tapa_monitor(c);
+    tapa_demonitor(r3, false);
+    tapa_term r5 = tapa_monitor(c);
+    role(r, r1, "ref1");
+    role(r, r2, "ref2");
+    role(r, r3, "ref3");
+    role(r, r4, "ref4");
+    role(r, r5, "ref5");
+    go(c);
+    return settle();
+}
+static tapa_term monitor_down_order_name_and_pid(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    tapa_term r1 = tapa_monitor(c), r2 = tapa_monitor(A("worker"));
+    tapa_term r3 = tapa_monitor(tapa_tuple(2, A("worker"), tapa_node())), r4 = tapa_monitor(c);
+    role(r, r1, "ref1");
+    role(r, r2, "ref2");
+    role(r, r3, "ref3");
+    role(r, r4, "ref4");
+    go(c);
+    return settle();
+}
+/* A name monitor watches the process the name had when it was made. */
+static tapa_term monitor_name_unregistered_before_exit(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    monitor_role(r, A("worker"));
+    tapa_unregister("worker");
+    go(c);
+    return settle();
+}
+static tapa_term monitor_name_reregistered(roles *r)
+{
+    tapa_term c1 = child(r, "none", "{:exit, :one}");
+    tapa_register(c1, "worker");
+    monitor_role(r, A("worker"));
+    tapa_unregister("worker");
+    tapa_term c2 = child(r, "none", "{:exit, :two}");
+    role(r, c2, "child2");
+    tapa_register(c2, "worker");
+    go(c2);
+    tapa_term l1 = settle();
+    go(c1);
+    return tapa_tuple(2, l1, settle());
+}
+/* trap_exit: a signal taken while trapping stays a message when it is turned off. */
+static tapa_term trap_off_after_exit_message(roles *r)
+{
+    trap();
+    go(child(r, "none", "{:signal, [], :boom}"));
+    pause_ms(50);
+    tapa_term a = tapa_bool(tapa_trap_exit(false));
+    return tapa_tuple(2, a, settle());
+}
+/* Turned on while a signal may be on its way: died boom or the EXIT message. */
+static void trap_on_inner(tapa_term me)
+{
+    roles r = {0};
+    go(child(&r, "none", "{:signal, [], :boom}"));
+    busy(20);
+    trap();
+    tapa_send(me, tapa_tuple(2, A("inner"), settle()));
+}
+static tapa_term trap_on_while_signal_pending(roles *r)
+{
+    (void)r;
+    tapa_term pr = tapa_spawn_monitor(trap_on_inner, tapa_self());
+    tapa_match m = {0};
+    tapa_pin(&m, "p", tapa_element(pr, 0));
+    tapa_pin(&m, "r", tapa_element(pr, 1));
+    switch (tapa_receive(&m, TAPA_INFINITY, "{:inner, [{:EXIT, _, :boom}]}", "{:inner, l}",
+                         "{:DOWN, ^r, :process, ^p, :boom}", "{:DOWN, ^r, :process, ^p, why}")) {
+    case 0: tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^r, _, _, _}"); return A("allowed");
+    case 1: return tapa_tuple(2, A("unexpected"), tapa_int((int64_t)tapa_length(tapa_var(&m, "l"))));
+    case 2: return A("allowed");
+    default: return tapa_tuple(2, A("died"), tapa_var(&m, "why"));
+    }
+}
+/* A trapping target is not gone after exit/2: it took a message. */
+static tapa_term alive_after_signal_to_trapping(roles *r)
+{
+    tapa_term c = child(r, "trap", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A("boom"));
+    tapa_term a = tapa_bool(tapa_alive(c));
+    tapa_exit_pid(c, A("normal"));
+    tapa_term b = tapa_bool(tapa_alive(c));
+    return tapa_tuple(3, a, b, settle());
+}
+/* Two signals from one sender: the first one decides. */
+static tapa_term two_signals(roles *r, const char *first, const char *second)
+{
+    tapa_term c = child(r, "none", ":forever");
+    monitor_role(r, c);
+    tapa_exit_pid(c, A(first));
+    tapa_exit_pid(c, A(second));
+    return settle();
+}
+static tapa_term two_signals_first_wins(roles *r) { return two_signals(r, "boom", "kill"); }
+static tapa_term two_signals_normal_then_boom(roles *r) { return two_signals(r, "normal", "boom"); }
+/* An exit signal, then the sender's own death, seen in that order. */
+static tapa_term signal_then_down_trap(roles *r)
+{
+    trap();
+    tapa_term c = child(r, "none", "{:signal_exit, :normal, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term monitor_self(roles *r)
+{
+    (void)r;
+    tapa_term ref = tapa_monitor(tapa_self());
+    tapa_term a = tapa_bool(tapa_type_of(ref) == TAPA_T_REFERENCE);
+    return tapa_tuple(2, a, settle());
+}
+static tapa_term demonitor_flush_name_down(roles *r)
+{
+    tapa_term c = child(r, "none", "{:exit, :boom}");
+    tapa_register(c, "worker");
+    tapa_term ref = monitor_role(r, A("worker"));
+    go(c);
+    pause_ms(50);
+    tapa_term a = tapa_bool(tapa_demonitor(ref, true));
+    return tapa_tuple(2, a, settle());
+}
+/* A dying process signals its links before its monitors, whichever came first. */
+static tapa_term exit_and_down_link_first(roles *r)
+{
+    trap();
+    tapa_term c = lchild(r, "none", "{:exit, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static tapa_term exit_and_down_monitor_first(roles *r)
+{
+    trap();
+    tapa_term c = child(r, "none", "{:link_exit, :boom}");
+    monitor_role(r, c);
+    go(c);
+    return settle();
+}
+static void wait_go_exit_boom(tapa_term arg)
+{
+    (void)arg;
+    tapa_match m = {0};
+    tapa_receive(&m, TAPA_INFINITY, ":go");
+    tapa_exit(A("boom"));
+}
+static tapa_term spawn_monitor_down_first(roles *r)
+{
+    tapa_term pr = tapa_spawn_monitor(wait_go_exit_boom, tapa_nil());
+    tapa_term c = tapa_element(pr, 0);
+    role(r, c, "child");
+    role(r, tapa_element(pr, 1), "ref0");
+    role(r, tapa_monitor(c), "ref1");
+    go(c);
+    return settle();
+}
+static tapa_term timers_never_early_short(roles *r)
+{
+    (void)r;
+    tapa_term a = never_early(5, 1, false);
+    tapa_term b = never_early(5, 1, true);
+    return tapa_tuple(2, a, b);
+}
+/* Messages that do not match do not restart the `after` timer. */
+static tapa_term timeout_not_restarted_by_junk(roles *r)
+{
+    go(child(r, "none", "{:junk, 20, 10}"));
+    int64_t t0 = now_us();
+    tapa_term x = recv_or_timeout(":x", 100);
+    tapa_term early = tapa_bool(now_us() - t0 < 100000);
+    tapa_term msgs = tapa_element(tapa_info_key(tapa_self(), "messages"), 1);
+    size_t seen = 0;
+    for (; tapa_type_of(msgs) == TAPA_T_LIST; msgs = tapa_tl(msgs))
+        seen += tapa_element(tapa_hd(msgs), 0) == A("junk");
+    return tapa_tuple(3, x, early, tapa_bool(seen < 20));
+}
+
+/* Timeouts: 0 and 1 just look; huge ones are allowed up to 2^32-1 ms. */
+static tapa_term after_0_1_and_max(roles *r)
+{
+    (void)r;
+    tapa_term a = recv_or_timeout(":x", 0);
+    tapa_term b = recv_or_timeout(":x", 1);
+    tapa_send(tapa_self(), A("x"));
+    tapa_term c = recv_or_timeout(":x", 0);
+    tapa_send(tapa_self(), A("y"));
+    tapa_term d = recv_or_timeout(":y", 4294967295LL);
+    return tapa_tuple(4, a, b, c, d);
+}
+static tapa_term receive_timeout_too_large(roles *r)
+{
+    (void)r;
+    return recv_or_timeout(":x", 4294967296LL);
+}
+/* Never early, even after the process computed for 20 ms. */
+static tapa_term timers_never_early_after_work(roles *r)
+{
+    (void)r;
+    tapa_term a = never_early(5, 30, false);
+    tapa_term b = never_early(5, 30, true);
+    return tapa_tuple(2, a, b);
+}
+
 /* A negative timeout is an error (timeout_value), not a wait. */
 static tapa_term receive_negative_timeout(roles *r)
 {
@@ -963,6 +1437,49 @@ static const scenario scenarios[] = {
     S(monitor_bad_target),
     S(receive_negative_timeout),
     S(sleep_negative),
+    S(kill_then_send_many),
+    S(order_msg_exit_msg_trap),
+    S(order_msg_exit_normal_msg_notrap),
+    S(order_msg_exit_msg_notrap),
+    S(two_senders_race_trap),
+    S(exit_normal_ignored_then_msg),
+    S(kill_linked_wait_notrap),
+    S(kill_linked_wait_kill_notrap),
+    S(kill_linked_wait_trap),
+    S(kill_linked_wait_kill_trap),
+    S(kill_linked_sends_many),
+    S(link_self_kill_trap),
+    S(link_self_kill_trapping_child),
+    S(link_self_exit_boom_trap),
+    S(link_self_exit_normal_trap),
+    S(kill_blocked_in_after),
+    S(exit_normal_trapping_blocked_in_after),
+    S(signal_sleeping),
+    S(signal_sleeping_trapping),
+    S(exit_normal_sleeping_notrap),
+    S(monitor_racing_exit),
+    S(demonitor_twice_and_unknown),
+    S(demonitor_flush_between_messages),
+    S(monitor_down_order_mixed),
+    S(monitor_down_order_name_and_pid),
+    S(monitor_name_unregistered_before_exit),
+    S(monitor_name_reregistered),
+    S(trap_off_after_exit_message),
+    S(trap_on_while_signal_pending),
+    S(alive_after_signal_to_trapping),
+    S(two_signals_first_wins),
+    S(two_signals_normal_then_boom),
+    S(signal_then_down_trap),
+    S(monitor_self),
+    S(demonitor_flush_name_down),
+    S(exit_and_down_link_first),
+    S(exit_and_down_monitor_first),
+    S(spawn_monitor_down_first),
+    S(timers_never_early_short),
+    S(timeout_not_restarted_by_junk),
+    S(after_0_1_and_max),
+    S(receive_timeout_too_large),
+    S(timers_never_early_after_work),
     S(selective_keeps_order),
     S(selective_first_message_any_clause),
     S(selective_timeout_keeps_all),

@@ -143,7 +143,7 @@ static const check_def checks_12[] = {
     GATES,
     TRANSCRIPT_CHECK(2),
     PEER_CHECK("runs_on_node1", "whoami runs on node1; node2 gets that pid as #PID<N.M.0>, N not 0", 3),
-    ANSWER_CHECK("where_it_prints", "choice", "b", NULL, 0, 0),
+    ANSWER_CHECK("where_it_prints", "choice", "a", NULL, 0, 0),
     ANSWER_CHECK("first_number_on_node1", "int", "0", NULL, 0, 0),
     ANSWER_CHECK("cookie_means", "choice", "c", NULL, 0, 0),
     END_CHECKS,

@@ -16,9 +16,10 @@ env="env HOME=$home TERM=xterm"
 sed -e "s/NODE1/$node1/g" -e "s/NODE2/$node2/g" "$here/part2.session.in" > "$work/part2.session"
 tmux -L "$sock" new-window -d -t t: -n n1 "$env $bin --no-history --name $node1 --cookie $cookie"
 tmux -L "$sock" new-window -d -t t: -n n2 "cd $work && $env iex --name $node2 --cookie $cookie"
-sed -i -e 's/^@pane t:tapa$/@pane t:n1/' -e 's/^@pane t:iex$/@pane t:n2/' \
+# no sed -i: its argument differs between GNU and BSD (macOS) sed
+sed -e 's/^@pane t:tapa$/@pane t:n1/' -e 's/^@pane t:iex$/@pane t:n2/' \
     -e 's/@capture \([a-z]*\) t:iex /@capture \1 t:n2 /' -e 's/@capture \([a-z]*\) t:tapa /@capture \1 t:n1 /' \
-    "$work/part2.session"
+    "$work/part2.session" >"$work/part2.session.new" && mv "$work/part2.session.new" "$work/part2.session"
 "$here/drive.sh" "$sock" t:n1 "$work/part2.session" "$work/part2.tapa.screen" || exit 1
 mv "$work/part2.tapa.screen.n2" "$work/part2.iex.screen"
 tmux -L "$sock" kill-window -t t:n1 2>/dev/null; tmux -L "$sock" kill-window -t t:n2 2>/dev/null

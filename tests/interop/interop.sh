@@ -94,6 +94,28 @@ BEAM=beam$TAG@127.0.0.1
 "$WITH_TIMEOUT" 20 "$DRIVER" beam "cb$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cb.out" 2>&1
 tally "$WORK/cb.out" "C node -> erl node (ping, send, rpc, spawn, links, monitors)"
 
+# monitor({name, node}) (issue 9 item 4): the C node's DOWN messages for a
+# name nobody has, a registered process that exits, demonitor and a node that
+# does not exist, compared with what erl gives for the same cases.
+"$WITH_TIMEOUT" 40 "$DRIVER" monname "cm$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cm.out" 2>&1 &
+CM_PID=$!
+if wait_for "$WORK/cm.out" "MON READY" 200; then
+    "$WITH_TIMEOUT" 30 erl -noshell -name "em$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+        [B, C] = [list_to_atom(A) || A <- init:get_plain_arguments()],
+        Down = fun(R, Ms) -> receive {'"'"'DOWN'"'"', R, T, O, W} -> {'"'"'DOWN'"'"', ref, T, O, W} after Ms -> none end end,
+        Victim = fun(Name) -> V = spawn(B, timer, sleep, [10000]), true = rpc:call(B, erlang, register, [Name, V]), V end,
+        Send = fun(Case, D) -> {mondriver, C} ! {erl_down, Case, D} end,
+        Send(noproc, Down(erlang:monitor(process, {nobody_has_this, B}), 3000)),
+        V1 = Victim(victim_x), R1 = erlang:monitor(process, {victim_x, B}), exit(V1, bye),
+        Send(exits, Down(R1, 3000)),
+        V2 = Victim(victim_y), R2 = erlang:monitor(process, {victim_y, B}), true = erlang:demonitor(R2), exit(V2, bye),
+        Send(demonitor, Down(R2, 500)),
+        Send(noconnection, Down(erlang:monitor(process, {x, '"'"'bogus@nowhere'"'"'}), 10000)),
+        timer:sleep(500), halt().' -extra "$BEAM" "cm$TAG@127.0.0.1" >"$WORK/em.out" 2>&1 ||
+        say "the erl side of monitor({name, node}) failed: $(cat "$WORK/em.out")"
+fi
+wait $CM_PID
+tally "$WORK/cm.out" "monitor({name, node}) against erl, DOWN messages equal to erl's"
 
 start_tapa "tapa$TAG"
 TAPA=tapa$TAG@127.0.0.1

@@ -29,7 +29,7 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *arg)
 
 static int connect_local_epmd(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = epmd_tcp_socket();
     if (fd < 0) return -1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(EPMD_PORT)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

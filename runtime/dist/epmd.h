@@ -6,7 +6,26 @@
 
 #include "dist/etf.h"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #define EPMD_PORT 4369
+
+/* A TCP socket that a spawned program does not inherit. SOCK_CLOEXEC is
+ * Linux and BSD only (macOS lacks it), so close-on-exec is set with fcntl,
+ * which every POSIX system has. -1 with errno on failure. */
+static inline int epmd_tcp_socket(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    int flags = fcntl(fd, F_GETFD);
+    if (flags < 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
 #define EPMD_ALIVE2_REQ 120
 #define EPMD_ALIVE2_RESP 121
 #define EPMD_ALIVE2_X_RESP 118

@@ -12,6 +12,8 @@
  * registered. */
 #include "dist/epmd.h"
 
+#include <uv.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -19,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -242,7 +243,8 @@ static void drop_idle(void)
 
 int epmd_serve(int lfd)
 {
-    if (getrandom(&next_creation, sizeof next_creation, 0) != sizeof next_creation)
+    /* libuv's portable random bytes (getrandom is Linux only) */
+    if (uv_random(NULL, NULL, &next_creation, sizeof next_creation, 0, NULL) != 0)
         next_creation = (uint32_t)getpid();
     if (!next_creation) next_creation = 1;
     static struct pollfd fds[MAX_CLIENTS + 1];
@@ -269,7 +271,7 @@ int epmd_serve(int lfd)
 int epmd_daemon_main(bool loopback_only, bool quiet)
 {
     quiet_mode = quiet;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = epmd_tcp_socket();
     if (fd < 0) return 1;
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);

@@ -13,7 +13,7 @@
 # and output without end), forger (verdict lines on the probe's channel).
 set -u
 grade=$1
-out=$(realpath -m "$2")
+mkdir -p "$2" && out=$(cd "$2" && pwd) # not realpath -m: GNU only
 kit=$(pwd)
 tag=$(( 7000000 + $$ % 1000000 ))   # a unique number: sleep's argument, file names
 subs=$out/class

@@ -8,9 +8,9 @@
 # Where Elixir is missing, the iex side is SKIPPED and says so; tapa-iex's
 # own transcript is then compared with the one kept from iex (part1.expected).
 set -u
-bin=$(realpath "$1") work=$2
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") work=$2 # not realpath: older macOS lacks it
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$work" && work=$(realpath "$work")
+mkdir -p "$work" && work=$(cd "$work" && pwd)
 command -v tmux >/dev/null || { echo "test-iex: SKIPPED: tmux is not installed (apt-get install tmux)"; exit 0; }
 sock="tiex-$$-$RANDOM"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null; }

@@ -3,6 +3,7 @@
 # (3,000,000) messages to an erl sink with the default output limit; every
 # one must arrive, in order (back-pressure, not loss). Prints a bench line.
 set -u
+WITH_TIMEOUT=$(cd "$(dirname "$0")/../../tools" && pwd)/with-timeout.sh # not GNU timeout: macOS
 BURST=${1:?dist_burst binary}
 N=${2:-3000000}
 command -v erl >/dev/null && command -v erlc >/dev/null || {
@@ -13,10 +14,10 @@ SINK=
 cleanup() { [ -n "$SINK" ] && kill "$SINK" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 erlc -o "$WORK" "$(dirname "$0")/burst_sink.erl" || exit 1
-timeout 300 erl -noshell -pa "$WORK" -name "bsink$TAG@127.0.0.1" -setcookie "burst$TAG" -s burst_sink start >"$WORK/sink.out" 2>&1 &
+"$WITH_TIMEOUT" 300 erl -noshell -pa "$WORK" -name "bsink$TAG@127.0.0.1" -setcookie "burst$TAG" -s burst_sink start >"$WORK/sink.out" 2>&1 &
 SINK=$!
 for _ in $(seq 1 100); do grep -q "SINK READY" "$WORK/sink.out" 2>/dev/null && break; sleep 0.1; done
-out=$(timeout 280 "$BURST" "bsend$TAG@127.0.0.1" "burst$TAG" "bsink$TAG@127.0.0.1" "$N" 2>&1)
+out=$("$WITH_TIMEOUT" 280 "$BURST" "bsend$TAG@127.0.0.1" "burst$TAG" "bsink$TAG@127.0.0.1" "$N" 2>&1)
 line=$(grep -E '^(ok|FAIL) ' <<<"$out" | head -1)
 if [[ $line == ok* ]]; then
     echo "bench dist_burst tapa=$N beam=NA unit=msg better=NA goal=all PASS (${line#ok })"

@@ -14,6 +14,12 @@
  *   stop   monitor_node PEER, print READY, expect {:nodedown, PEER}
  *          (the script stops PEER with SIGSTOP)
  *   cookie PEER has another cookie: ping must give :pang
+ *   monname  monitor({name, PEER}) on a real erl PEER: a name nobody has,
+ *          a registered process that exits, demonitor, a node that does not
+ *          exist; then registers as `mondriver`, prints MON READY and takes
+ *          {:erl_down, case, down} from an erl node that did the same cases
+ *          (erlang:monitor(process, {Name, Node})): each DOWN must be equal
+ *          to BEAM's, the ref aside.
  */
 #include "tapa.h"
 
@@ -189,6 +195,79 @@ static void stop_scenario(tapa_term peer)
     printf("nodedown after %llu ms\n", (unsigned long long)dt);
 }
 
+/* {:DOWN, :ref, :process, object, reason}: the DOWN with its ref left out
+ * (refs differ per node), or :timeout when none came within ms. */
+static tapa_term down_of(tapa_term ref, int64_t ms)
+{
+    tapa_match m = {0};
+    tapa_pin(&m, "ref", ref);
+    if (tapa_receive(&m, ms, "{:DOWN, ^ref, _, _, _}") == TAPA_TIMEOUT) return tapa_atom("timeout");
+    tapa_term d = m.message;
+    return tapa_tuple(5, tapa_atom("DOWN"), tapa_atom("ref"), tapa_element(d, 2), tapa_element(d, 3),
+                      tapa_element(d, 4));
+}
+
+/* A process on the peer registered as `reg`: it sleeps until killed. */
+static tapa_term remote_registered(tapa_term peer, const char *reg)
+{
+    tapa_term pid = tapa_spawn_on(peer, ":timer", "sleep", tapa_list(1, tapa_int(10000)));
+    tapa_term r = tapa_rpc(peer, ":erlang", "register", tapa_list(2, tapa_atom(reg), pid));
+    check(r == tapa_atom("true"), "register a process on the erl node (rpc)", r);
+    return pid;
+}
+
+/* Issue 9 item 4: monitor({name, node}) against a real erl node, then the
+ * same cases done by erl itself must give equal DOWN messages. */
+static void name_monitor_scenario(tapa_term peer)
+{
+    tapa_term got[4];
+    /* a name nobody has there: DOWN :noproc, the object {name, node} */
+    tapa_term obj = tapa_tuple(2, tapa_atom("nobody_has_this"), peer);
+    got[0] = down_of(tapa_monitor(obj), 3000);
+    check(tapa_equal(got[0], tapa_tuple(5, tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
+                                        tapa_atom("noproc"))),
+          "monitor({unregistered, node}): DOWN :noproc with {name, node}", got[0]);
+    /* a live registered name that exits: its reason, the object {name, node} */
+    tapa_term pid = remote_registered(peer, "victim_x");
+    obj = tapa_tuple(2, tapa_atom("victim_x"), peer);
+    tapa_term ref = tapa_monitor(obj);
+    check(down_of(ref, 200) == tapa_atom("timeout"), "no DOWN while the named process lives", TAPA_NONE);
+    tapa_exit_pid(pid, tapa_atom("bye"));
+    got[1] = down_of(ref, 3000);
+    check(tapa_equal(got[1], tapa_tuple(5, tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
+                                        tapa_atom("bye"))),
+          "monitor({registered, node}), it exits :bye: DOWN :bye with {name, node}", got[1]);
+    /* demonitor: no DOWN when it exits afterwards */
+    pid = remote_registered(peer, "victim_y");
+    ref = tapa_monitor(tapa_tuple(2, tapa_atom("victim_y"), peer));
+    check(tapa_demonitor(ref, false), "demonitor({name, node} monitor) is true", TAPA_NONE);
+    tapa_exit_pid(pid, tapa_atom("bye"));
+    got[2] = down_of(ref, 500);
+    if (got[2] == tapa_atom("timeout")) got[2] = tapa_atom("none");
+    check(got[2] == tapa_atom("none"), "demonitor: no DOWN when the named process exits", got[2]);
+    /* a node that does not exist: DOWN :noconnection */
+    obj = tapa_tuple(2, tapa_atom("x"), tapa_atom("bogus@nowhere"));
+    got[3] = down_of(tapa_monitor(obj), 10000);
+    check(tapa_equal(got[3], tapa_tuple(5, tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
+                                        tapa_atom("noconnection"))),
+          "monitor({x, :\"bogus@nowhere\"}): DOWN :noconnection with {x, node}", got[3]);
+    /* the same four cases, done by erl: equal DOWN messages */
+    tapa_register(tapa_self(), "mondriver");
+    printf("MON READY\n");
+    fflush(stdout);
+    static const char *const cases[] = {"noproc", "exits", "demonitor", "noconnection"};
+    for (int i = 0; i < 4; i++) {
+        tapa_match m = {0};
+        tapa_pin(&m, "case", tapa_atom(cases[i]));
+        tapa_term erl = tapa_receive(&m, 15000, "{:erl_down, ^case, down}") == 0 ? tapa_var(&m, "down")
+                                                                                   : tapa_atom("no_answer_from_erl");
+        char what[96];
+        snprintf(what, sizeof what, "%s: the same DOWN as erlang:monitor(process, {Name, Node}) on erl", cases[i]);
+        if (!tapa_equal(erl, got[i])) tapa_printf("    C node: %T\n    erl:    %T\n", got[i], erl);
+        check(tapa_equal(erl, got[i]), what, erl);
+    }
+}
+
 static void driver(tapa_term arg)
 {
     (void)arg;
@@ -207,6 +286,8 @@ static void driver(tapa_term arg)
         kill_scenario(peer);
     } else if (!strcmp(mode, "stop")) {
         stop_scenario(peer);
+    } else if (!strcmp(mode, "monname")) {
+        name_monitor_scenario(peer);
     } else if (!strcmp(mode, "cookie")) {
         tapa_term r = tapa_ping(peer);
         check(r == tapa_atom("pang"), "a peer with another cookie: pang", r);

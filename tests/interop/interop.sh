@@ -5,6 +5,8 @@
 #
 #   tests/interop/interop.sh DRIVER BIN_DIR
 set -u
+# the kit's own timeout (GNU timeout is not on macOS)
+WITH_TIMEOUT=$(cd "$(dirname "$0")/../../tools" && pwd)/with-timeout.sh
 DRIVER=${1:?driver}
 BIN=${2:?bin dir}
 TAPA_NODE=$BIN/tapa-node
@@ -65,7 +67,7 @@ tally() {
 start_beam() { # name, extra erl args...
     local name=$1
     shift
-    timeout 150 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
+    "$WITH_TIMEOUT" 150 erl -noshell -name "$name@127.0.0.1" -setcookie "$COOKIE" "$@" -eval '
         register(repl, self()),
         io:format("BEAM READY~n"),
         L = fun L() -> receive {F, M} when is_pid(F) -> F ! {echo, M}, L(); _ -> L() end end,
@@ -79,7 +81,7 @@ start_beam() { # name, extra erl args...
 start_tapa() { # name, extra args...
     local name=$1
     shift
-    timeout 150 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+    "$WITH_TIMEOUT" 150 "$TAPA_NODE" --name "$name@127.0.0.1" --cookie "$COOKIE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
     LAST_PID=$!
     PIDS+=($!)
     disown $!
@@ -89,14 +91,37 @@ start_tapa() { # name, extra args...
 # ------------------------------------------------------------ C <-> BEAM --
 start_beam "beam$TAG"
 BEAM=beam$TAG@127.0.0.1
-timeout 20 "$DRIVER" beam "cb$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cb.out" 2>&1
+"$WITH_TIMEOUT" 20 "$DRIVER" beam "cb$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cb.out" 2>&1
 tally "$WORK/cb.out" "C node -> erl node (ping, send, rpc, spawn, links, monitors)"
+
+# monitor({name, node}) (issue 9 item 4): the C node's DOWN messages for a
+# name nobody has, a registered process that exits, demonitor and a node that
+# does not exist, compared with what erl gives for the same cases.
+"$WITH_TIMEOUT" 40 "$DRIVER" monname "cm$TAG@127.0.0.1" "$COOKIE" "$BEAM" >"$WORK/cm.out" 2>&1 &
+CM_PID=$!
+if wait_for "$WORK/cm.out" "MON READY" 200; then
+    "$WITH_TIMEOUT" 30 erl -noshell -name "em$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+        [B, C] = [list_to_atom(A) || A <- init:get_plain_arguments()],
+        Down = fun(R, Ms) -> receive {'"'"'DOWN'"'"', R, T, O, W} -> {'"'"'DOWN'"'"', ref, T, O, W} after Ms -> none end end,
+        Victim = fun(Name) -> V = spawn(B, timer, sleep, [10000]), true = rpc:call(B, erlang, register, [Name, V]), V end,
+        Send = fun(Case, D) -> {mondriver, C} ! {erl_down, Case, D} end,
+        Send(noproc, Down(erlang:monitor(process, {nobody_has_this, B}), 3000)),
+        V1 = Victim(victim_x), R1 = erlang:monitor(process, {victim_x, B}), exit(V1, bye),
+        Send(exits, Down(R1, 3000)),
+        V2 = Victim(victim_y), R2 = erlang:monitor(process, {victim_y, B}), true = erlang:demonitor(R2), exit(V2, bye),
+        Send(demonitor, Down(R2, 500)),
+        Send(noconnection, Down(erlang:monitor(process, {x, '"'"'bogus@nowhere'"'"'}), 10000)),
+        timer:sleep(500), halt().' -extra "$BEAM" "cm$TAG@127.0.0.1" >"$WORK/em.out" 2>&1 ||
+        say "the erl side of monitor({name, node}) failed: $(cat "$WORK/em.out")"
+fi
+wait $CM_PID
+tally "$WORK/cm.out" "monitor({name, node}) against erl, DOWN messages equal to erl's"
 
 start_tapa "tapa$TAG"
 TAPA=tapa$TAG@127.0.0.1
 TAPA_PID=$LAST_PID
 HERE=$(cd "$(dirname "$0")" && pwd)
-TAPA_PEER=$TAPA SCRIPT=$HERE/erl_to_c.escript timeout 20 erl -noshell -name "eb$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+TAPA_PEER=$TAPA SCRIPT=$HERE/erl_to_c.escript "$WITH_TIMEOUT" 20 erl -noshell -name "eb$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
     C = list_to_atom(os:getenv("TAPA_PEER")),
     case file:script(os:getenv("SCRIPT"), [{'"'"'C'"'"', C}]) of
         {ok, _} -> ok;
@@ -118,7 +143,7 @@ if grep -q "printed by erl: héllo ✓" "$WORK/cb.out"; then pass; else fail "io
 # apply with the wrong arity, or a fun's body without its captured terms:
 # BEAM's errors (badarity for funs, undef for M:F/A), never a read past the
 # arguments; the node still answers afterwards
-timeout 10 erl -noshell -name "ar$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+"$WITH_TIMEOUT" 10 erl -noshell -name "ar$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
     T = list_to_atom("'"$TAPA"'"), M = '"'"'Elixir.Tapa.Demo'"'"',
     io:format("~p~n", [rpc:call(T, M, add_n, [1])]),
     io:format("~p~n", [rpc:call(T, M, add, [1])]),
@@ -132,14 +157,14 @@ if grep -q "^{badrpc,{'EXIT',{undef,\[{'Elixir.Tapa.Demo',add_n,\[1\],\[\]}\]}}}
     fail "apply with the wrong arity:"; sed 's/^/    /' "$WORK/ar.out"; fi
 
 # ------------------------------------------------------------------ C <-> C --
-timeout 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
+"$WITH_TIMEOUT" 20 "$DRIVER" c "cc$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/cc.out" 2>&1
 tally "$WORK/cc.out" "C node -> C node (ping, send, rpc, fun, spawn, pids, links, monitors)"
 if grep -q "^pid: #PID<0\." "$WORK/cc.out" && ! grep -q "pid: #PID" "$WORK/tapa$TAG.out"; then pass; else
     fail "whoami spawned by a C node did not print in the caller's output"; fi
 
 # ------------------------------------------------- hostile clients and peers --
 HOSTILE=$(dirname "$DRIVER")/dist_hostile
-timeout 40 "$HOSTILE" "hv$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/hostile.out" 2>&1
+"$WITH_TIMEOUT" 40 "$HOSTILE" "hv$TAG@127.0.0.1" "$COOKIE" "$TAPA" >"$WORK/hostile.out" 2>&1
 oks=$(grep -c '^ok ' "$WORK/hostile.out")
 if grep -q '^FAIL' "$WORK/hostile.out" || ! grep -q 'hostile done: 0 failure' "$WORK/hostile.out"; then
     fail "a node under attack:"; sed 's/^/    /' "$WORK/hostile.out"
@@ -157,10 +182,10 @@ AB_PID=$(pgrep -P "$LAST_PID" | head -1)
 fds() { ls "/proc/$AB_PID/fd" 2>/dev/null | wc -l; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$AB_PID/status" 2>/dev/null; }
 fd0=$(fds); rss0=$(rss)
-ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent,bigterm timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
+ABUSE_NODE_PID=$AB_PID ABUSE_ONLY=utf8,creations,nodes,bomb,pipe,silent,bigterm "$WITH_TIMEOUT" 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >"$WORK/abuse.out" 2>&1
 sleep 0.3
 fd_mid=$(fds); rss_mid=$(rss)
-ABUSE_ONLY=atoms timeout 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
+ABUSE_ONLY=atoms "$WITH_TIMEOUT" 60 "$ABUSE" "abused$TAG@127.0.0.1" "$COOKIE" "$TAG" >>"$WORK/abuse.out" 2>&1
 sleep 0.3
 fd1=$(fds); rss1=$(rss)
 oks=$(grep -c '^ok ' "$WORK/abuse.out")
@@ -176,7 +201,7 @@ if [ -n "$fd0" ] && [ "$fd_mid" = "$fd0" ] && [ "$((rss_mid - rss0))" -lt 30000 
 # the atom table keeps its atoms (as BEAM's does): 1 M atoms are ~70 MB
 if [ -n "$fd0" ] && [ "$fd1" = "$fd0" ] && [ "$((rss1 - rss0))" -lt 150000 ]; then pass; else
     fail "after the attacks: fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB"; fi
-timeout 10 erl -noshell -name "ea$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
+"$WITH_TIMEOUT" 10 erl -noshell -name "ea$TAG@127.0.0.1" -setcookie "$COOKIE" -eval '
     T = list_to_atom("abused'"$TAG"'@127.0.0.1"),
     io:format("~p~n", [net_adm:ping(T)]),
     Third = binary_to_term(<<131,88,119,15,"third@elsewhere",0:32,0:32,3:32>>),
@@ -198,11 +223,11 @@ if grep -q '^DEEP' "$WORK/ea.out"; then pass; else
 BURST=$(dirname "$DRIVER")/dist_burst
 mkdir -p "$WORK/ebin"
 erlc -o "$WORK/ebin" "$(dirname "$0")/burst_sink.erl"
-timeout 100 erl -noshell -pa "$WORK/ebin" -name "sink$TAG@127.0.0.1" -setcookie "$COOKIE" -s burst_sink start >"$WORK/sink.out" 2>&1 &
+"$WITH_TIMEOUT" 100 erl -noshell -pa "$WORK/ebin" -name "sink$TAG@127.0.0.1" -setcookie "$COOKIE" -s burst_sink start >"$WORK/sink.out" 2>&1 &
 PIDS+=($!)
 disown $!
 if wait_for "$WORK/sink.out" "SINK READY" 100; then
-    timeout 90 "$BURST" "burst$TAG@127.0.0.1" "$COOKIE" "sink$TAG@127.0.0.1" "${BURST_COUNT:-200000}" "${BURST_OUTPUT_LIMIT:-1048576}" >"$WORK/burst.out" 2>&1
+    "$WITH_TIMEOUT" 90 "$BURST" "burst$TAG@127.0.0.1" "$COOKIE" "sink$TAG@127.0.0.1" "${BURST_COUNT:-200000}" "${BURST_OUTPUT_LIMIT:-1048576}" >"$WORK/burst.out" 2>&1
     if grep -q '^ok' "$WORK/burst.out" && grep -q 'burst done: 0 failure' "$WORK/burst.out"; then
         pass; say "burst: $(grep '^ok' "$WORK/burst.out" | cut -c4-)"
     else
@@ -215,7 +240,7 @@ fi
 # ------------------------------------------ nothing blocks the scheduler --
 NOBLOCK=$(dirname "$DRIVER")/dist_noblock
 if [ "$(uname)" = Linux ]; then
-    LD_PRELOAD=$(dirname "$DRIVER")/slow_dns.so timeout 20 "$NOBLOCK" "nb$TAG@127.0.0.1" "$COOKIE" >"$WORK/noblock.out" 2>&1
+    "$WITH_TIMEOUT" 20 env LD_PRELOAD="$(dirname "$DRIVER")/slow_dns.so" "$NOBLOCK" "nb$TAG@127.0.0.1" "$COOKIE" >"$WORK/noblock.out" 2>&1
     tally_plain() { # out label done-marker
         local oks; oks=$(grep -c '^ok ' "$1")
         if grep -q '^FAIL' "$1" || ! grep -q "$3: 0 failure" "$1"; then fail "$2:"; sed 's/^/    /' "$1"
@@ -227,7 +252,7 @@ if [ "$(uname)" = Linux ]; then
     if command -v bwrap >/dev/null && bwrap --dev-bind / / --unshare-net true 2>/dev/null; then
         printf '#!/bin/sh\nsleep 1\nexec %s "$@"\n' "$BIN/tapa-epmd" >"$WORK/slow-epmd.sh"
         chmod +x "$WORK/slow-epmd.sh"
-        timeout 20 bwrap --dev-bind / / --unshare-net --die-with-parent env TAPA_EPMD="$WORK/slow-epmd.sh" \
+        "$WITH_TIMEOUT" 20 bwrap --dev-bind / / --unshare-net --die-with-parent env TAPA_EPMD="$WORK/slow-epmd.sh" \
             "$NOBLOCK" "ne$TAG@127.0.0.1" "$COOKIE" epmd >"$WORK/noblock-epmd.out" 2>&1
         tally_plain "$WORK/noblock-epmd.out" "starting the port mapper does not stop the other processes" "noblock done"
     else
@@ -236,10 +261,10 @@ if [ "$(uname)" = Linux ]; then
 fi
 
 # ------------------------------------------------------------ wrong cookie --
-timeout 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
+"$WITH_TIMEOUT" 20 "$DRIVER" cookie "ck$TAG@127.0.0.1" "wrong$COOKIE" "$BEAM" >"$WORK/ck.out" 2>&1
 tally "$WORK/ck.out" "a C node with the wrong cookie is refused by erl"
 if grep -q "handshake\|refused" "$WORK/ck.out"; then pass; else fail "the C node did not log the refusal"; fi
-timeout 10 erl -noshell -name "ew$TAG@127.0.0.1" -setcookie "wrong$COOKIE" -eval '
+"$WITH_TIMEOUT" 10 erl -noshell -name "ew$TAG@127.0.0.1" -setcookie "wrong$COOKIE" -eval '
     io:format("~p~n", [net_adm:ping(list_to_atom("'"$TAPA"'"))]),
     {echo, list_to_atom("'"$TAPA"'")} ! {self(), sneaky},
     receive M -> io:format("GOT ~p~n", [M]) after 500 -> ok end, halt().' >"$WORK/ew.out" 2>&1
@@ -249,7 +274,7 @@ if wait_for "$WORK/tapa$TAG.err" "wrong digest" 20; then pass; else fail "tapa-n
 # -------------------------------------------------------- a killed peer --
 start_beam "victim$TAG"
 VICTIM_PID=$LAST_PID
-timeout 20 "$DRIVER" kill "ckill$TAG@127.0.0.1" "$COOKIE" "victim$TAG@127.0.0.1" >"$WORK/kill.out" 2>&1 &
+"$WITH_TIMEOUT" 20 "$DRIVER" kill "ckill$TAG@127.0.0.1" "$COOKIE" "victim$TAG@127.0.0.1" >"$WORK/kill.out" 2>&1 &
 DPID=$!
 PIDS+=($DPID)
 if wait_for "$WORK/kill.out" "^READY" 100; then pkill -9 -P "$VICTIM_PID" 2>/dev/null; kill -9 "$VICTIM_PID" 2>/dev/null; fi
@@ -261,7 +286,7 @@ if [ -n "$ms" ] && [ "$ms" -lt 1000 ]; then pass; else fail "noconnection took $
 # C peer killed
 start_tapa "tvictim$TAG"
 TV_PID=$LAST_PID
-timeout 20 "$DRIVER" killc "ckill2$TAG@127.0.0.1" "$COOKIE" "tvictim$TAG@127.0.0.1" >"$WORK/kill2.out" 2>&1 &
+"$WITH_TIMEOUT" 20 "$DRIVER" killc "ckill2$TAG@127.0.0.1" "$COOKIE" "tvictim$TAG@127.0.0.1" >"$WORK/kill2.out" 2>&1 &
 DPID=$!
 PIDS+=($DPID)
 if wait_for "$WORK/kill2.out" "^READY" 100; then pkill -9 -P "$TV_PID"; fi
@@ -271,7 +296,7 @@ tally "$WORK/kill2.out" "a killed C peer: $(grep -o 'noconnection after [0-9]* m
 # -------------------------------------------------------- a stopped peer --
 start_beam "frozen$TAG"
 FROZEN=$LAST_PID
-timeout 20 "$DRIVER" stop "cstop$TAG@127.0.0.1" "$COOKIE" "frozen$TAG@127.0.0.1" 2 >"$WORK/stop.out" 2>&1 &
+"$WITH_TIMEOUT" 20 "$DRIVER" stop "cstop$TAG@127.0.0.1" "$COOKIE" "frozen$TAG@127.0.0.1" 2 >"$WORK/stop.out" 2>&1 &
 DPID=$!
 PIDS+=($DPID)
 if wait_for "$WORK/stop.out" "^READY" 100; then

@@ -11,6 +11,7 @@
 #
 #   tests/lessons/browser-check.sh build/site build/lessons/browser
 set -u
+WITH_TIMEOUT=$(cd "$(dirname "$0")/../../tools" && pwd)/with-timeout.sh # not GNU timeout: macOS
 site=${1:?usage: browser-check.sh SITE_DIR WORK_DIR}
 work=${2:?usage: browser-check.sh SITE_DIR WORK_DIR}
 browser=
@@ -100,7 +101,7 @@ flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --dis
  --hide-scrollbars"
 rm -rf "$work/profile"
 # shellcheck disable=SC2086
-timeout 60 "$browser" $flags --user-data-dir="$work/profile" --allow-file-access-from-files \
+"$WITH_TIMEOUT" 60 "$browser" $flags --user-data-dir="$work/profile" --allow-file-access-from-files \
     --virtual-time-budget=30000 --dump-dom "file://$work/harness.html" >"$work/dom.html" 2>"$work/chromium.log"
 status=$?
 if ! grep -q HARNESS-DONE "$work/dom.html"; then
@@ -116,17 +117,17 @@ if grep -q '^PAGE-FAIL' "$work/verdicts"; then
 fi
 rm -rf "$work/profile"
 # shellcheck disable=SC2086
-timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,2600 \
+"$WITH_TIMEOUT" 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,2600 \
     --screenshot="$site/step7.png" "file://$site/07_trap_exit.html" >/dev/null 2>>"$work/chromium.log"
 rm -rf "$work/profile"
 [ -s "$site/step7.png" ] || { echo "browser check: FAILED: no screenshot of step 7"; exit 1; }
 # and a Part 2 step, on a laptop and on a phone (390 px, twice the pixels)
 # shellcheck disable=SC2086
-timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,2600 \
+"$WITH_TIMEOUT" 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=1100,2600 \
     --screenshot="$site/step12.png" "file://$site/12_remote_spawn.html" >/dev/null 2>>"$work/chromium.log"
 rm -rf "$work/profile"
 # shellcheck disable=SC2086
-timeout 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=390,2400 --force-device-scale-factor=2 \
+"$WITH_TIMEOUT" 60 "$browser" $flags --user-data-dir="$work/profile" --window-size=390,2400 --force-device-scale-factor=2 \
     --screenshot="$site/step12-phone.png" "file://$site/12_remote_spawn.html" >/dev/null 2>>"$work/chromium.log"
 rm -rf "$work/profile"
 echo "browser check: $total page views ($(echo "$pages" | wc -w | tr -d ' ') pages at 1000 and 390 px) in $(basename "$browser"), no broken image, chart, page error or sideways scrolling; screenshots $site/step7.png, step12.png, step12-phone.png"

@@ -6,6 +6,7 @@
 #
 #   tests/lessons/epub-check.sh build/site/tapas-in-c.epub
 set -u
+WITH_TIMEOUT=$(cd "$(dirname "$0")/../../tools" && pwd)/with-timeout.sh # not GNU timeout: macOS
 epub=${1:?usage: epub-check.sh BOOK.epub}
 [ -s "$epub" ] || { echo "epub check: FAILED: no $epub (make lessons makes it)"; exit 1; }
 # Debian's /usr/bin/epubcheck is the jar itself, runnable only where binfmt
@@ -22,7 +23,7 @@ else
     echo "epub check: SKIPPED (no epubcheck here; on Debian: apt-get install epubcheck)"
     exit 0
 fi
-out=$(timeout 300 "$@" "$epub" 2>&1)
+out=$("$WITH_TIMEOUT" 300 "$@" "$epub" 2>&1)
 status=$?
 summary=$(echo "$out" | grep -E '^Messages:' | tail -1)
 if [ $status -ne 0 ] || echo "$out" | grep -qE '^(ERROR|FATAL)'; then

@@ -24,6 +24,7 @@ out=${1:?usage: run-blocks.sh OUT_DIR CHART_DIR}
 charts=${2:?usage: run-blocks.sh OUT_DIR CHART_DIR}
 mkdir -p "$out" "$charts" && out=$(cd "$out" && pwd) && charts=$(cd "$charts" && pwd) || exit 1
 here=$(cd "$(dirname "$0")" && pwd)
+WITH_TIMEOUT=$here/../with-timeout.sh # not GNU timeout: macOS has none
 kit=$(cd "$here/../.." && pwd)
 : "${CC:=cc}" "${TAPA_CFLAGS:=-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes}"
 : "${TAPA_LIB:=$kit/build/release/lib/libtapa.a}" "${TAPA_LIBS:=-luv -lcrypto -lz -lm -lpthread}"
@@ -102,7 +103,7 @@ $(head -20 "$work/cc.err")"
             shift
             start_peer "$name"
             TAPA_FAST=1 TAPA_PEER_OSPID=${peerpid:-} TAPA_TRACE="$work/$name.trace" \
-                timeout 30 "$work/prog" "$@" >"$work/$name.out.raw" 2>"$work/$name.err"
+                "$WITH_TIMEOUT" 30 "$work/prog" "$@" >"$work/$name.out.raw" 2>"$work/$name.err"
             rc=$?
             stop_peer
             back <"$work/$name.out.raw" >"$work/$name.out"
@@ -167,7 +168,7 @@ $(cat "$work/diff")"
         labels=$peer other=$runs
         traces=$work/run.trace
         if [ -z "$other" ]; then
-            TAPA_FAST=1 TAPA_TRACE="$work/run.trace" timeout 30 "$work/prog" >"$work/run.out" 2>&1 ||
+            TAPA_FAST=1 TAPA_TRACE="$work/run.trace" "$WITH_TIMEOUT" 30 "$work/prog" >"$work/run.out" 2>&1 ||
                 fail "$from exited with status $?"
         else
             # Part 2: the solution is one node, the other runs beside it as
@@ -178,7 +179,7 @@ $(cat "$work/diff")"
             export TAPA_NODE1 TAPA_NODE2 TAPA_COOKIE TAPA_FAST
             case $other in
             tapa-node) # node1: build/bin/tapa-node, stopped with SIGTERM after the run
-                TAPA_TRACE="$work/peer.trace" timeout 30 "$TAPA_BIN/tapa-node" --name "$TAPA_NODE1" \
+                TAPA_TRACE="$work/peer.trace" "$WITH_TIMEOUT" 30 "$TAPA_BIN/tapa-node" --name "$TAPA_NODE1" \
                     --cookie "$TAPA_COOKIE" >"$work/peer.out" 2>&1 &
                 ready="is up" ;;
             peer.c) # the grader's C peer (tests/course/peer.c) for this step; it
@@ -188,7 +189,7 @@ $(cat "$work/diff")"
                     2>"$work/cc.err" || fail "tests/course/peer.c does not compile: $(head -5 "$work/cc.err")"
                 mkfifo "$work/peer.in" || fail "mkfifo failed"
                 TAPA_STEP=$(basename "$from" | cut -c1-2) TAPA_SEED=559 TAPA_LEARNER_OUT="$work/run.raw" \
-                    TAPA_TRACE="$work/peer.trace" timeout 30 "$work/peer" <"$work/peer.in" >"$work/peer.out" 2>&1 &
+                    TAPA_TRACE="$work/peer.trace" "$WITH_TIMEOUT" 30 "$work/peer" <"$work/peer.in" >"$work/peer.out" 2>&1 &
                 exec 3>"$work/peer.in"
                 ready=@ready ;;
             *) fail "charts.txt: the other node is tapa-node or peer.c, not '$other'" ;;
@@ -200,7 +201,7 @@ $(cat "$work/diff")"
                 [ $i -gt 200 ] && fail "the other node ($other) did not start: $(cat "$work/peer.out")"
                 sleep 0.02
             done
-            TAPA_TRACE="$work/run.trace" timeout 30 "$work/prog" >"$work/run.raw" 2>&1 3>&-
+            TAPA_TRACE="$work/run.trace" "$WITH_TIMEOUT" 30 "$work/prog" >"$work/run.raw" 2>&1 3>&-
             rc=$?
             if [ "$other" = peer.c ]; then exec 3>&-; else kill -TERM "$peerpid" 2>/dev/null; fi
             wait "$peerpid"
@@ -243,7 +244,7 @@ fi
 cd "$kit" || exit 1
 rm -rf "$out/blocks" && mkdir -p "$out/blocks" "$charts"
 awk -v dir="$out/blocks" -f "$here/extract-blocks.awk" lessons/*.md || exit 1
-jobs=$(nproc 2>/dev/null || echo 4)
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || nproc 2>/dev/null || echo 4) # getconf: POSIX, on macOS too
 {
     # lesson blocks
     awk -F '\t' '{ printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", $3, $1, $2, $4, $5, $6, $7, $8, $9 }' \

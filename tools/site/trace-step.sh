@@ -6,6 +6,7 @@ set -u
 step=$(printf '%02d' "$(expr "${1:?usage: trace-step.sh STEP OUT_DIR}" + 0 2>/dev/null)" 2>/dev/null) || step=$1
 out=${2:?usage: trace-step.sh STEP OUT_DIR}
 cd "$(dirname "$0")/../.." || exit 1
+WITH_TIMEOUT=$PWD/tools/with-timeout.sh # not GNU timeout: macOS has none
 : "${CC:=cc}" "${TAPA_CFLAGS:=-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter}"
 : "${TAPA_LIB:=build/release/lib/libtapa.a}" "${TAPA_LIBS:=-luv -lcrypto -lz -lm -lpthread}"
 : "${TAPA_BIN:=build/bin}"
@@ -20,7 +21,7 @@ draw() { # draw SOURCE TAG TITLE
     # shellcheck disable=SC2086
     $CC $TAPA_CFLAGS -Iruntime/include -Iexercises "$1" -o "$out/$name-$2" "$TAPA_LIB" $TAPA_LIBS $link ||
         { echo "make trace: $1 does not compile"; return 1; }
-    TAPA_FAST=1 TAPA_TRACE="$out/$step$3.trace" timeout 30 "$out/$name-$2" >"$out/$step$3.out" 2>&1
+    TAPA_FAST=1 TAPA_TRACE="$out/$step$3.trace" "$WITH_TIMEOUT" 30 "$out/$name-$2" >"$out/$step$3.out" 2>&1
     echo "make trace: $1 exited with status $? (its output: $out/$step$3.out)"
     "$TAPA_BIN/tapa-chart" -t "$4" -l '<0.100.0>=iex shell' -o "$out/$step$3.svg" "$out/$step$3.trace"
 }

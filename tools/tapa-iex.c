@@ -75,6 +75,7 @@ static void shell_node(tapa_term arg)
         fprintf(stderr, "tapa-iex: the node %s could not start (see above); is the name taken?\n", opts.name);
         tapa_exit(tapa_atom("no_node"));
     }
+    tiex_route_remote_output();
     tiex_register_funs();
     tiex_register_tutorial();
     if (tiex_input_interactive()) {

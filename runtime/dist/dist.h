@@ -152,6 +152,10 @@ void waiter_remove_pid_ref(peer *pr, tapa_term pid, tapa_term ref);
 void io_protocol_start(void);
 void io_protocol_stop(void);
 bool io_request_in(peer *pr, tapa_term message);
+/* Where output served for other nodes goes: NULL writes it to stdout; a
+ * program that owns the terminal (tapa-iex) sets its own writer, so the
+ * text lands above its prompt instead of after it. */
+extern void (*io_protocol_output)(const char *data, size_t len);
 
 /* spawn.c */
 void spawn_request_in(peer *pr, tapa_term ctl, tapa_term args);

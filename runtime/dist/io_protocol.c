@@ -113,6 +113,18 @@ static bool put_chars_of(tapa_term req, tapa_term *chars)
     return false;
 }
 
+void (*io_protocol_output)(const char *data, size_t len);
+
+static void write_served_text(const char *data, size_t len)
+{
+    if (io_protocol_output) {
+        io_protocol_output(data, len);
+        return;
+    }
+    fwrite(data, 1, len, stdout);
+    fflush(stdout);
+}
+
 static tapa_term serve(tapa_term req)
 {
     tapa_term chars;
@@ -125,10 +137,7 @@ static tapa_term serve(tapa_term req)
     if (!put_chars_of(req, &chars)) return tapa_tuple(2, tapa_atom("error"), tapa_atom("enotsup"));
     dbuf text = {0};
     bool ok = chars_to_utf8(chars, &text);
-    if (ok && text.len) {
-        fwrite(text.data, 1, text.len, stdout);
-        fflush(stdout);
-    }
+    if (ok && text.len) write_served_text((const char *)text.data, text.len);
     dbuf_free(&text);
     return ok ? tapa_atom("ok") : tapa_tuple(2, tapa_atom("error"), tapa_atom("put_chars"));
 }

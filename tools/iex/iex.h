@@ -124,6 +124,7 @@ void tiex_input_shutdown(void);
 void tiex_input_abandon(void); /* the waiting shell process died */
 bool tiex_input_waiting(void); /* the shell waits at the prompt */
 void tiex_input_redisplay(void); /* the prompt and the line again, after output */
+void tiex_route_remote_output(void); /* other nodes' output above the prompt */
 /* Completion sees the shell's bindings through this (names only). */
 void tiex_set_completion_names(const char *const *names, size_t n);
 

@@ -7,6 +7,7 @@
  * main process prints why and starts a new one, with a new pid; the node
  * and its other processes go on. */
 #include "iex/iex.h"
+#include "dist/dist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,20 @@ void tiex_write_iodata(tapa_term d)
     for (; tapa_type_of(d) == TAPA_T_LIST; d = tapa_tl(d)) tiex_write_iodata(tapa_hd(d));
     if (tapa_is_binary(d)) tiex_write_iodata(d);
 }
+
+/* Output for the terminal from another node's process, whichever way it
+ * came (the runtime serves io_requests to this node's processes; the shell
+ * serves the ones it receives): above the prompt when one is shown. */
+static void write_above_prompt(const char *data, size_t len)
+{
+    bool at_prompt = tiex_input_waiting() && tiex_input_interactive();
+    if (at_prompt) fputs("\r\033[K", stdout); /* above the prompt, as iex shows it */
+    fwrite(data, 1, len, stdout);
+    fflush(stdout);
+    if (at_prompt) tiex_input_redisplay();
+}
+
+void tiex_route_remote_output(void) { io_protocol_output = write_above_prompt; }
 
 static tapa_term io_request(tapa_term req)
 {

@@ -33,12 +33,14 @@
  * Units: grade/util.c (strings, files), grade/runner.c (child processes and
  * their limits), grade/sandbox.c (bwrap for grade-all), grade/answers.c
  * (predictions parsed as terms, choices, numbers), grade/steps.c (the checks
- * of each step); grade/pair.h (Part 2's other node) is still included here.
+ * of each step), grade/pair.c (Part 2's other node; grade/job.h: the job).
  */
 #include "grade/util.h"
 #include "grade/runner.h"
 #include "grade/steps.h"
 #include "grade/answers.h"
+#include "grade/job.h"
+#include "grade/pair.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -96,42 +98,6 @@ static int max_points(const step_def *s)
 
 /* ------------------------------------------------------------- results -- */
 
-typedef struct check_result {
-    const check_def *def;
-    bool passed;
-    char *message; /* what was expected, what happened, what to try */
-    char *output; /* an excerpt of what the program printed */
-    char *observed; /* ANSWER: what the run showed, when it shows it */
-    char *outcome; /* GATE_*: ok | compile-error | link-error | crash | hang | busy | deadlock | exit | flood */
-} check_result;
-
-typedef struct job {
-    const step_def *step;
-    char *label; /* "exercises", "solution", "starter", a fixture's or a student's name */
-    char *group; /* reports are written per group */
-    char *src, *answers, *work;
-    char role; /* 'l' learner, 's' solution, 'x' starter, 'f' fixture */
-    char *expect; /* a fixture's "expect:" line */
-    check_result *res;
-    int nres, score, max;
-    double seconds;
-    char *demo_out;
-    char *verify; /* check-course: a truth that the run contradicts */
-    char *verdict; /* check-course: NULL when the job behaved as its role requires */
-    double timeout_s; /* a fixture's own timeout (timeout=S), else 0 */
-    /* Part 2: this run's node names and cookie, and the other node's output */
-    char node1[80], node2[80], cookie[48];
-    char *peer_out;
-    char *peer_problem; /* the other node did not start: why */
-    char *chart; /* a failed behaviour check: the page with both charts (make grade, make NN) */
-    char *chart_note; /* or why there is none */
-    char *says; /* check-course: "ID ~ words" a fixture's failure message must contain */
-    char *pending; /* check-course: a fixture that can fail only after a named change lands */
-    char *review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
-    char peer_key[40]; /* Part 2: this run's secret for the other node's verdicts */
-    unsigned long peer_seed; /* Part 2: fresh per run (step 13's captured value) */
-} job;
-
 /* A fresh random secret (hex) for one run: never derived from --seed. */
 static void random_key(char *buf, size_t size)
 {
@@ -156,15 +122,6 @@ static void add_review(job *j, const char *why)
     char *r = j->review ? xasprintf("%s; %s", j->review, why) : xstrdup(why);
     free(j->review);
     j->review = r;
-}
-
-static void set_result(check_result *r, bool passed, char *message, char *output)
-{
-    r->passed = passed;
-    free(r->message);
-    free(r->output);
-    r->message = message;
-    r->output = output;
 }
 
 /* ---------------------------------------------------- shared objects -- */
@@ -504,7 +461,19 @@ static char *observe(const char *out, const char *prompt, int nth)
     return found;
 }
 
-#include "grade/pair.h" /* Part 2: the other node (needs the job and the compiler above) */
+/* ------------------------------------------------ for grade/pair.c -- */
+
+/* What Part 2's other node (grade/pair.c) uses of this file (job.h). */
+const char *grade_kit_dir(void) { return kit; }
+int grade_slow_factor(void) { return slow; }
+const char *grade_common_dir(void) { return common_dir; }
+const char *const *grade_run_env_drop(void) { return run_env_drop; }
+void grade_random_key(char *buf, size_t size) { random_key(buf, size); }
+char *grade_common_object(const char *name, const char *src) { return common_object(name, src); }
+bool grade_link_program(const char *obj1, const char *obj2, const char *exe, char **output)
+{
+    return link_program(obj1, obj2, exe, output);
+}
 
 /* -------------------------------------------------------------- answers -- */
 
@@ -598,7 +567,7 @@ static void grade_answers(job *j)
         int line = 0;
         for (int k = 0; k < na; k++)
             if (!strcmp(ans[k].key, d->key)) given = ans[k].value, line = ans[k].line;
-        char *obs = with_names(j, d->obs);
+        char *obs = grade_with_names(j, d->obs);
         r->observed = d->obs && ((d->obs_src == 's' && j->role != 'x') || (d->obs_src == 'x' && j->role == 'x'))
                           ? observe(j->demo_out, obs, d->obs_nth)
                           : NULL;
@@ -705,7 +674,7 @@ static char *traced_run(const job *j, const char *exe, const char *dir, const ch
     pj.work = (char *)dir;
     pj.peer_out = pj.peer_problem = NULL;
     if (j->step->peer) {
-        run_pair(&pj, exe, &lim, trace, &rr);
+        grade_run_pair(&pj, exe, &lim, trace, &rr);
     } else {
         char *e = xasprintf("TAPA_TRACE=%s", trace);
         const char *add[] = {"TAPA_FAST=1", e, NULL};
@@ -907,7 +876,7 @@ static void grade_job(job *j)
         lim.bwrap_net = !s->peer; /* Part 2: beside the other node, on the machine's loopback */
     }
     run_result rr;
-    if (s->peer) run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
+    if (s->peer) grade_run_pair(j, demo, &lim, NULL, &rr); /* Part 2: beside the other node */
     else grade_run_cmd((char *[]){demo, NULL}, run_env, j->work, &lim, &rr);
     const char *outcome = "ok";
     char *problem = describe_run(&rr, &lim, &outcome);
@@ -917,7 +886,7 @@ static void grade_job(job *j)
                problem ? excerpt(rr.out, rr.err) : NULL);
     char *exp_path = xasprintf("%s/tests/course/expected/%s_%s.out", kit, s->num, s->slug);
     char *expected_raw = grade_read_file(exp_path, NULL);
-    char *expected = with_names(j, expected_raw);
+    char *expected = grade_with_names(j, expected_raw);
     free(expected_raw);
     if (!expected) {
         set_result(tr, false, xasprintf("the kit has no %s", exp_path), NULL);
@@ -1111,12 +1080,12 @@ static void print_job(const job *j, bool show_output, bool failed_only)
     if (j->step->peer) {
         P("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n", c_dim(),
                j->step->peer == 1 ? "node2" : "node1", j->step->peer == 1 ? j->node2 : j->node1,
-               j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2, peer_description(),
+               j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2, grade_peer_description(),
                c_off());
         if (show_run_output) {
             P("   %s--- what your program printed:%s\n", c_dim(), c_off());
             print_indented(j->demo_out ? j->demo_out : "", "   ", 60);
-            char *log = peer_log_text(j);
+            char *log = grade_peer_log_text(j);
             if (*log) {
                 P("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2", c_off());
                 print_indented(log, "   ", 30);
@@ -1633,7 +1602,7 @@ static int cmd_run(const step_def *s)
     free(out);
     if (s->peer) {
         printf("%s$ %s%s  %s(one node of two; the grader starts the other: %s)%s\n", c_dim(), rel(exe), c_off(),
-               c_dim(), peer_description(), c_off());
+               c_dim(), grade_peer_description(), c_off());
         fflush(stdout);
         show_run_output = true;
         const step_def *sel[1] = {s};
@@ -2013,7 +1982,7 @@ static int cmd_check_course(const char *starters)
             if (!quiet) print_job(j, true, false);
         }
     }
-    printf("check-course: Part 2's other node: %s.\n", peer_description());
+    printf("check-course: Part 2's other node: %s.\n", grade_peer_description());
     printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
            "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
            n, grade_now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
@@ -2383,7 +2352,7 @@ int main(int argc, char **argv)
     charts_on = !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
     color = isatty(1) && !getenv("NO_COLOR");
     nproc_limit = count_user_processes() + 256;
-    choose_peer();
+    grade_choose_peer();
     if (getuid() == 0) nproc_limit = 0; /* not enforced for root anyway */
     run_env = grade_make_env(run_env_add, run_env_drop);
     setvbuf(stdout, NULL, _IOLBF, 0);

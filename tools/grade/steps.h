@@ -10,7 +10,7 @@
  *               running tests/course/peer.escript where erl is installed,
  *               else the C node tests/course/peer.c; it sees what reached
  *               it over the network, and reads the learner's output after
- *               the run to cross-check pids (grader.c: run_pair)
+ *               the run to cross-check pids (pair.c: grade_run_pair)
  *   ANSWER      a prediction in answers/NN_slug.answers
  * An answer's truth is a constant, and `make check-course` proves it is
  * what the runs show: `obs` names the iex prompt whose result line shows it,

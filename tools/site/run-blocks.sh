@@ -172,7 +172,7 @@ $(cat "$work/diff")"
                 fail "$from exited with status $?"
         else
             # Part 2: the solution is one node, the other runs beside it as
-            # the grader runs it (tools/grade/pair.h), with names and a
+            # the grader runs it (tools/grade/pair.c), with names and a
             # cookie of this run's own; both write a trace.
             tag=_t$$
             TAPA_NODE1=node1$tag@127.0.0.1 TAPA_NODE2=node2$tag@127.0.0.1 TAPA_COOKIE=tapas$tag TAPA_FAST=1

@@ -6,6 +6,7 @@
  * still sends (latin-1 atoms, PID_EXT, FLOAT_EXT, compressed terms).
  */
 #include "dist/etf.h"
+#include "support/utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -435,26 +436,6 @@ static uint64_t rd64(dec *d)
     return hi << 32 | rd32(d);
 }
 
-/* Characters in valid UTF-8, or -1. Overlongs and surrogates are refused. */
-static long utf8_chars(const uint8_t *s, size_t n)
-{
-    long chars = 0;
-    for (size_t i = 0; i < n; chars++) {
-        uint8_t c = s[i];
-        size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        if (!k || i + k > n) return -1;
-        uint32_t cp = k == 1 ? c : k == 2 ? c & 0x1f : k == 3 ? c & 0x0f : c & 0x07;
-        for (size_t j = 1; j < k; j++) {
-            if ((s[i + j] & 0xc0) != 0x80) return -1;
-            cp = cp << 6 | (s[i + j] & 0x3f);
-        }
-        static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < min[k] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return -1;
-        i += k;
-    }
-    return chars;
-}
-
 static tapa_term make_atom(dec *d, const char *s, size_t n)
 {
     tapa_term a = atom_lookup(s, n);
@@ -480,7 +461,7 @@ static tapa_term dec_atom_body(dec *d, size_t n, bool utf8)
     const uint8_t *s = d->p;
     d->p += n;
     if (utf8) {
-        long chars = utf8_chars(s, n);
+        long chars = tapa_utf8_count(s, n);
         if (chars < 0) return fail(d, "an atom that is not valid UTF-8");
         if (chars > 255) return fail(d, "an atom of %ld characters (at most 255)", chars);
         return make_atom(d, (const char *)s, n);

@@ -14,6 +14,7 @@
  * Only output requests are served; others get {error, enotsup}.
  */
 #include "dist/dist.h"
+#include "support/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,25 +52,6 @@ void io_protocol_stop(void) { term_stdout_route = NULL; }
 
 /* ------------------------------------------------ serving a request -- */
 
-static void put_utf8(dbuf *b, uint32_t cp)
-{
-    if (cp < 0x80) {
-        dbuf_u8(b, (uint8_t)cp);
-    } else if (cp < 0x800) {
-        dbuf_u8(b, (uint8_t)(0xc0 | cp >> 6));
-        dbuf_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-    } else if (cp < 0x10000) {
-        dbuf_u8(b, (uint8_t)(0xe0 | cp >> 12));
-        dbuf_u8(b, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
-        dbuf_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-    } else {
-        dbuf_u8(b, (uint8_t)(0xf0 | cp >> 18));
-        dbuf_u8(b, (uint8_t)(0x80 | ((cp >> 12) & 0x3f)));
-        dbuf_u8(b, (uint8_t)(0x80 | ((cp >> 6) & 0x3f)));
-        dbuf_u8(b, (uint8_t)(0x80 | (cp & 0x3f)));
-    }
-}
-
 /* unicode:characters_to_binary of chardata: binaries (UTF-8), code
  * points, nested lists. An explicit stack of list tails, bounded. */
 static bool chars_to_utf8(tapa_term t, dbuf *out)
@@ -84,8 +66,9 @@ static bool chars_to_utf8(tapa_term t, dbuf *out)
             dbuf_put(out, b->bytes, b->h.size);
         } else if (TERM_TAG(x) == TAG_SMALL) {
             int64_t cp = SMALL_VALUE(x);
-            if (cp < 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-            put_utf8(out, (uint32_t)cp);
+            if (!tapa_unicode_scalar(cp)) return false;
+            uint8_t bytes[TAPA_UTF8_MAX_BYTES];
+            dbuf_put(out, bytes, tapa_utf8_encode((uint32_t)cp, bytes));
         } else if (IS_BOX_TYPE(x, BOX_CONS)) {
             if (n + 2 > CHARS_MAX_DEPTH) return false;
             stack[n++] = ((box_cons *)BOX_OF(x))->tail;

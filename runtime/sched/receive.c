@@ -9,6 +9,7 @@
  * junk parked in its mailbox does not rescan the junk every time.
  */
 #include "sched/process.h"
+#include "support/hash.h"
 #include "term/pattern.h"
 #include "trace/trace.h"
 
@@ -47,14 +48,14 @@ static __attribute__((noinline)) const pattern *compiled(const char *src)
 static void compile_clauses(clauses *c, const char *const *patterns)
 {
     c->n = 0;
-    c->key = 14695981039346656037ull;
+    c->key = TAPA_FNV64_BASIS;
     bool pins = false;
     for (const char *src; (src = *patterns++);) {
         if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 8 patterns; split the receive");
         const pattern *p = compiled(src);
         pins |= pattern_has_pins(p);
         c->p[c->n++] = p;
-        c->key = (c->key ^ (uint64_t)(uintptr_t)p) * 1099511628211ull;
+        c->key = tapa_fnv64_mix(c->key, (uint64_t)(uintptr_t)p);
     }
     if (pins || c->key == 0) c->key = 0;
 }

@@ -9,6 +9,8 @@
  * The runtime runs on one thread (one libuv loop), so the tables take no
  * locks.
  */
+#include "support/hash.h"
+#include "support/utf8.h"
 #include "term/term.h"
 
 #include <stdlib.h>
@@ -51,39 +53,11 @@ static void *xrealloc(void *p, size_t n) {
 }
 
 /* FNV-1a: short strings, good enough spread for a power-of-two table. */
-static uint32_t text_hash(const char *s, size_t len) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
-}
-
-size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp) {
-    if (len == 0) return 0;
-    uint8_t c = s[0];
-    if (c < 0x80) { *cp = c; return 1; }
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
-    if (n == 0 || n > len || c > 0xF4) return 0;
-    uint32_t v = c & (0x3F >> (n - 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    static const uint32_t min_for_len[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (v < min_for_len[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return n;
-}
+static uint32_t text_hash(const char *s, size_t len) { return tapa_fnv1a32(s, len); }
 
 bool atom_name_valid(const char *utf8, size_t len) {
-    const uint8_t *s = (const uint8_t *)utf8;
-    size_t chars = 0;
-    for (size_t i = 0; i < len; chars++) {
-        uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (n == 0 || chars >= ATOM_MAX_CHARS) return false;
-        i += n;
-    }
-    return true;
+    long chars = tapa_utf8_count((const uint8_t *)utf8, len);
+    return chars >= 0 && chars <= ATOM_MAX_CHARS;
 }
 
 static void slots_grow(void) {
@@ -155,16 +129,9 @@ void atoms_init(void) {
 
 tapa_term atom_intern(const char *utf8, size_t len) {
     atoms_init();
-    if (!atom_name_valid(utf8, len)) {
-        bool too_long = len > ATOM_MAX_CHARS; /* a guess refined below */
-        if (too_long) {
-            size_t chars = 0;
-            for (size_t i = 0; i < len; i++) chars += ((uint8_t)utf8[i] & 0xC0) != 0x80;
-            too_long = chars > ATOM_MAX_CHARS;
-        }
-        term_fail(A(badarg), too_long ? "atom too long: atoms have at most 255 characters"
-                                      : "atom name is not valid UTF-8");
-    }
+    long chars = tapa_utf8_count((const uint8_t *)utf8, len);
+    if (chars < 0) term_fail(A(badarg), "atom name is not valid UTF-8");
+    if (chars > ATOM_MAX_CHARS) term_fail(A(badarg), "atom too long: atoms have at most 255 characters");
     return intern_checked(utf8, len);
 }
 

@@ -14,6 +14,8 @@
  * down, so documents are at most ~50 containers deep whatever the term;
  * list spines are walked in loops. Formatting uses explicit stacks.
  */
+#include "support/hash.h"
+#include "support/utf8.h"
 #include "term/term.h"
 
 #include <ctype.h>
@@ -332,7 +334,7 @@ static bool escape_into(strbuf *sb, const uint8_t *s, size_t len, char quote, lo
     for (; i < len; limit--) {
         if (limit == 0) return true;
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c);
+        size_t n = tapa_utf8_decode(s + i, len - i, &c);
         if (n == 0) { /* a byte that is not UTF-8 */
             sb_printf(sb, "\\x%c%c", hexdig[s[i] >> 4], hexdig[s[i] & 15]);
             i++;
@@ -358,7 +360,7 @@ static bool printable_string(const uint8_t *s, size_t len) {
     for (size_t i = 0; i < len; limit--) {
         if (limit == 0) return true;
         uint32_t c;
-        size_t n = utf8_decode(s + i, len - i, &c);
+        size_t n = tapa_utf8_decode(s + i, len - i, &c);
         if (!n || !(printable_cp(c) || (c >= 7 && c <= 13) || c == 27 || c == 127)) return false;
         i += n;
     }
@@ -434,13 +436,13 @@ static bool alias_text(const char *s, size_t len) {
  * still prints bare (:Foo, :foo@bar), or anything else (quoted). */
 static int classify_tokens(const uint8_t *s, size_t len) {
     uint32_t c;
-    size_t n = utf8_decode(s, len, &c);
+    size_t n = tapa_utf8_decode(s, len, &c);
     if (!n) return CL_QUOTED;
     bool ident = c == '_' || (c >= 'a' && c <= 'z') || (c >= 0x80 && uni_alnum(c) && !uni_upper(c));
     if (!ident && !(c >= 'A' && c <= 'Z')) return CL_QUOTED;
     bool at = false;
     for (size_t i = n; i < len; i += n) {
-        n = utf8_decode(s + i, len - i, &c);
+        n = tapa_utf8_decode(s + i, len - i, &c);
         if (!n) return CL_QUOTED;
         if (c == '?' || c == '!') {
             if (i + 1 != len) return CL_QUOTED;
@@ -828,11 +830,8 @@ static int32_t binary_doc(ictx *c, const box_binary *b, long limit) {
 static uint32_t fun_uniq(const box_fun *f) {
     size_t lm, lf;
     const char *m = atom_text(f->module, &lm), *fn = atom_text(f->function, &lf);
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < lm; i++) h = (h ^ (uint8_t)m[i]) * 16777619u;
-    h = (h ^ '.') * 16777619u;
-    for (size_t i = 0; i < lf; i++) h = (h ^ (uint8_t)fn[i]) * 16777619u;
-    h = (h ^ (uint32_t)f->arity) * 16777619u;
+    uint32_t h = tapa_fnv32_mix(tapa_fnv1a32(m, lm), '.');
+    h = tapa_fnv32_mix(tapa_fnv32_bytes(h, fn, lf), (uint32_t)f->arity);
     return h & 0x7ffffff;
 }
 

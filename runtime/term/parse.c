@@ -11,6 +11,7 @@
  * line and column (1-based, counted in characters) of the offending text.
  */
 #include "parse_internal.h"
+#include "support/utf8.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -149,46 +150,12 @@ static bool bin_put(parser *ps, const uint8_t *bytes, size_t n)
 
 /* -------------------------------------------------------------- UTF-8 -- */
 
-/* Length of the valid UTF-8 character at s (0 if invalid), its code point
- * in *cp. Reads at most avail bytes (a NUL also stops it). */
-static size_t lex_utf8(const uint8_t *s, size_t avail, uint32_t *cp)
-{
-    uint32_t c = s[0];
-    size_t n;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { n = 2; c &= 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { n = 3; c &= 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { n = 4; c &= 0x07; }
-    else return 0;
-    if (n > avail) return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-        (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 static bool buf_put_utf8(parser *ps, uint32_t cp)
 {
-    char b[4];
-    size_t n;
-    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) {
-        b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 0x3F)); n = 2;
-    }
-    else if (cp < 0x10000) {
-        b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        b[2] = (char)(0x80 | (cp & 0x3F)); n = 3;
-    } else {
-        b[0] = (char)(0xF0 | cp >> 18); b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); b[3] = (char)(0x80 | (cp & 0x3F)); n = 4;
-    }
+    uint8_t b[TAPA_UTF8_MAX_BYTES];
+    size_t n = tapa_utf8_encode(cp, b);
     for (size_t i = 0; i < n; i++)
-        if (!buf_put(ps, b[i])) return false;
+        if (!buf_put(ps, (char)b[i])) return false;
     return true;
 }
 
@@ -252,7 +219,7 @@ static tapa_term make_atom(parser *ps, const char *s, size_t len, int line, int 
     size_t chars = 0;
     for (size_t i = 0; i < len; chars++) {
         uint32_t cp;
-        size_t n = lex_utf8((const uint8_t *)s + i, len - i, &cp);
+        size_t n = tapa_utf8_decode((const uint8_t *)s + i, len - i, &cp);
         if (!n) {
             error_at(ps, line, col, "atom is not valid UTF-8");
             return TAPA_NONE;
@@ -289,7 +256,7 @@ static bool put_source_char(parser *ps, qmode mode)
         return true;
     }
     uint32_t cp;
-    size_t n = lex_utf8((const uint8_t *)ps->p, SIZE_MAX, &cp);
+    size_t n = tapa_utf8_decode((const uint8_t *)ps->p, SIZE_MAX, &cp);
     if (!n) return error_here(ps, "invalid UTF-8 in charlist or character");
     for (size_t i = 0; i < n; i++) adv(ps);
     return push(ps, MAKE_SMALL(cp));
@@ -325,7 +292,7 @@ static bool unicode_escape(parser *ps, qmode mode, int line, int col)
             cp = cp * 16 + (uint32_t)hex_value(cur(ps));
         }
     }
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if (!tapa_unicode_scalar(cp))
         return error_at(ps, line, col, "invalid or reserved Unicode code point \\u{%X}",
                         (unsigned)cp);
     return emit_cp(ps, mode, cp);
@@ -564,7 +531,7 @@ static bool lex_word(parser *ps, token *t)
     size_t n = (size_t)(ps->p - t->start);
     for (size_t i = 0, k; i < n; i += k) {
         uint32_t cp;
-        if (!(k = lex_utf8((const uint8_t *)t->start + i, n - i, &cp)))
+        if (!(k = tapa_utf8_decode((const uint8_t *)t->start + i, n - i, &cp)))
             return error_at(ps, t->line, t->col, "invalid UTF-8 in identifier");
     }
     if (cur(ps) == ':' && next1(ps) != ':') {

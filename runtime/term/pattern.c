@@ -18,6 +18,7 @@
  */
 #include "pattern.h"
 #include "parse_internal.h"
+#include "support/hash.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -392,12 +393,7 @@ static size_t by_text_cap, by_text_used;
 
 static size_t ptr_hash(const void *k) { return (size_t)(((uintptr_t)k >> 3) * 0x9E3779B97F4A7C15ull); }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
-    return h;
-}
+static uint64_t text_hash(const char *s) { return tapa_fnv1a64(s, strlen(s)); }
 
 static size_t ptr_find(pslot *tab, size_t cap, const char *key)
 {

@@ -4,6 +4,7 @@
  * accessors check types the way Erlang's BIFs do: the wrong type stops
  * the process with :badarg and a message saying which call and why.
  */
+#include "support/utf8.h"
 #include "term/term.h"
 
 #include <math.h>
@@ -216,7 +217,7 @@ tapa_term tapa_charlist(const char *utf8) {
     if (!cps) term_fail(A(system_limit), "tapa_charlist: out of memory");
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t used = utf8_decode((const uint8_t *)utf8 + i, len - i, &cp);
+        size_t used = tapa_utf8_decode((const uint8_t *)utf8 + i, len - i, &cp);
         if (!used) {
             free(cps);
             badarg("tapa_charlist: the string is not valid UTF-8 (byte %zu)", i);

@@ -124,10 +124,6 @@ size_t atom_limit(void);
  * points (atom_intern stops the process with :badarg otherwise). */
 bool atom_name_valid(const char *utf8, size_t len);
 #define ATOM_MAX_CHARS 255
-/* Decode one UTF-8 code point (strict: no overlongs, surrogates or values
- * above U+10FFFF). Returns the bytes used, or 0 if s does not start with
- * a valid sequence. */
-size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp);
 
 /* ------------------------------------------------------------- nodes -- */
 /* The node table: node 0 is this node. Pids and refs name their node by

@@ -2,6 +2,8 @@
  * escaping for JSON, XML and YAML; see util.h. */
 #include "util.h"
 
+#include "support/utf8.h"
+
 #include <ctype.h>
 #include <limits.h>
 
@@ -119,16 +121,6 @@ void grade_mkdir_p(const char *path)
     free(p);
 }
 
-bool grade_copy_file(const char *from, const char *to)
-{
-    size_t n;
-    char *data = grade_read_file(from, &n);
-    if (!data) return false;
-    bool ok = grade_write_file(to, data, n);
-    free(data);
-    return ok;
-}
-
 char *grade_abs_path(const char *path)
 {
     if (path[0] == '/') return xstrdup(path);
@@ -138,23 +130,14 @@ char *grade_abs_path(const char *path)
     return xasprintf("%s/%s", cwd, path);
 }
 
-size_t grade_utf8_len(const unsigned char *s, size_t left)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || n > left) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    return n;
-}
-
 void sb_json(sbuf *b, const char *s)
 {
     sb_chr(b, '"');
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
-        size_t n = grade_utf8_len((const unsigned char *)s + i, len - i);
+        uint32_t cp;
+        size_t n = tapa_utf8_decode((const uint8_t *)s + i, len - i, &cp);
         if (n == 0) {
             sb_str(b, "\\ufffd");
             i++;
@@ -177,7 +160,8 @@ void sb_xml(sbuf *b, const char *s)
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
-        size_t n = grade_utf8_len((const unsigned char *)s + i, len - i);
+        uint32_t cp;
+        size_t n = tapa_utf8_decode((const uint8_t *)s + i, len - i, &cp);
         if (n == 0) {
             sb_str(b, "\xef\xbf\xbd");
             i++;

@@ -44,15 +44,11 @@ bool grade_file_exists(const char *path);
 
 void grade_mkdir_p(const char *path);
 
-bool grade_copy_file(const char *from, const char *to);
-
 char *grade_abs_path(const char *path);
 
 /* ------------------------------------------------------------- escaping -- */
 
 /* Valid UTF-8 is copied; every other byte becomes U+FFFD. */
-size_t grade_utf8_len(const unsigned char *s, size_t left);
-
 void sb_json(sbuf *b, const char *s);
 
 void sb_xml(sbuf *b, const char *s);

@@ -8,6 +8,7 @@
  * and its other processes go on. */
 #include "iex/iex.h"
 #include "dist/dist.h"
+#include "support/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +39,11 @@ void tiex_write_iodata(tapa_term d)
         return;
     }
     if (tapa_is_integer(d)) {
+        /* a number that is no character (negative, a surrogate, past
+         * U+10FFFF) is left out, as the runtime's IO server refuses it */
         int64_t c = tapa_int_value(d);
-        char b[4];
-        if (c < 0x80) b[0] = (char)c, fwrite(b, 1, 1, stdout);
-        else if (c < 0x800) b[0] = (char)(0xC0 | c >> 6), b[1] = (char)(0x80 | (c & 63)), fwrite(b, 1, 2, stdout);
-        else if (c < 0x10000)
-            b[0] = (char)(0xE0 | c >> 12), b[1] = (char)(0x80 | ((c >> 6) & 63)), b[2] = (char)(0x80 | (c & 63)),
-            fwrite(b, 1, 3, stdout);
-        else
-            b[0] = (char)(0xF0 | c >> 18), b[1] = (char)(0x80 | ((c >> 12) & 63)), b[2] = (char)(0x80 | ((c >> 6) & 63)),
-            b[3] = (char)(0x80 | (c & 63)), fwrite(b, 1, 4, stdout);
+        uint8_t b[TAPA_UTF8_MAX_BYTES];
+        if (tapa_unicode_scalar(c)) fwrite(b, 1, tapa_utf8_encode((uint32_t)c, b), stdout);
         return;
     }
     for (; tapa_type_of(d) == TAPA_T_LIST; d = tapa_tl(d)) tiex_write_iodata(tapa_hd(d));

@@ -17,11 +17,9 @@ static process *self_or_fail(const char *what)
     return p;
 }
 
-static _Noreturn void badarg(const char *why) { term_fail(A(badarg), why); }
-
 static void need_atom(tapa_term node, const char *what)
 {
-    if (!tapa_is_atom(node)) badarg(what);
+    if (!tapa_is_atom(node)) term_badarg("%s", what);
 }
 
 /* Wait for {ref, reply}; returns reply. */
@@ -117,7 +115,7 @@ static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_te
 {
     process *self = self_or_fail("Node.spawn");
     need_atom(node, "Node.spawn: the node name must be an atom");
-    if (!tapa_is_list(args)) badarg("Node.spawn: the arguments must be a list");
+    if (!tapa_is_list(args)) term_badarg("Node.spawn: the arguments must be a list");
     peer *pr = dn.alive ? peer_connect(node) : NULL;
     if (!pr) return A(noconnection);
     tapa_term req = tapa_make_ref();
@@ -190,16 +188,16 @@ tapa_term tapa_list_to_pid(const char *text)
     char end;
     if (!text || sscanf(text, "<%u.%u.%u%c", &a, &b, &c, &end) != 4 || end != '>' ||
         text[strlen(text) - 1] != '>' || c > 0xffff)
-        badarg(":erlang.list_to_pid: expected text like '<0.42.0>'");
+        term_badarg(":erlang.list_to_pid: expected text like '<0.42.0>'");
     if (a == 0) return MAKE_PID(0, b, c);
     for (peer *p = dn.peers; p; p = p->next)
         if (p->state == PEER_UP && node_at(p->node_index)->channel == a) return MAKE_PID(p->node_index, b, c);
-    badarg(":erlang.list_to_pid: no connected node has that channel number (connect first)");
+    term_badarg(":erlang.list_to_pid: no connected node has that channel number (connect first)");
 }
 
 tapa_term tapa_pid_to_list(tapa_term pid)
 {
-    if (!tapa_is_pid(pid)) badarg(":erlang.pid_to_list: not a pid");
+    if (!tapa_is_pid(pid)) term_badarg(":erlang.pid_to_list: not a pid");
     char buf[64];
     snprintf(buf, sizeof buf, "<%u.%u.%u>", node_at(PID_NODE(pid))->channel, PID_ID(pid), PID_SERIAL(pid));
     return tapa_charlist(buf);

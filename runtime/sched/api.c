@@ -29,15 +29,6 @@ static process *live_local(tapa_term pid)
     return p && p->state != PS_EXITING && !p->exit_pending ? p : NULL;
 }
 
-static _Noreturn void badarg(const char *fmt, tapa_term t)
-{
-    char *text = tapa_inspect_alloc(t);
-    char why[512];
-    snprintf(why, sizeof why, fmt, text);
-    free(text);
-    term_fail(A(badarg), why);
-}
-
 tapa_term tapa_self(void) { return proc_self_or_fail("self()")->pid; }
 
 tapa_term tapa_node(void) { return node_at(0)->name; }
@@ -95,9 +86,9 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
     } else if (tapa_is_atom(dest)) {
         tapa_term pid = registry_whereis(dest);
         if (!pid)
-            badarg("send: no process is registered as %s. Check the name with "
-                   "Process.registered() (tapa_registered()), or whether that process has exited.",
-                   dest);
+            term_badarg("send: no process is registered as %s. Check the name with "
+                        "Process.registered() (tapa_registered()), or whether that process has exited.",
+                        term_shown(dest));
         send_to_pid(from, pid, m);
     } else if (tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
                tapa_is_atom(tapa_element(dest, 0)) && tapa_is_atom(tapa_element(dest, 1))) {
@@ -110,7 +101,7 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
             tapa_dist->reg_send(from->pid, name, node, m);
         }
     } else {
-        badarg("send: %s is not a pid, a registered name or {name, node}.", dest);
+        term_badarg("send: %s is not a pid, a registered name or {name, node}.", term_shown(dest));
     }
     /* This send may have killed us (the receiver passed the heap limit and
      * was linked to us, or we sent to ourselves): die now, not after more
@@ -130,7 +121,7 @@ _Noreturn void tapa_exit(tapa_term reason)
 bool tapa_exit_pid(tapa_term pid, tapa_term reason)
 {
     process *self = proc_self_or_fail("Process.exit");
-    if (!tapa_is_pid(pid)) badarg("Process.exit: %s is not a pid.", pid);
+    if (!tapa_is_pid(pid)) term_badarg("Process.exit: %s is not a pid.", term_shown(pid));
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->exit(self->pid, pid, reason, false);
         return true;
@@ -143,8 +134,8 @@ bool tapa_exit_pid(tapa_term pid, tapa_term reason)
 
 bool tapa_alive(tapa_term pid)
 {
-    if (!tapa_is_pid(pid)) badarg("Process.alive?: %s is not a pid.", pid);
-    if (PID_NODE(pid) != 0) badarg("Process.alive?: %s is a pid of another node; ask that node.", pid);
+    if (!tapa_is_pid(pid)) term_badarg("Process.alive?: %s is not a pid.", term_shown(pid));
+    if (PID_NODE(pid) != 0) term_badarg("Process.alive?: %s is a pid of another node; ask that node.", term_shown(pid));
     process *p = proc_lookup(pid);
     return p && p->state != PS_EXITING && !p->exit_pending;
 }
@@ -164,7 +155,7 @@ bool tapa_trap_exit(bool on)
 bool tapa_link(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.link");
-    if (!tapa_is_pid(pid)) badarg("Process.link: %s is not a pid.", pid);
+    if (!tapa_is_pid(pid)) term_badarg("Process.link: %s is not a pid.", term_shown(pid));
     if (pid == self->pid) return true;
     TRACE(TR_LINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
@@ -189,7 +180,7 @@ bool tapa_link(tapa_term pid)
 bool tapa_unlink(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.unlink");
-    if (!tapa_is_pid(pid)) badarg("Process.unlink: %s is not a pid.", pid);
+    if (!tapa_is_pid(pid)) term_badarg("Process.unlink: %s is not a pid.", term_shown(pid));
     if (!link_remove(self, pid)) return true;
     TRACE(TR_UNLINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
@@ -232,8 +223,9 @@ static tapa_term monitor_name_target(tapa_term target, tapa_term name, tapa_term
 {
     if (node == tapa_node()) return registry_whereis(name);
     if (!tapa_dist)
-        badarg("Process.monitor: %s names a process on another node, but this node is not "
-               "distributed. Start it first with tapa_node_start().", target);
+        term_badarg("Process.monitor: %s names a process on another node, but this node is not "
+                    "distributed. Start it first with tapa_node_start().",
+                    term_shown(target));
     return MAKE_PID(node_index_of(node, 0), 0, 0);
 }
 
@@ -250,7 +242,7 @@ tapa_term tapa_monitor(tapa_term target)
         mine.name = tapa_element(target, 0);
         node = tapa_element(target, 1);
     } else if (!tapa_is_pid(target)) {
-        badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.", target);
+        term_badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.", term_shown(target));
     }
     new_ref_words(mine.ref);
     tapa_term ref = monitor_ref_term(&mine);
@@ -285,7 +277,7 @@ tapa_term tapa_monitor(tapa_term target)
 bool tapa_demonitor(tapa_term ref, bool flush)
 {
     process *self = proc_self_or_fail("Process.demonitor");
-    if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
+    if (!IS_BOX_TYPE(ref, BOX_REF)) term_badarg("Process.demonitor: %s is not a reference.", term_shown(ref));
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
     /* Only a monitor the caller made (origin): the watched process may hold
@@ -316,12 +308,12 @@ bool tapa_register(tapa_term pid, const char *name)
     proc_self_or_fail("Process.register");
     tapa_term atom = name_atom(name);
     process *p = proc_lookup(pid);
-    if (!p) badarg("Process.register: %s is not a live local process.", pid);
-    if (atom == A(undefined)) badarg("Process.register: %s cannot be registered.", atom);
+    if (!p) term_badarg("Process.register: %s is not a live local process.", term_shown(pid));
+    if (atom == A(undefined)) term_badarg("Process.register: %s cannot be registered.", term_shown(atom));
     if (p->registered_name)
-        badarg("Process.register: the process is already registered as %s.", p->registered_name);
+        term_badarg("Process.register: the process is already registered as %s.", term_shown(p->registered_name));
     if (!registry_add(atom, pid))
-        badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", atom);
+        term_badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", term_shown(atom));
     p->registered_name = atom;
     return true;
 }
@@ -331,7 +323,7 @@ bool tapa_unregister(const char *name)
     proc_self_or_fail("Process.unregister");
     tapa_term atom = name_atom(name);
     tapa_term pid = registry_whereis(atom);
-    if (!pid) badarg("Process.unregister: no process is registered as %s.", atom);
+    if (!pid) term_badarg("Process.unregister: no process is registered as %s.", term_shown(atom));
     process *p = proc_lookup(pid);
     if (p) p->registered_name = 0;
     return registry_remove(atom);

@@ -79,14 +79,8 @@ static const struct { const char *key; info_fn fn; } keys[] = {
 
 static process *info_target(tapa_term pid)
 {
-    if (!tapa_is_pid(pid)) {
-        char *s = tapa_inspect_alloc(pid), why[300];
-        snprintf(why, sizeof why, "Process.info: %s is not a pid", s);
-        free(s);
-        term_fail(A(badarg), why);
-    }
-    if (PID_NODE(pid) != 0)
-        term_fail(A(badarg), "Process.info: that pid belongs to another node; call it there");
+    if (!tapa_is_pid(pid)) term_badarg("Process.info: %s is not a pid", term_shown(pid));
+    if (PID_NODE(pid) != 0) term_badarg("Process.info: that pid belongs to another node; call it there");
     process *p = proc_lookup(pid);
     return p && p->state != PS_EXITING && !p->exit_pending ? p : NULL;
 }
@@ -111,10 +105,7 @@ tapa_term tapa_info_key(tapa_term pid, const char *key)
         if (!p) return A(nil);
         return tapa_tuple(2, tapa_atom(key), keys[i].fn(p));
     }
-    char why[200];
-    snprintf(why, sizeof why,
-             "Process.info: :%s is not a key this runtime knows; try message_queue_len, "
-             "messages, links, monitors, monitored_by, trap_exit, status, registered_name or memory",
-             key);
-    term_fail(A(badarg), why);
+    term_badarg("Process.info: :%s is not a key this runtime knows; try message_queue_len, "
+                "messages, links, monitors, monitored_by, trap_exit, status, registered_name or memory",
+                key);
 }

@@ -29,11 +29,8 @@ typedef struct clauses {
 static __attribute__((noinline, cold)) _Noreturn void bad_pattern(const char *src,
                                                                    const tapa_parse_error *err)
 {
-    char why[512];
-    snprintf(why, sizeof why,
-             "receive: the pattern \"%s\" is malformed at line %d, column %d: %s",
-             src, err->line, err->column, err->message);
-    term_fail(A(badarg), why);
+    term_badarg("receive: the pattern \"%s\" is malformed at line %d, column %d: %s", src, err->line,
+                err->column, err->message);
 }
 
 /* Out of line so the parse error buffer is not in receive's frame. */
@@ -51,7 +48,7 @@ static void compile_clauses(clauses *c, const char *const *patterns)
     c->key = TAPA_FNV64_BASIS;
     bool pins = false;
     for (const char *src; (src = *patterns++);) {
-        if (c->n == MAX_CLAUSES) term_fail(A(badarg), "receive: more than 8 patterns; split the receive");
+        if (c->n == MAX_CLAUSES) term_badarg("receive: more than 8 patterns; split the receive");
         const pattern *p = compiled(src);
         pins |= pattern_has_pins(p);
         c->p[c->n++] = p;
@@ -81,13 +78,10 @@ static void maybe_collect(process *p)
  * loudly, since skipping it would leave the process waiting for ever. */
 static __attribute__((noinline, cold)) _Noreturn void no_room(const tapa_match *m)
 {
-    char why[400];
-    snprintf(why, sizeof why,
-             "receive: a message matched, but the pattern's variables and the %d values already "
-             "in the tapa_match (pins included) are more than TAPA_MAX_VARS (%d). Use _ for the "
-             "values you do not need, or pin fewer. (Declare each one as `tapa_match m = {0};`.)",
-             m->count, TAPA_MAX_VARS);
-    term_fail(A(badarg), why);
+    term_badarg("receive: a message matched, but the pattern's variables and the %d values already "
+                "in the tapa_match (pins included) are more than TAPA_MAX_VARS (%d). Use _ for the "
+                "values you do not need, or pin fewer. (Declare each one as `tapa_match m = {0};`.)",
+                m->count, TAPA_MAX_VARS);
 }
 
 static int match_one(const clauses *c, tapa_term t, tapa_match *m)
@@ -138,7 +132,7 @@ static void keep_only_pins(tapa_match *m)
     /* An uninitialised tapa_match (no `= {0}`) has a garbage count: the loop
      * below would read and write past its arrays. */
     if (m->count < 0 || m->count > TAPA_MAX_VARS)
-        term_fail(A(badarg), "receive: the tapa_match holds garbage; declare it as "
+        term_badarg("receive: the tapa_match holds garbage; declare it as "
                              "`tapa_match m = {0};` before the first receive");
     int kept = 0;
     for (int i = 0; i < m->count; i++) {
@@ -170,12 +164,9 @@ static __attribute__((noinline, cold)) _Noreturn void bad_timeout(const char *ca
  * waiting for ever without a word. */
 static __attribute__((noinline, cold)) _Noreturn void unbound_pin(const char *src, const char *name)
 {
-    char why[512];
-    snprintf(why, sizeof why,
-             "receive: the pattern \"%s\" uses ^%s, but no value is pinned as \"%s\". "
-             "Call tapa_pin(&m, \"%s\", value) on this tapa_match before the receive.",
-             src, name, name, name);
-    term_fail(A(badarg), why);
+    term_badarg("receive: the pattern \"%s\" uses ^%s, but no value is pinned as \"%s\". "
+                "Call tapa_pin(&m, \"%s\", value) on this tapa_match before the receive.",
+                src, name, name, name);
 }
 
 /* Out of line: only receives with pins get here, once per receive. */
@@ -250,12 +241,9 @@ tapa_term tapa_var(const tapa_match *m, const char *name)
 {
     for (int i = m->count; i-- > 0;)
         if (m->names[i] && strcmp(m->names[i], name) == 0) return m->values[i];
-    char why[200];
-    snprintf(why, sizeof why,
-             "tapa_var: no variable named \"%s\" was bound by the pattern that matched. "
-             "Check the spelling, and which clause matched (tapa_receive's result).",
-             name);
-    term_fail(A(badarg), why);
+    term_badarg("tapa_var: no variable named \"%s\" was bound by the pattern that matched. "
+                "Check the spelling, and which clause matched (tapa_receive's result).",
+                name);
 }
 
 /* Pins are kept among the bindings, under names interned in pin_names, so
@@ -274,7 +262,7 @@ static const char *intern_pin_name(const char *name)
     for (int i = 0; i < pin_names_used; i++)
         if (strcmp(pin_names[i], name) == 0) return pin_names[i];
     if (pin_names_used == 64 || strlen(name) >= sizeof pin_names[0])
-        term_fail(A(badarg), "tapa_pin: too many pinned names, or a name longer than 31 bytes");
+        term_badarg("tapa_pin: too many pinned names, or a name longer than 31 bytes");
     snprintf(pin_names[pin_names_used], sizeof pin_names[0], "%s", name);
     return pin_names[pin_names_used++];
 }
@@ -287,7 +275,7 @@ void tapa_pin(tapa_match *m, const char *name, tapa_term value)
             m->values[i] = value;
             return;
         }
-    if (m->count == TAPA_MAX_VARS) term_fail(A(badarg), "tapa_pin: too many bindings");
+    if (m->count == TAPA_MAX_VARS) term_badarg("tapa_pin: too many bindings");
     m->names[m->count] = key;
     m->values[m->count++] = value;
 }

@@ -59,9 +59,9 @@ static void dist_shutdown(void)
  * what to call instead. */
 static _Noreturn void run_inside_process(void)
 {
-    term_fail(A(badarg), "tapa_run: called inside a process, which already runs on a node. "
-                         "Call tapa_run once, from main(); inside a process use tapa_spawn "
-                         "(or call the function directly).");
+    term_badarg("tapa_run: called inside a process, which already runs on a node. "
+                "Call tapa_run once, from main(); inside a process use tapa_spawn "
+                "(or call the function directly).");
 }
 
 int tapa_run(tapa_fn main_fn, tapa_term arg)

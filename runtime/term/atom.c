@@ -130,8 +130,8 @@ void atoms_init(void) {
 tapa_term atom_intern(const char *utf8, size_t len) {
     atoms_init();
     long chars = tapa_utf8_count((const uint8_t *)utf8, len);
-    if (chars < 0) term_fail(A(badarg), "atom name is not valid UTF-8");
-    if (chars > ATOM_MAX_CHARS) term_fail(A(badarg), "atom too long: atoms have at most 255 characters");
+    if (chars < 0) term_badarg("atom name is not valid UTF-8");
+    if (chars > ATOM_MAX_CHARS) term_badarg("atom too long: atoms have at most 255 characters");
     return intern_checked(utf8, len);
 }
 

@@ -979,6 +979,12 @@ size_t tapa_inspect_to(char *buf, size_t size, tapa_term t) {
     return len;
 }
 
+const char *term_shown(tapa_term t) {
+    static char text[200];
+    if (tapa_inspect_to(text, sizeof text, t) >= sizeof text) memcpy(text + sizeof text - 4, "...", 4);
+    return text;
+}
+
 char *tapa_inspect_alloc(tapa_term t) {
     strbuf sb = {0};
     inspect_into(&sb, t);

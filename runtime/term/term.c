@@ -13,9 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Stops the process with :badarg and a formatted explanation. */
-__attribute__((format(printf, 1, 2))) static _Noreturn void badarg(const char *fmt, ...) {
-    static char why[256]; /* term_fail does not return: one is enough */
+_Noreturn void term_badarg(const char *fmt, ...) {
+    static char why[512]; /* term_fail does not return: one is enough */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
@@ -69,7 +68,7 @@ tapa_term tapa_bool(bool b) { return b ? A(true) : A(false); }
 bool tapa_is_atom(tapa_term t) { return TERM_TAG(t) == TAG_ATOM; }
 
 const char *tapa_atom_name(tapa_term atom) {
-    if (!tapa_is_atom(atom)) badarg("tapa_atom_name: the term is not an atom");
+    if (!tapa_is_atom(atom)) term_badarg("tapa_atom_name: the term is not an atom");
     return atom_text(atom, NULL);
 }
 
@@ -102,28 +101,28 @@ bool tapa_is_integer(tapa_term t) {
 
 int64_t tapa_int_value(tapa_term t) {
     if (TERM_TAG(t) == TAG_SMALL) return SMALL_VALUE(t);
-    if (!IS_BOX_TYPE(t, BOX_BIGINT)) badarg("tapa_int_value: the term is not an integer");
+    if (!IS_BOX_TYPE(t, BOX_BIGINT)) term_badarg("tapa_int_value: the term is not an integer");
     const box_bigint *b = (const box_bigint *)BOX_OF(t);
     if (b->h.size <= 2) {
         uint64_t mag = b->digits[0] | (b->h.size == 2 ? (uint64_t)b->digits[1] << 32 : 0);
         if (!b->h.flags && mag <= (uint64_t)INT64_MAX) return (int64_t)mag;
         if (b->h.flags && mag <= (uint64_t)INT64_MAX + 1) return -(int64_t)(mag - 1) - 1;
     }
-    badarg("tapa_int_value: the integer does not fit in an int64_t");
+    term_badarg("tapa_int_value: the integer does not fit in an int64_t");
 }
 
 /* ------------------------------------------------------------ floats -- */
 
 tapa_term tapa_float(double value) {
     if (!isfinite(value))
-        badarg("tapa_float: Erlang floats are finite (no NaN or infinity)");
+        term_badarg("tapa_float: Erlang floats are finite (no NaN or infinity)");
     box_float *f = NEW_BOX(box_float, BOX_FLOAT, 0, 0);
     f->value = value;
     return TERM_OF_BOX(f);
 }
 
 double tapa_float_value(tapa_term t) {
-    if (!IS_BOX_TYPE(t, BOX_FLOAT)) badarg("tapa_float_value: the term is not a float");
+    if (!IS_BOX_TYPE(t, BOX_FLOAT)) term_badarg("tapa_float_value: the term is not a float");
     return ((const box_float *)BOX_OF(t))->value;
 }
 
@@ -140,12 +139,12 @@ tapa_term tapa_string(const char *utf8) { return tapa_binary(utf8, strlen(utf8))
 bool tapa_is_binary(tapa_term t) { return IS_BOX_TYPE(t, BOX_BINARY); }
 
 const uint8_t *tapa_binary_data(tapa_term t) {
-    if (!tapa_is_binary(t)) badarg("tapa_binary_data: the term is not a binary");
+    if (!tapa_is_binary(t)) term_badarg("tapa_binary_data: the term is not a binary");
     return ((const box_binary *)BOX_OF(t))->bytes;
 }
 
 size_t tapa_binary_size(tapa_term t) {
-    if (!tapa_is_binary(t)) badarg("tapa_binary_size: the term is not a binary");
+    if (!tapa_is_binary(t)) term_badarg("tapa_binary_size: the term is not a binary");
     return BOX_OF(t)->size;
 }
 
@@ -171,14 +170,14 @@ tapa_term tapa_tuple(size_t arity, ...) {
 bool tapa_is_tuple(tapa_term t) { return IS_BOX_TYPE(t, BOX_TUPLE); }
 
 size_t tapa_tuple_size(tapa_term t) {
-    if (!tapa_is_tuple(t)) badarg("tapa_tuple_size: the term is not a tuple");
+    if (!tapa_is_tuple(t)) term_badarg("tapa_tuple_size: the term is not a tuple");
     return BOX_OF(t)->size;
 }
 
 tapa_term tapa_element(tapa_term tuple, size_t index) {
     size_t n = tapa_tuple_size(tuple);
     if (index >= n)
-        badarg("tapa_element: index %zu is out of range for a tuple of size %zu", index, n);
+        term_badarg("tapa_element: index %zu is out of range for a tuple of size %zu", index, n);
     return ((const box_tuple *)BOX_OF(tuple))->elements[index];
 }
 
@@ -220,7 +219,7 @@ tapa_term tapa_charlist(const char *utf8) {
         size_t used = tapa_utf8_decode((const uint8_t *)utf8 + i, len - i, &cp);
         if (!used) {
             free(cps);
-            badarg("tapa_charlist: the string is not valid UTF-8 (byte %zu)", i);
+            term_badarg("tapa_charlist: the string is not valid UTF-8 (byte %zu)", i);
         }
         cps[n++] = MAKE_SMALL(cp);
         i += used;
@@ -233,12 +232,12 @@ tapa_term tapa_charlist(const char *utf8) {
 bool tapa_is_list(tapa_term t) { return t == TERM_NIL || IS_BOX_TYPE(t, BOX_CONS); }
 
 tapa_term tapa_hd(tapa_term list) {
-    if (!IS_BOX_TYPE(list, BOX_CONS)) badarg("tapa_hd: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) term_badarg("tapa_hd: the term is not a non-empty list");
     return ((const box_cons *)BOX_OF(list))->head;
 }
 
 tapa_term tapa_tl(tapa_term list) {
-    if (!IS_BOX_TYPE(list, BOX_CONS)) badarg("tapa_tl: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) term_badarg("tapa_tl: the term is not a non-empty list");
     return ((const box_cons *)BOX_OF(list))->tail;
 }
 
@@ -248,12 +247,12 @@ size_t tapa_length(tapa_term list) {
         n++;
         list = ((const box_cons *)BOX_OF(list))->tail;
     }
-    if (list != TERM_NIL) badarg("tapa_length: the term is not a proper list");
+    if (list != TERM_NIL) term_badarg("tapa_length: the term is not a proper list");
     return n;
 }
 
 tapa_term tapa_keyword_get(tapa_term list, const char *key) {
-    if (!tapa_is_list(list)) badarg("tapa_keyword_get: the term is not a keyword list");
+    if (!tapa_is_list(list)) term_badarg("tapa_keyword_get: the term is not a keyword list");
     tapa_term k = atom_lookup(key, strlen(key)); /* Keyword.get makes no atoms */
     for (; IS_BOX_TYPE(list, BOX_CONS); list = ((const box_cons *)BOX_OF(list))->tail) {
         tapa_term e = ((const box_cons *)BOX_OF(list))->head;
@@ -267,7 +266,7 @@ tapa_term tapa_keyword_get(tapa_term list, const char *key) {
 /* -------------------------------------------------------------- maps -- */
 
 static const box_map *map_box(tapa_term map, const char *who) {
-    if (!IS_BOX_TYPE(map, BOX_MAP)) badarg("%s: the term is not a map", who);
+    if (!IS_BOX_TYPE(map, BOX_MAP)) term_badarg("%s: the term is not a map", who);
     return (const box_map *)BOX_OF(map);
 }
 
@@ -323,7 +322,7 @@ tapa_term term_runtime_error(const char *message) {
 bool tapa_is_pid(tapa_term t) { return TERM_TAG(t) == TAG_PID; }
 
 tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords) {
-    if (nwords < 1 || nwords > 5) badarg("a reference has 1 to 5 words, not %zu", nwords);
+    if (nwords < 1 || nwords > 5) term_badarg("a reference has 1 to 5 words, not %zu", nwords);
     box_ref *r = NEW_BOX(box_ref, BOX_REF, nwords, 0);
     r->node = node;
     memcpy(r->words, words, nwords * sizeof(uint32_t));
@@ -523,7 +522,7 @@ tapa_term tapa_apply_v(tapa_term fun, size_t nargs, const tapa_term *args) {
 tapa_term tapa_apply(tapa_term fun, size_t nargs, ...) {
     /* Erlang funs take at most 255 arguments; a stack array keeps the
      * arguments visible to the collector while the fun runs. */
-    if (nargs > 255) badarg("tapa_apply: %zu arguments (at most 255)", nargs);
+    if (nargs > 255) term_badarg("tapa_apply: %zu arguments (at most 255)", nargs);
     tapa_term argv[256];
     va_list ap;
     va_start(ap, nargs);

@@ -224,5 +224,12 @@ int term_compare_exact(tapa_term a, tapa_term b);
 /* Errors raised by term functions inside a process: stop it with reason
  * (e.g. :badarg). Outside a process they print and abort. Set by proc/. */
 _Noreturn void term_fail(tapa_term reason, const char *why);
+/* term_fail(:badarg, why) with why formatted: a call given a wrong
+ * argument, said in words (which call, what it got, what to do). Every
+ * :badarg of the runtime goes through here. */
+__attribute__((format(printf, 1, 2))) _Noreturn void term_badarg(const char *fmt, ...);
+/* t as iex shows it, cut to 200 bytes, for an error message: the text is
+ * overwritten by the next call, so one term a message. */
+const char *term_shown(tapa_term t);
 
 #endif /* TAPA_TERM_H */

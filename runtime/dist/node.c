@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-void sched_init(void); /* scheduler.c: idempotent */
+bool sched_init(void); /* scheduler.c: idempotent; false (said) if it cannot start */
 
 dist_node dn = {.epmd_fd = -1};
 
@@ -222,7 +222,7 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
         return false;
     }
     atoms_init();
-    sched_init();
+    if (!sched_init()) return false;
     ignore_sigpipe();
     if (!name || !split_name(name)) {
         say("a bad node name '%s': use name@host with letters, digits, _ and - before the @%s",

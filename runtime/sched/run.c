@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <uv.h>
 
-void sched_init(void);
+bool sched_init(void);
 void sched_shutdown(void);
 bool sched_loop_until(bool (*done)(void *ctx), void *ctx);
 void registry_reset(void);
@@ -68,7 +68,7 @@ int tapa_run(tapa_fn main_fn, tapa_term arg)
 {
     if (proc_current()) run_inside_process();
     atoms_init();
-    sched_init();
+    if (!sched_init()) return 1; /* it said why; nothing ran */
     trace_init_from_env();
     process *p = proc_spawn(main_fn, arg);
     main_pid = p->pid;

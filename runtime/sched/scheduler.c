@@ -253,13 +253,26 @@ static void run_ready(bool (*done)(void *ctx), void *ctx)
     }
 }
 
-void sched_init(void)
+/* False, having said why on stderr, when the event loop cannot start
+ * (libuv needs a few file descriptors: epoll's, an eventfd). */
+bool sched_init(void)
 {
-    if (loop_ready) return;
-    uv_loop_init(&loop);
+    if (loop_ready) return true;
+    int rc = uv_loop_init(&loop);
+    if (rc != 0) {
+        fflush(stdout);
+        fprintf(stderr, "tapa: cannot start the runtime's event loop: %s (uv_loop_init). %s\n", uv_strerror(rc),
+                rc == UV_EMFILE || rc == UV_ENFILE
+                    ? "The program has too many files open: close the ones it no longer needs, or raise "
+                      "the limit (ulimit -n), then run it again."
+                    : "Nothing was run; run it again, and if it keeps failing check the machine's memory "
+                      "and open files.");
+        return false;
+    }
     uv_timer_init(&loop, &wake_timer);
     uv_unref((uv_handle_t *)&wake_timer); /* a timer alone keeps nothing alive */
     loop_ready = true;
+    return true;
 }
 
 /* With a node up, poll for I/O a little before sleeping in epoll: a reply

@@ -119,12 +119,6 @@ bool waiter_take(peer *pr, tapa_term ref, waiter *out)
     return false;
 }
 
-void waiter_remove_pid_ref(peer *pr, tapa_term pid, tapa_term ref)
-{
-    (void)pid;
-    waiter_take(pr, ref, NULL);
-}
-
 /* --------------------------------------------------------------- socks -- */
 
 static void sock_track(sock *s)
@@ -177,10 +171,9 @@ static void close_handle(uv_handle_t *h)
 }
 
 /* Close the socket; the peer is told by the caller, if at all. */
-static void sock_close(sock *s, const char *why)
+static void sock_close(sock *s)
 {
     if (s->stage == SK_CLOSING) return;
-    if (why) snprintf(s->why, sizeof s->why, "%s", why);
     s->stage = SK_CLOSING;
     if (s->resolving) { /* the lookup finishes on its own and finds no socket */
         ((resolving *)s->resolving)->s = NULL;
@@ -202,7 +195,7 @@ static void sock_fail(sock *s, const char *why)
 {
     peer *pr = s->peer;
     bool matters = pr && !s->quiet && (pr->up == s || pr->trying == s);
-    sock_close(s, why);
+    sock_close(s);
     if (matters) peer_drop(pr, why);
 }
 
@@ -532,7 +525,7 @@ static void sock_up(sock *s)
         if (!pr) pr = peer_new(atom, s->hs.peer_name);
         if (pr->trying) {
             pr->trying->quiet = true;
-            sock_close(pr->trying, "simultaneous connect: the peer's attempt won");
+            sock_close(pr->trying); /* simultaneous connect: the peer's attempt won */
         }
         s->peer = pr;
     }
@@ -754,7 +747,7 @@ void sock_accepted(uv_stream_t *server)
     bound_pending_accepts();
     sock *s = sock_new(NULL, false);
     if (uv_accept(server, (uv_stream_t *)&s->tcp) != 0) {
-        sock_close(s, "accept failed");
+        sock_close(s); /* accept failed */
         return;
     }
     hs_init_acceptor(&s->hs, dn.name, dn.cookie, dn.creation, random32(), status_for, s);
@@ -770,8 +763,8 @@ void peer_drop(peer *pr, const char *why)
     pr->state = PEER_DOWN;
     wake_suspended(pr); /* they find the peer gone; nodedown tells the rest */
     if (was_up) TRACE(TR_NODE_DOWN, dn.atom, pr->atom, tapa_atom(why));
-    if (pr->up) sock_close(pr->up, why);
-    if (pr->trying) sock_close(pr->trying, why);
+    if (pr->up) sock_close(pr->up);
+    if (pr->trying) sock_close(pr->trying);
     if (!was_up && dn.verbose) dist_log("cannot connect to %s: %s", pr->name, why);
     if (!dn.stopping) nodedown_local(pr); /* links, monitors, waiters, monitor_node */
     peer_free(pr);
@@ -814,7 +807,7 @@ void dist_tick(void)
 void dist_close_all(void)
 {
     while (dn.peers) peer_drop(dn.peers, "the node stopped");
-    while (nsocks) sock_close(socks[nsocks - 1], "the node stopped");
+    while (nsocks) sock_close(socks[nsocks - 1]); /* the node stopped */
     free(socks);
     free(sock_born);
     socks = NULL;

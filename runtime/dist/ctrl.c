@@ -27,9 +27,9 @@ static void ctl_begin(int arity, int op)
     pkt.len = 0;
     dbuf_u8(&pkt, PASS_THROUGH);
     dbuf_u8(&pkt, ETF_VERSION);
-    dbuf_u8(&pkt, 104);
+    dbuf_u8(&pkt, ETF_SMALL_TUPLE_EXT);
     dbuf_u8(&pkt, (uint8_t)arity);
-    dbuf_u8(&pkt, 97);
+    dbuf_u8(&pkt, ETF_SMALL_INTEGER_EXT);
     dbuf_u8(&pkt, (uint8_t)op);
 }
 
@@ -47,7 +47,8 @@ static bool ctl_payload(tapa_term t)
     return ctl_term(t);
 }
 
-static void ctl_send(peer *pr) { peer_send(pr, &pkt); }
+/* Sends the packet ctl_begin, ctl_term and ctl_payload built in pkt. */
+static void ctl_send_built(peer *pr) { peer_send(pr, &pkt); }
 
 void ctrl_send(peer *pr, tapa_term control, tapa_term payload)
 {
@@ -56,7 +57,7 @@ void ctrl_send(peer *pr, tapa_term control, tapa_term payload)
     dbuf_u8(&pkt, ETF_VERSION);
     if (!ctl_term(control)) return;
     if (payload && !ctl_payload(payload)) return;
-    ctl_send(pr);
+    ctl_send_built(pr);
 }
 
 static tapa_term empty_atom(void) { return tapa_atom(""); }
@@ -70,7 +71,7 @@ static void h_send(tapa_term from, tapa_term to, tapa_term message)
     peer *pr = peer_connect(node_of(to));
     if (!pr) return;
     ctl_begin(3, OP_SEND_SENDER);
-    if (ctl_term(from) && ctl_term(to) && ctl_payload(message)) ctl_send(pr);
+    if (ctl_term(from) && ctl_term(to) && ctl_payload(message)) ctl_send_built(pr);
     dist_throttle(pr->atom);
 }
 
@@ -79,7 +80,7 @@ static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term
     peer *pr = peer_connect(node);
     if (!pr) return;
     ctl_begin(4, OP_REG_SEND);
-    if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message)) ctl_send(pr);
+    if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message)) ctl_send_built(pr);
     dist_throttle(pr->atom);
 }
 
@@ -105,7 +106,7 @@ static void h_link(tapa_term from, tapa_term to)
         return;
     }
     ctl_begin(3, OP_LINK);
-    if (ctl_term(from) && ctl_term(to)) ctl_send(pr);
+    if (ctl_term(from) && ctl_term(to)) ctl_send_built(pr);
 }
 
 /* Signals that only make sense on a live connection do not dial. */
@@ -122,7 +123,7 @@ static void h_unlink(tapa_term from, tapa_term to)
     ctl_begin(4, OP_UNLINK_ID);
     if (ctl_term(tapa_int((int64_t)(++dn.unlink_id & ((1ULL << 59) - 1)))) && ctl_term(from) &&
         ctl_term(to))
-        ctl_send(pr);
+        ctl_send_built(pr);
 }
 
 static void h_exit(tapa_term from, tapa_term to, tapa_term reason, bool via_link)
@@ -130,7 +131,7 @@ static void h_exit(tapa_term from, tapa_term to, tapa_term reason, bool via_link
     peer *pr = via_link ? connected(node_of(to)) : peer_connect(node_of(to));
     if (!pr) return;
     ctl_begin(3, via_link ? OP_PAYLOAD_EXIT : OP_PAYLOAD_EXIT2);
-    if (ctl_term(from) && ctl_term(to) && ctl_payload(reason)) ctl_send(pr);
+    if (ctl_term(from) && ctl_term(to) && ctl_payload(reason)) ctl_send_built(pr);
 }
 
 static void h_monitor(tapa_term from, tapa_term to, const monitor *m)
@@ -142,7 +143,7 @@ static void h_monitor(tapa_term from, tapa_term to, const monitor *m)
     }
     ctl_begin(4, OP_MONITOR_P);
     if (ctl_term(from) && ctl_term(m->name ? m->name : to) && ctl_term(monitor_ref_term(m)))
-        ctl_send(pr);
+        ctl_send_built(pr);
 }
 
 static void h_demonitor(tapa_term from, tapa_term to, const monitor *m)
@@ -151,7 +152,7 @@ static void h_demonitor(tapa_term from, tapa_term to, const monitor *m)
     if (!pr) return;
     ctl_begin(4, OP_DEMONITOR_P);
     if (ctl_term(from) && ctl_term(m->name ? m->name : to) && ctl_term(monitor_ref_term(m)))
-        ctl_send(pr);
+        ctl_send_built(pr);
 }
 
 static void h_down(tapa_term from, tapa_term watcher, const monitor *m, tapa_term reason)
@@ -161,7 +162,7 @@ static void h_down(tapa_term from, tapa_term watcher, const monitor *m, tapa_ter
     ctl_begin(4, OP_PAYLOAD_MONITOR_P_EXIT);
     if (ctl_term(m->name ? m->name : from) && ctl_term(watcher) && ctl_term(monitor_ref_term(m)) &&
         ctl_payload(reason))
-        ctl_send(pr);
+        ctl_send_built(pr);
 }
 
 static bool h_is_alive(tapa_term pid)
@@ -299,7 +300,7 @@ static void net_kernel_call(peer *pr, tapa_term message)
                                                                                  : A(error);
     ctl_begin(3, OP_SEND);
     if (ctl_term(empty_atom()) && ctl_term(el(from, 0)) && ctl_payload(tapa_tuple(2, el(from, 1), answer)))
-        ctl_send(pr);
+        ctl_send_built(pr);
 }
 
 static void in_send(peer *pr, tapa_term to, tapa_term message)
@@ -327,7 +328,7 @@ static void in_link(peer *pr, tapa_term from, tapa_term to)
         return;
     }
     ctl_begin(4, OP_EXIT);
-    if (ctl_term(to) && ctl_term(from) && ctl_term(A(noproc))) ctl_send(pr);
+    if (ctl_term(to) && ctl_term(from) && ctl_term(A(noproc))) ctl_send_built(pr);
 }
 
 static void in_exit(tapa_term from, tapa_term to, tapa_term reason, bool via_link)
@@ -344,7 +345,7 @@ static void in_unlink_id(peer *pr, tapa_term ctl)
     process *p = live(to);
     if (p) link_remove(p, from);
     ctl_begin(4, OP_UNLINK_ID_ACK);
-    if (ctl_term(id) && ctl_term(to) && ctl_term(from)) ctl_send(pr);
+    if (ctl_term(id) && ctl_term(to) && ctl_term(from)) ctl_send_built(pr);
 }
 
 /* All the words of a reference: a BEAM node's refs have 3 to 5. */
@@ -376,7 +377,7 @@ static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref
      * it is up as long as the connection is */
     if (target == tapa_atom("net_kernel")) return;
     ctl_begin(4, OP_PAYLOAD_MONITOR_P_EXIT);
-    if (ctl_term(target) && ctl_term(from) && ctl_term(ref) && ctl_payload(A(noproc))) ctl_send(pr);
+    if (ctl_term(target) && ctl_term(from) && ctl_term(ref) && ctl_payload(A(noproc))) ctl_send_built(pr);
 }
 
 /* Takes from p the half (origin: p watches) of the monitor with that ref

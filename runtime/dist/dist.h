@@ -81,7 +81,6 @@ typedef struct sock {
     struct sockaddr_storage addr;
     handshake hs;
     dbuf in;
-    char why[256]; /* why it closed */
 } sock;
 
 typedef struct dist_node {
@@ -146,7 +145,6 @@ extern const dist_hooks dist_hook_table;
 /* waiters (conn.c) */
 void waiter_add(peer *pr, tapa_term pid, tapa_term ref, bool link, bool watch);
 bool waiter_take(peer *pr, tapa_term ref, waiter *out);
-void waiter_remove_pid_ref(peer *pr, tapa_term pid, tapa_term ref);
 
 /* io_protocol.c: group leaders on other nodes */
 void io_protocol_start(void);

@@ -15,16 +15,6 @@
 #include <string.h>
 #include <zlib.h>
 
-enum {
-    T_NEW_FLOAT = 70, T_BIT_BINARY = 77, T_COMPRESSED = 80, T_ATOM_CACHE_REF = 82,
-    T_NEW_PID = 88, T_NEW_PORT = 89, T_NEWER_REF = 90, T_SMALL_INT = 97, T_INT = 98,
-    T_FLOAT = 99, T_ATOM = 100, T_REF = 101, T_PORT = 102, T_PID = 103, T_SMALL_TUPLE = 104,
-    T_LARGE_TUPLE = 105, T_NIL = 106, T_STRING = 107, T_LIST = 108, T_BINARY = 109,
-    T_SMALL_BIG = 110, T_LARGE_BIG = 111, T_NEW_FUN = 112, T_EXPORT = 113, T_NEW_REF = 114,
-    T_SMALL_ATOM = 115, T_MAP = 116, T_FUN = 117, T_ATOM_UTF8 = 118, T_SMALL_ATOM_UTF8 = 119,
-    T_V4_PORT = 120,
-};
-
 etf_limits etf_default_limits = {
     .max_depth = 100000, .max_new_atoms = 10000, .max_inflated = 64u << 20,
 };
@@ -89,10 +79,10 @@ static void enc_atom(dbuf *b, tapa_term a)
     size_t len;
     const char *s = atom_text(a, &len);
     if (len < 256) {
-        dbuf_u8(b, T_SMALL_ATOM_UTF8);
+        dbuf_u8(b, ETF_SMALL_ATOM_UTF8_EXT);
         dbuf_u8(b, (uint8_t)len);
     } else {
-        dbuf_u8(b, T_ATOM_UTF8);
+        dbuf_u8(b, ETF_ATOM_UTF8_EXT);
         dbuf_u16(b, (uint16_t)len);
     }
     dbuf_put(b, s, len);
@@ -103,10 +93,10 @@ static void enc_big_bytes(dbuf *b, bool negative, const uint8_t *mag, size_t n)
 {
     while (n > 0 && mag[n - 1] == 0) n--;
     if (n < 256) {
-        dbuf_u8(b, T_SMALL_BIG);
+        dbuf_u8(b, ETF_SMALL_BIG_EXT);
         dbuf_u8(b, (uint8_t)n);
     } else {
-        dbuf_u8(b, T_LARGE_BIG);
+        dbuf_u8(b, ETF_LARGE_BIG_EXT);
         dbuf_u32(b, (uint32_t)n);
     }
     dbuf_u8(b, negative ? 1 : 0);
@@ -116,10 +106,10 @@ static void enc_big_bytes(dbuf *b, bool negative, const uint8_t *mag, size_t n)
 static void enc_small(dbuf *b, int64_t v)
 {
     if (v >= 0 && v <= 255) {
-        dbuf_u8(b, T_SMALL_INT);
+        dbuf_u8(b, ETF_SMALL_INTEGER_EXT);
         dbuf_u8(b, (uint8_t)v);
     } else if (v >= INT32_MIN && v <= INT32_MAX) {
-        dbuf_u8(b, T_INT);
+        dbuf_u8(b, ETF_INTEGER_EXT);
         dbuf_u32(b, (uint32_t)(int32_t)v);
     } else {
         uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -149,7 +139,7 @@ static void enc_node(dbuf *b, uint32_t node, uint32_t *creation)
 static void enc_pid(dbuf *b, tapa_term pid)
 {
     uint32_t creation;
-    dbuf_u8(b, T_NEW_PID);
+    dbuf_u8(b, ETF_NEW_PID_EXT);
     enc_node(b, PID_NODE(pid), &creation);
     dbuf_u32(b, PID_ID(pid));
     dbuf_u32(b, PID_SERIAL(pid));
@@ -159,7 +149,7 @@ static void enc_pid(dbuf *b, tapa_term pid)
 static void enc_ref(dbuf *b, const box_ref *r)
 {
     uint32_t creation;
-    dbuf_u8(b, T_NEWER_REF);
+    dbuf_u8(b, ETF_NEWER_REFERENCE_EXT);
     dbuf_u16(b, (uint16_t)r->h.size);
     enc_node(b, r->node, &creation);
     dbuf_u32(b, creation);
@@ -170,7 +160,7 @@ static void enc_port(dbuf *b, const box_port *p)
 {
     uint32_t creation;
     bool small = p->id <= 0xffffffffu;
-    dbuf_u8(b, small ? T_NEW_PORT : T_V4_PORT);
+    dbuf_u8(b, small ? ETF_NEW_PORT_EXT : ETF_V4_PORT_EXT);
     enc_node(b, p->node, &creation);
     if (small) dbuf_u32(b, (uint32_t)p->id);
     else dbuf_u64(b, p->id);
@@ -181,7 +171,7 @@ static void enc_float(dbuf *b, double v)
 {
     uint64_t bits;
     memcpy(&bits, &v, sizeof bits);
-    dbuf_u8(b, T_NEW_FLOAT);
+    dbuf_u8(b, ETF_NEW_FLOAT_EXT);
     dbuf_u64(b, bits);
 }
 
@@ -200,7 +190,7 @@ static bool string_like(tapa_term t, size_t *n)
 
 static void enc_string(dbuf *b, tapa_term t, size_t n)
 {
-    dbuf_u8(b, T_STRING);
+    dbuf_u8(b, ETF_STRING_EXT);
     dbuf_u16(b, (uint16_t)n);
     dbuf_reserve(b, n);
     for (; t != TERM_NIL; t = ((box_cons *)BOX_OF(t))->tail)
@@ -235,7 +225,7 @@ static void enc_list(dbuf *b, wstack *s, tapa_term t)
     tapa_term tail = t;
     n = 0;
     for (; IS_BOX_TYPE(tail, BOX_CONS); tail = ((box_cons *)BOX_OF(tail))->tail) n++;
-    dbuf_u8(b, T_LIST);
+    dbuf_u8(b, ETF_LIST_EXT);
     dbuf_u32(b, (uint32_t)n);
     ws_push(s, tail);
     for (tapa_term c = t; c != tail; c = ((box_cons *)BOX_OF(c))->tail)
@@ -258,10 +248,10 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
     case BOX_TUPLE: {
         box_tuple *tu = (box_tuple *)box;
         if (tu->h.size < 256) {
-            dbuf_u8(b, T_SMALL_TUPLE);
+            dbuf_u8(b, ETF_SMALL_TUPLE_EXT);
             dbuf_u8(b, (uint8_t)tu->h.size);
         } else {
-            dbuf_u8(b, T_LARGE_TUPLE);
+            dbuf_u8(b, ETF_LARGE_TUPLE_EXT);
             dbuf_u32(b, tu->h.size);
         }
         for (uint32_t i = tu->h.size; i-- > 0;) ws_push(s, tu->elements[i]);
@@ -269,7 +259,7 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
     }
     case BOX_CONS: enc_list(b, s, t); return true;
     case BOX_BINARY:
-        dbuf_u8(b, T_BINARY);
+        dbuf_u8(b, ETF_BINARY_EXT);
         dbuf_u32(b, box->size);
         dbuf_put(b, ((box_binary *)box)->bytes, box->size);
         return true;
@@ -277,7 +267,7 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
     case BOX_BIGINT: enc_bigint(b, (box_bigint *)box); return true;
     case BOX_MAP: {
         box_map *m = (box_map *)box;
-        dbuf_u8(b, T_MAP);
+        dbuf_u8(b, ETF_MAP_EXT);
         dbuf_u32(b, m->h.size);
         for (uint32_t i = 2 * m->h.size; i-- > 0;) ws_push(s, m->kv[i]);
         return true;
@@ -296,7 +286,7 @@ static bool enc_one(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
     case TAG_SMALL: enc_small(b, SMALL_VALUE(t)); return true;
     case TAG_ATOM: enc_atom(b, t); return true;
     case TAG_PID: enc_pid(b, t); return true;
-    case TAG_NIL: dbuf_u8(b, T_NIL); return true;
+    case TAG_NIL: dbuf_u8(b, ETF_NIL_EXT); return true;
     case TAG_BOXED:
         if (t) return enc_box(b, s, t, err, errlen);
         break;
@@ -335,14 +325,14 @@ static bool enc_fun(dbuf *b, const box_fun *f, char *err, size_t errlen)
         return true;
     }
     if (f->h.size == 0) {
-        dbuf_u8(b, T_EXPORT);
+        dbuf_u8(b, ETF_EXPORT_EXT);
         enc_atom(b, f->module);
         enc_atom(b, f->function);
         enc_small(b, f->arity);
         return true;
     }
     size_t start = b->len;
-    dbuf_u8(b, T_NEW_FUN);
+    dbuf_u8(b, ETF_NEW_FUN_EXT);
     dbuf_u32(b, 0); /* Size, patched below */
     dbuf_u8(b, (uint8_t)f->arity);
     dbuf_put(b, ETF_TAPA_FUN_MAGIC, 16);
@@ -483,11 +473,11 @@ static tapa_term dec_atom_body(dec *d, size_t n, bool utf8)
 static tapa_term dec_atom_tagged(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case T_SMALL_ATOM_UTF8: return need(d, 1) ? dec_atom_body(d, rd8(d), true) : TAPA_NONE;
-    case T_ATOM_UTF8: return need(d, 2) ? dec_atom_body(d, rd16(d), true) : TAPA_NONE;
-    case T_SMALL_ATOM: return need(d, 1) ? dec_atom_body(d, rd8(d), false) : TAPA_NONE;
-    case T_ATOM: return need(d, 2) ? dec_atom_body(d, rd16(d), false) : TAPA_NONE;
-    case T_ATOM_CACHE_REF: return fail(d, "an atom cache reference (never negotiated)");
+    case ETF_SMALL_ATOM_UTF8_EXT: return need(d, 1) ? dec_atom_body(d, rd8(d), true) : TAPA_NONE;
+    case ETF_ATOM_UTF8_EXT: return need(d, 2) ? dec_atom_body(d, rd16(d), true) : TAPA_NONE;
+    case ETF_SMALL_ATOM_EXT: return need(d, 1) ? dec_atom_body(d, rd8(d), false) : TAPA_NONE;
+    case ETF_ATOM_EXT: return need(d, 2) ? dec_atom_body(d, rd16(d), false) : TAPA_NONE;
+    case ETF_ATOM_CACHE_REF: return fail(d, "an atom cache reference (never negotiated)");
     }
     return fail(d, "expected an atom, found tag %u", tag);
 }
@@ -567,7 +557,7 @@ static tapa_term dec_pid(dec *d, bool wide_creation)
     if (!name || !need(d, wide_creation ? 12 : 9)) return TAPA_NONE;
     uint32_t id = rd32(d), serial = rd32(d);
     uint32_t creation = wide_creation ? rd32(d) : rd8(d);
-    if (serial > 0xffff) return fail(d, "a pid serial too large (%u)", serial);
+    if (serial >> PID_SERIAL_BITS) return fail(d, "a pid serial too large (%u)", serial);
     uint32_t node = node_for(d, name, creation);
     return node == UINT32_MAX ? TAPA_NONE : MAKE_PID(node, id, serial);
 }
@@ -575,10 +565,10 @@ static tapa_term dec_pid(dec *d, bool wide_creation)
 static tapa_term dec_port(dec *d, int form)
 {
     tapa_term name = dec_atom(d);
-    size_t n = form == T_PORT ? 5 : form == T_NEW_PORT ? 8 : 12;
+    size_t n = form == ETF_PORT_EXT ? 5 : form == ETF_NEW_PORT_EXT ? 8 : 12;
     if (!name || !need(d, n)) return TAPA_NONE;
-    uint64_t id = form == T_V4_PORT ? rd64(d) : rd32(d);
-    uint32_t creation = form == T_PORT ? rd8(d) : rd32(d);
+    uint64_t id = form == ETF_V4_PORT_EXT ? rd64(d) : rd32(d);
+    uint32_t creation = form == ETF_PORT_EXT ? rd8(d) : rd32(d);
     uint32_t node = node_for(d, name, creation);
     return node == UINT32_MAX ? TAPA_NONE : term_port_make(node, id);
 }
@@ -586,13 +576,13 @@ static tapa_term dec_port(dec *d, int form)
 static tapa_term dec_ref(dec *d, int form)
 {
     uint16_t nwords = 1;
-    if (form != T_REF) {
+    if (form != ETF_REFERENCE_EXT) {
         if (!need(d, 2)) return TAPA_NONE;
         nwords = rd16(d);
         if (nwords < 1 || nwords > 5) return fail(d, "a reference of %u words (1 to 5)", nwords);
     }
     tapa_term name = dec_atom(d);
-    size_t cbytes = form == T_NEWER_REF ? 4 : 1;
+    size_t cbytes = form == ETF_NEWER_REFERENCE_EXT ? 4 : 1;
     if (!name || !need(d, cbytes + 4u * nwords)) return TAPA_NONE;
     uint32_t creation = cbytes == 4 ? rd32(d) : rd8(d);
     uint32_t words[5];
@@ -690,19 +680,19 @@ static tapa_term dec_export(dec *d)
     tapa_term m = dec_atom(d);
     tapa_term f = m ? dec_atom(d) : TAPA_NONE;
     if (!f || !need(d, 2)) return TAPA_NONE;
-    if (rd8(d) != T_SMALL_INT) return fail(d, "an EXPORT_EXT whose arity is not a small integer");
+    if (rd8(d) != ETF_SMALL_INTEGER_EXT) return fail(d, "an EXPORT_EXT whose arity is not a small integer");
     return TERM_OF_BOX(new_fun(FUN_EXPORTED, m, f, rd8(d), 0));
 }
 
 static tapa_term dec_number(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case T_SMALL_INT: return need(d, 1) ? MAKE_SMALL(rd8(d)) : TAPA_NONE;
-    case T_INT: return need(d, 4) ? MAKE_SMALL((int32_t)rd32(d)) : TAPA_NONE;
-    case T_SMALL_BIG: return need(d, 1) ? dec_big(d, rd8(d)) : TAPA_NONE;
-    case T_LARGE_BIG: return need(d, 4) ? dec_big(d, rd32(d)) : TAPA_NONE;
-    case T_FLOAT: return dec_old_float(d);
-    case T_NEW_FLOAT: {
+    case ETF_SMALL_INTEGER_EXT: return need(d, 1) ? MAKE_SMALL(rd8(d)) : TAPA_NONE;
+    case ETF_INTEGER_EXT: return need(d, 4) ? MAKE_SMALL((int32_t)rd32(d)) : TAPA_NONE;
+    case ETF_SMALL_BIG_EXT: return need(d, 1) ? dec_big(d, rd8(d)) : TAPA_NONE;
+    case ETF_LARGE_BIG_EXT: return need(d, 4) ? dec_big(d, rd32(d)) : TAPA_NONE;
+    case ETF_FLOAT_EXT: return dec_old_float(d);
+    case ETF_NEW_FLOAT_EXT: {
         if (!need(d, 8)) return TAPA_NONE;
         uint64_t bits = rd64(d);
         double v;
@@ -717,21 +707,21 @@ static tapa_term dec_number(dec *d, uint8_t tag)
 static tapa_term dec_leaf(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case T_SMALL_INT: case T_INT: case T_SMALL_BIG: case T_LARGE_BIG: case T_FLOAT:
-    case T_NEW_FLOAT: return dec_number(d, tag);
-    case T_SMALL_ATOM_UTF8: case T_ATOM_UTF8: case T_SMALL_ATOM: case T_ATOM:
-    case T_ATOM_CACHE_REF: return dec_atom_tagged(d, tag);
-    case T_PID: return dec_pid(d, false);
-    case T_NEW_PID: return dec_pid(d, true);
-    case T_PORT: case T_NEW_PORT: case T_V4_PORT: return dec_port(d, tag);
-    case T_REF: case T_NEW_REF: case T_NEWER_REF: return dec_ref(d, tag);
-    case T_NIL: return TERM_NIL;
-    case T_STRING: return dec_string(d);
-    case T_BINARY: return dec_binary(d, false);
-    case T_BIT_BINARY: return dec_binary(d, true);
-    case T_EXPORT: return dec_export(d);
-    case T_FUN: return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
-    case T_COMPRESSED: return fail(d, "a compressed term inside a term");
+    case ETF_SMALL_INTEGER_EXT: case ETF_INTEGER_EXT: case ETF_SMALL_BIG_EXT: case ETF_LARGE_BIG_EXT:
+    case ETF_FLOAT_EXT: case ETF_NEW_FLOAT_EXT: return dec_number(d, tag);
+    case ETF_SMALL_ATOM_UTF8_EXT: case ETF_ATOM_UTF8_EXT: case ETF_SMALL_ATOM_EXT: case ETF_ATOM_EXT:
+    case ETF_ATOM_CACHE_REF: return dec_atom_tagged(d, tag);
+    case ETF_PID_EXT: return dec_pid(d, false);
+    case ETF_NEW_PID_EXT: return dec_pid(d, true);
+    case ETF_PORT_EXT: case ETF_NEW_PORT_EXT: case ETF_V4_PORT_EXT: return dec_port(d, tag);
+    case ETF_REFERENCE_EXT: case ETF_NEW_REFERENCE_EXT: case ETF_NEWER_REFERENCE_EXT: return dec_ref(d, tag);
+    case ETF_NIL_EXT: return TERM_NIL;
+    case ETF_STRING_EXT: return dec_string(d);
+    case ETF_BINARY_EXT: return dec_binary(d, false);
+    case ETF_BIT_BINARY_EXT: return dec_binary(d, true);
+    case ETF_EXPORT_EXT: return dec_export(d);
+    case ETF_FUN_EXT: return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
+    case ETF_COMPRESSED: return fail(d, "a compressed term inside a term");
     }
     return fail(d, "unknown tag %u", tag);
 }
@@ -968,11 +958,11 @@ static step_result dec_step(dec *d, tapa_term *slot)
     if (d->failed || !need(d, 1) || !charge(d, 1, 0)) return STEP_FAIL;
     uint8_t tag = rd8(d);
     switch (tag) {
-    case T_SMALL_TUPLE: return need(d, 1) ? open_tuple(d, slot, rd8(d)) : STEP_FAIL;
-    case T_LARGE_TUPLE: return need(d, 4) ? open_tuple(d, slot, rd32(d)) : STEP_FAIL;
-    case T_MAP: return open_map(d, slot);
-    case T_LIST: return open_list(d, slot);
-    case T_NEW_FUN: return open_new_fun(d, slot);
+    case ETF_SMALL_TUPLE_EXT: return need(d, 1) ? open_tuple(d, slot, rd8(d)) : STEP_FAIL;
+    case ETF_LARGE_TUPLE_EXT: return need(d, 4) ? open_tuple(d, slot, rd32(d)) : STEP_FAIL;
+    case ETF_MAP_EXT: return open_map(d, slot);
+    case ETF_LIST_EXT: return open_list(d, slot);
+    case ETF_NEW_FUN_EXT: return open_new_fun(d, slot);
     }
     tapa_term t = dec_leaf(d, tag);
     if (!t || d->failed) return STEP_FAIL;
@@ -1051,7 +1041,7 @@ tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_lim
     tapa_term t = TAPA_NONE;
     if (!need(&d, 2)) return TAPA_NONE;
     if (rd8(&d) != ETF_VERSION) return fail(&d, "not an external term (no 131 version byte)");
-    if (*d.p == T_COMPRESSED) {
+    if (*d.p == ETF_COMPRESSED) {
         d.p++;
         t = dec_compressed(&d);
     } else {

@@ -11,9 +11,8 @@
 #ifndef TAPA_DIST_ETF_H
 #define TAPA_DIST_ETF_H
 
+#include "term/etf_tags.h"
 #include "term/term.h"
-
-#define ETF_VERSION 131
 
 /* A growable byte buffer (malloc'd). */
 typedef struct dbuf {

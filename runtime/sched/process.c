@@ -12,6 +12,11 @@
 
 #define FIRST_ID 100u
 #define MAX_ID ((1u << 28) - 1) /* BEAM's pid number space */
+/* After the last number, the serial counts up, within 13 bits as BEAM's
+ * local serials are (OTP 25: list_to_pid("<0.5.8191>") is a pid, with
+ * 8192 it is badarg). A term holds 16 bits of serial (PID_SERIAL_BITS),
+ * for the pids of other nodes; ours never use the top three. */
+#define LOCAL_SERIAL_MASK ((1u << 13) - 1)
 
 /* The table works as BEAM's does: a pid's number picks its slot
  * (number & mask), and a fresh pid skips numbers whose slot is taken, so
@@ -48,7 +53,7 @@ static tapa_term fresh_pid(void)
         uint32_t id = next_id++;
         if (next_id > MAX_ID) {
             next_id = FIRST_ID;
-            next_serial = (next_serial + 1) & 0x1fff;
+            next_serial = (next_serial + 1) & LOCAL_SERIAL_MASK;
         }
         if (!table[slot_of(id)]) return MAKE_PID(0, id, next_serial);
     }
@@ -99,8 +104,6 @@ process *proc_spawn(tapa_fn fn, tapa_term arg)
     p->exit_reason = A(normal);
     return p;
 }
-
-size_t proc_count(void) { return table_used; }
 
 void proc_free(process *p)
 {

@@ -91,7 +91,6 @@ process *proc_lookup(tapa_term pid); /* live local process, or NULL */
 process *proc_current(void);
 process *proc_self_or_fail(const char *what); /* exits with a clear message outside one */
 process *proc_spawn(tapa_fn fn, tapa_term arg);
-size_t proc_count(void);
 void proc_free(process *p);
 /* Visit every live process (shutdown, registered(), ...). */
 void proc_each(void (*visit)(process *p, void *ctx), void *ctx);
@@ -113,8 +112,6 @@ void deliver_message(process *p, tapa_term msg);
 /* An exit signal from `from` to local process `to`. link: it comes from a
  * link breaking (so :kill is an ordinary reason there). */
 void deliver_exit_signal(tapa_term from, process *to, tapa_term reason, bool via_link);
-/* The end of a process: links, monitors, registry, heap, stacks. */
-void proc_terminate(process *p, tapa_term reason);
 void link_add(process *p, tapa_term other);
 bool link_remove(process *p, tapa_term other);
 void monitor_add(process *p, const monitor *m);

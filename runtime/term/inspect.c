@@ -16,6 +16,7 @@
  */
 #include "support/hash.h"
 #include "support/utf8.h"
+#include "term/etf_tags.h"
 #include "term/term.h"
 
 #include <ctype.h>
@@ -100,8 +101,6 @@ typedef struct docs {
     size_t n, cap;
     strbuf text;
 } docs;
-
-#define DOC_NIL 0
 
 static int32_t d_new(docs *ds, doc d) {
     if (ds->n == ds->cap) {
@@ -841,12 +840,12 @@ static uint32_t be32(const uint8_t *p) {
 
 /* A small integer in external term format at p; advances *i. */
 static bool etf_int(const uint8_t *p, size_t len, size_t *i, int64_t *v) {
-    if (*i + 2 <= len && p[*i] == 97) {
+    if (*i + 2 <= len && p[*i] == ETF_SMALL_INTEGER_EXT) {
         *v = p[*i + 1];
         *i += 2;
         return true;
     }
-    if (*i + 5 <= len && p[*i] == 98) {
+    if (*i + 5 <= len && p[*i] == ETF_INTEGER_EXT) {
         *v = (int32_t)be32(p + *i + 1);
         *i += 5;
         return true;
@@ -859,14 +858,16 @@ static bool foreign_fun_into(strbuf *sb, const box_fun *f) {
     if (!IS_BOX_TYPE(f->foreign, BOX_BINARY)) return false;
     const box_binary *b = (const box_binary *)BOX_OF(f->foreign);
     const uint8_t *p = b->bytes;
-    size_t len = b->h.size, i = len && p[0] == 131 ? 1 : 0;
-    if (i + 30 > len || p[i] != 112) return false;
+    size_t len = b->h.size, i = len && p[0] == ETF_VERSION ? 1 : 0;
+    if (i + 30 > len || p[i] != ETF_NEW_FUN_EXT) return false;
     int arity = p[i + 5];
     uint32_t index = be32(p + i + 22);
     i += 30; /* tag, size, arity, uniq[16], index, numfree */
     size_t alen = 0;
-    if (i + 3 <= len && (p[i] == 118 || p[i] == 100)) alen = 3 + ((size_t)p[i + 1] << 8 | p[i + 2]);
-    else if (i + 2 <= len && (p[i] == 119 || p[i] == 115)) alen = 2 + p[i + 1];
+    if (i + 3 <= len && (p[i] == ETF_ATOM_UTF8_EXT || p[i] == ETF_ATOM_EXT))
+        alen = 3 + ((size_t)p[i + 1] << 8 | p[i + 2]);
+    else if (i + 2 <= len && (p[i] == ETF_SMALL_ATOM_UTF8_EXT || p[i] == ETF_SMALL_ATOM_EXT))
+        alen = 2 + p[i + 1];
     else return false;
     i += alen;
     int64_t old_index, old_uniq;

@@ -7,16 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static process *self_or_fail(const char *what)
-{
-    process *p = proc_current();
-    if (!p) {
-        fprintf(stderr, "tapa: %s was called outside a process.\n", what);
-        abort();
-    }
-    return p;
-}
-
 static void need_atom(tapa_term node, const char *what)
 {
     if (!tapa_is_atom(node)) term_badarg("%s", what);
@@ -36,7 +26,7 @@ static tapa_term await_reply(tapa_term ref, int64_t timeout_ms)
 /* net_adm:ping: the is_auth call to the peer's net_kernel. */
 tapa_term tapa_ping(tapa_term node)
 {
-    process *self = self_or_fail("Node.ping");
+    process *self = proc_self_or_fail("Node.ping");
     need_atom(node, "Node.ping: the node name must be an atom");
     if (!dn.alive) return A(pang);
     if (node == dn.atom) return A(pong);
@@ -66,7 +56,7 @@ tapa_term tapa_nodes(void)
 
 bool tapa_monitor_node(tapa_term node, bool on)
 {
-    process *self = self_or_fail("Node.monitor");
+    process *self = proc_self_or_fail("Node.monitor");
     need_atom(node, "Node.monitor: the node name must be an atom");
     if (!on) {
         for (uint32_t i = 0; i < dn.nwatch; i++) {
@@ -113,7 +103,7 @@ static tapa_term module_atom(const char *module)
 static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_term args,
                                tapa_term opts, bool link, bool watch, tapa_term *req_out)
 {
-    process *self = self_or_fail("Node.spawn");
+    process *self = proc_self_or_fail("Node.spawn");
     need_atom(node, "Node.spawn: the node name must be an atom");
     if (!tapa_is_list(args)) term_badarg("Node.spawn: the arguments must be a list");
     peer *pr = dn.alive ? peer_connect(node) : NULL;

@@ -11,11 +11,6 @@
 #define ARGS tiex_ctx *cx, const tapa_term *a
 #define NIL tapa_atom("nil")
 
-static void shown(char *buf, size_t size, tapa_term t)
-{
-    if (tapa_inspect_to(buf, size, t) >= size && size > 4) strcpy(buf + size - 4, "...");
-}
-
 static _Noreturn void bad_arg(tiex_ctx *cx, const char *call, int which, const char *why)
 {
     static const char *const nth[] = {"1st", "2nd", "3rd", "4th"};
@@ -27,7 +22,7 @@ static void need_pid(tiex_ctx *cx, tapa_term t, const char *fn, int which)
 {
     if (!tapa_is_pid(t)) {
         char s[120], call[200];
-        shown(s, sizeof s, t);
+        tiex_shown(s, sizeof s, t);
         snprintf(call, sizeof call, "%s(%s)", fn, s);
         bad_arg(cx, call, which, "not a pid");
     }
@@ -37,7 +32,7 @@ static void need_atom(tiex_ctx *cx, tapa_term t, const char *fn, int which)
 {
     if (!tapa_is_atom(t)) {
         char s[120], call[200];
-        shown(s, sizeof s, t);
+        tiex_shown(s, sizeof s, t);
         snprintf(call, sizeof call, "%s(%s)", fn, s);
         bad_arg(cx, call, which, "not an atom");
     }
@@ -66,9 +61,9 @@ static tapa_term b_send(ARGS)
 {
     tapa_term dest = a[0];
     char s[120], call[300];
-    shown(s, sizeof s, dest);
+    tiex_shown(s, sizeof s, dest);
     char m[150];
-    shown(m, sizeof m, a[1]);
+    tiex_shown(m, sizeof m, a[1]);
     snprintf(call, sizeof call, ":erlang.send(%s, %s)", s, m);
     if (tapa_is_pid(dest)) return tapa_send(dest, a[1]);
     if (tapa_is_atom(dest)) {
@@ -107,7 +102,7 @@ static void need_fun0(tiex_ctx *cx, tapa_term f, const char *fn)
 {
     if (!tapa_is_fun(f)) {
         char s[120], call[200];
-        shown(s, sizeof s, f);
+        tiex_shown(s, sizeof s, f);
         snprintf(call, sizeof call, "%s(%s)", fn, s);
         bad_arg(cx, call, 0, "not a fun");
     }
@@ -141,7 +136,7 @@ static tapa_term mfa_fun(tiex_ctx *cx, const tapa_term *a, const char *fn)
     size_t n = proper_len(a[2], &ok);
     if (!ok || n > 16) {
         char s[120], call[200];
-        shown(s, sizeof s, a[2]);
+        tiex_shown(s, sizeof s, a[2]);
         snprintf(call, sizeof call, "%s(..., %s)", fn, s);
         bad_arg(cx, call, 2, "not a list (of at most 16 arguments)");
     }
@@ -180,7 +175,7 @@ static tapa_term b_info2(ARGS)
     for (int i = 0; keys[i]; i++) known |= !strcmp(tapa_atom_name(a[1]), keys[i]);
     if (!known) {
         char s[80], call[160];
-        shown(s, sizeof s, a[1]);
+        tiex_shown(s, sizeof s, a[1]);
         snprintf(call, sizeof call, ":erlang.process_info(pid, %s)", s);
         bad_arg(cx, call, 1, "invalid item or item list (this runtime knows :message_queue_len, :messages, "
                              ":links, :monitors, :monitored_by, :trap_exit, :status, :registered_name, :memory)");
@@ -256,7 +251,7 @@ static tapa_term b_register(ARGS)
         bad_arg(cx, "Process.register(pid, name)", 0, "could not register, the process is not alive");
     if (!tapa_equal(tapa_whereis(name), NIL)) {
         char s[100];
-        shown(s, sizeof s, a[1]);
+        tiex_shown(s, sizeof s, a[1]);
         tiex_fail(cx, "ArgumentError", "could not register %s because the name %s is already taken (by %s)", "the process", s,
                   "another process");
     }
@@ -295,7 +290,7 @@ static tapa_term keyword_get(tiex_ctx *cx, tapa_term list, tapa_term key, tapa_t
 {
     if (!tapa_is_list(list)) {
         char s[150];
-        shown(s, sizeof s, list);
+        tiex_shown(s, sizeof s, list);
         tiex_fail(cx, "FunctionClauseError", "no function clause matching in Keyword.get/3\n\n"
                   "    The following arguments were given to Keyword.get/3:\n\n        # 1\n        %s", s);
     }
@@ -375,7 +370,7 @@ static tapa_term b_list_to_pid(ARGS)
 {
     char text[64], call[120];
     char s[80];
-    shown(s, sizeof s, a[0]);
+    tiex_shown(s, sizeof s, a[0]);
     snprintf(call, sizeof call, ":erlang.list_to_pid(%s)", s);
     if (!charlist_text(a[0], text, sizeof text)) bad_arg(cx, call, 0, "not a textual representation of a pid");
     unsigned x, y, z;

@@ -34,7 +34,7 @@ _Noreturn void tiex_fail(tiex_ctx *cx, const char *kind, const char *fmt, ...)
     longjmp(*cx->on_error, 1);
 }
 
-static void shown(char *buf, size_t size, tapa_term t)
+void tiex_shown(char *buf, size_t size, tapa_term t)
 {
     if (tapa_inspect_to(buf, size, t) >= size && size > 4) strcpy(buf + size - 4, "...");
 }
@@ -157,16 +157,16 @@ tapa_term tiex_apply(tiex_ctx *cx, tapa_term fun, size_t n, const tapa_term *arg
 {
     char text[200];
     if (!tapa_is_fun(fun)) {
-        shown(text, sizeof text, fun);
+        tiex_shown(text, sizeof text, fun);
         tiex_fail(cx, "BadFunctionError", "expected a function, got: %s", text);
     }
     if ((size_t)fun_arity(fun) != n) {
-        shown(text, sizeof text, fun);
+        tiex_shown(text, sizeof text, fun);
         tiex_fail(cx, "BadArityError", "%s with arity %d called with %zu argument%s", text, fun_arity(fun), n,
                   n == 1 ? "" : "s");
     }
     if (!fun_callable(fun)) {
-        shown(text, sizeof text, fun);
+        tiex_shown(text, sizeof text, fun);
         tiex_fail(cx, "UndefinedFunctionError",
                   "%s cannot run here: its code is not on this node (a fun made by a BEAM node "
                   "runs only on BEAM)", text);
@@ -232,7 +232,7 @@ static tapa_term run_fn(const tapa_term *captured, const tapa_term *args)
         env = saved;
     }
     char shown_args[200];
-    shown(shown_args, sizeof shown_args, argl);
+    tiex_shown(shown_args, sizeof shown_args, argl);
     tiex_fail(&cx, "FunctionClauseError", "no function clause matching in the fn/%d (args: %s)", arity, shown_args);
 }
 
@@ -288,15 +288,15 @@ static tapa_term arith(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
 {
     if (!is_number(a) || !is_number(b)) {
         char sa[100], sb[100];
-        shown(sa, sizeof sa, a);
-        shown(sb, sizeof sb, b);
+        tiex_shown(sa, sizeof sa, a);
+        tiex_shown(sb, sizeof sb, b);
         tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s %s %s", sa, op, sb);
     }
     if (*op == '/') {
         if (num(b) == 0) {
             char sa[100], sb[100];
-            shown(sa, sizeof sa, a);
-            shown(sb, sizeof sb, b);
+            tiex_shown(sa, sizeof sa, a);
+            tiex_shown(sb, sizeof sb, b);
             tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s / %s", sa, sb);
         }
         return tapa_float(num(a) / num(b));
@@ -372,7 +372,7 @@ static tapa_term unop(tiex_ctx *cx, const tiex_node *n)
     if (!strcmp(n->text, "!")) return tapa_bool(!truthy(a));
     if (!tapa_equal(a, tapa_true()) && !tapa_equal(a, tapa_false())) {
         char s[100];
-        shown(s, sizeof s, a);
+        tiex_shown(s, sizeof s, a);
         tiex_fail(cx, "ArgumentError", "argument error: not %s", s);
     }
     return tapa_bool(tapa_equal(a, tapa_false()));
@@ -446,7 +446,7 @@ static tapa_term eval_receive(tiex_ctx *cx, const tiex_node *n)
                  tapa_compare(t, tapa_int(INT32_MAX)) <= 0) timeout = tapa_int_value(t);
         else {
             char s[100];
-            shown(s, sizeof s, t);
+            tiex_shown(s, sizeof s, t);
             tiex_fail(cx, "ArgumentError", "invalid timeout in receive after: %s (an integer >= 0 or :infinity)", s);
         }
     }
@@ -472,7 +472,7 @@ static tapa_term eval_case(tiex_ctx *cx, const tiex_node *n)
         *cx->env = saved;
     }
     char s[200];
-    shown(s, sizeof s, v);
+    tiex_shown(s, sizeof s, v);
     tiex_fail(cx, "CaseClauseError", "no case clause matching: %s", s);
 }
 
@@ -515,7 +515,7 @@ static tapa_term eval_rcall(tiex_ctx *cx, const tiex_node *n)
     size_t nargs = n->nkids - 1;
     char mname[200];
     if (!tapa_is_atom(mod)) {
-        shown(mname, sizeof mname, mod);
+        tiex_shown(mname, sizeof mname, mod);
         tiex_fail(cx, "ArgumentError", "you attempted to apply a function named :%s on %s. If you are using "
                   "Kernel.apply/3, make sure the module is an atom", n->text, mname);
     }
@@ -566,7 +566,7 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
         tapa_term v = tiex_eval(cx, n->kids[1]);
         if (!tiex_match(cx, n, n->pattern, v)) {
             char s[300];
-            shown(s, sizeof s, v);
+            tiex_shown(s, sizeof s, v);
             tiex_fail(cx, "MatchError", "no match of right hand side value: %s", s);
         }
         return v;

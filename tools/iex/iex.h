@@ -86,6 +86,8 @@ typedef struct tiex_ctx {
 tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n);
 _Noreturn void tiex_fail(tiex_ctx *cx, const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* t as iex shows it, in buf (cut to size, with "..." when cut). */
+void tiex_shown(char *buf, size_t size, tapa_term t);
 tapa_term tiex_lookup(tapa_term env, const char *name); /* TAPA_NONE if unbound */
 tapa_term tiex_bind(tapa_term env, const char *name, tapa_term value);
 /* match value against pattern source; binds into *cx->env; false on no match */

@@ -100,6 +100,10 @@ check-course: lib $(GRADE_BIN) $(CHART_BIN)
 	  --starters $(COURSE_STARTERS) --out $(BUILD)/course/check
 	@rm -rf $(COURSE_CHARTS) && mkdir -p $(COURSE_CHARTS)/exercises
 	@cp tests/course/fixtures/04_pong_to_self.c $(COURSE_CHARTS)/exercises/04_ping_pong.c
+	@printf '%s\n' '#include <stdio.h>' '/* check-course: output that is not UTF-8 must not reach the reports raw */' \
+	  '__attribute__((constructor)) static void print_bad_bytes(void)' \
+	  '{ printf("not UTF-8: [\xED\xA0\x80] [\xC0\xAF] [\xF4\x90\x80\x80]\n"); }' \
+	  >> $(COURSE_CHARTS)/exercises/04_ping_pong.c
 	@if $(GRADE_ENV) $(GRADE_BIN) --kit . grade 04 --exercises $(COURSE_CHARTS)/exercises \
 	    --answers solutions/answers --out $(COURSE_CHARTS)/out --work $(COURSE_CHARTS)/work \
 	    > $(COURSE_CHARTS)/grade.log 2>&1; then \
@@ -110,6 +114,12 @@ check-course: lib $(GRADE_BIN) $(CHART_BIN)
 	    echo "check-course: a failed check's chart page has both charts ($$page): OK"; \
 	  else echo "check-course: no chart page with two <svg> for a failed check; see $(COURSE_CHARTS)/grade.log"; \
 	    exit 1; fi
+	@python3 -c 'import json, sys, xml.etree.ElementTree as ET; d = sys.argv[1]; \
+	  out = json.load(open(d + "/results.json", encoding="utf-8")); ET.parse(d + "/junit.xml"); \
+	  ok = any("not UTF-8: [\ufffd" in t["output"] for t in out["tests"]); \
+	  print("check-course: output that is not UTF-8 reaches results.json and junit.xml as U+FFFD, both parse: " + ("OK" if ok else "WRONG (the line is missing)")); \
+	  sys.exit(0 if ok else 1)' $(COURSE_CHARTS)/out || { \
+	  echo "check-course: results.json or junit.xml does not parse (see above), in $(COURSE_CHARTS)/out"; exit 1; }
 
 # A hostile class graded by grade-all in its sandbox: every other grade
 # unaffected, nothing leaked, nothing left running (tests/course/hostile-class.sh).

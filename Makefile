@@ -55,6 +55,16 @@ asan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 asan_LDFLAGS := -fsanitize=address,undefined
 debug_CFLAGS := -O0 -g -DTAPA_DEDICATED_STACKS -DTAPA_VALGRIND
 
+# Learners' code is compiled with these, wherever it is built: make NN,
+# make grade / grade-all / check-course (the grader), make iex STEP=NN, the
+# lessons' code blocks, the editor's compile_commands.json and pkg-config's
+# libtapa.pc. A C integer, a C string or 0 where a term belongs, a printf
+# argument that does not fit its format (%pT takes a term) and a misspelt
+# function are errors a learner cannot scroll past, not warnings
+# (issue 12; make check-api proves each with gcc and clang).
+LEARNER_CFLAGS := -Werror=int-conversion -Werror=incompatible-pointer-types -Werror=format \
+                  -Werror=nonnull -Werror=implicit-function-declaration
+
 # cmocka is needed by the unit tests only: without it the rest is built and
 # the tests say SKIPPED (tools/setup-deps.sh says what to install).
 HAVE_CMOCKA ?= $(shell printf '\043include <stdarg.h>\n\043include <stddef.h>\n\043include <setjmp.h>\n\043include <cmocka.h>\n' \
@@ -169,7 +179,8 @@ install: lib $(BUILD)/bin/tapa-epmd
 	install -m 755 $(BUILD)/bin/tapa-epmd $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/release/lib/libtapa.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/include/tapa.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' tools/libtapa.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LEARNER_CFLAGS@|$(strip $(LEARNER_CFLAGS))|' tools/libtapa.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

@@ -24,6 +24,10 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
 LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
+# The library's own sources: tapa.h's nonnull attributes on term arguments
+# are for callers; inside, they would let the compiler drop the runtime's
+# own TAPA_NONE checks.
+LIB_CFLAGS := -DTAPA_BUILDING_LIBRARY
 
 # Objects remember the compiler: another CC (make CC=clang) rebuilds them.
 CC_STAMP := $(BUILD)/.cc
@@ -82,7 +86,7 @@ $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
             $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
 $(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
-	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$(LIB_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $$(@D)
 	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
@@ -153,7 +157,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(RUNTIME_SRC) $(RUNTIME_ASM)
 	@mkdir -p $(@D)
-	$(call say,LINK,$@)clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
+	$(call say,LINK,$@)clang $(BASE_CFLAGS) $(LIB_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
 	  $< $(RUNTIME_SRC) $(RUNTIME_ASM) -o $@ $(LIBS)
 # Apple's clang has no libFuzzer: there (or without clang) the brief run says SKIPPED.
 FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \

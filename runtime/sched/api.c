@@ -55,10 +55,15 @@ static process *spawn_child(tapa_fn fn, tapa_term arg)
     return child;
 }
 
-tapa_term tapa_spawn(tapa_fn fn, tapa_term arg) { return spawn_child(fn, arg)->pid; }
+tapa_term tapa_spawn(tapa_fn fn, tapa_term arg)
+{
+    TERM_ARG(arg, "tapa_spawn", 2);
+    return spawn_child(fn, arg)->pid;
+}
 
 tapa_term tapa_spawn_link(tapa_fn fn, tapa_term arg)
 {
+    TERM_ARG(arg, "tapa_spawn_link", 2);
     process *child = spawn_child(fn, arg);
     process *parent = proc_current();
     link_add(parent, child->pid);
@@ -69,9 +74,10 @@ tapa_term tapa_spawn_link(tapa_fn fn, tapa_term arg)
 
 tapa_term tapa_spawn_monitor(tapa_fn fn, tapa_term arg)
 {
+    TERM_ARG(arg, "tapa_spawn_monitor", 2);
     process *child = spawn_child(fn, arg);
     tapa_term ref = tapa_monitor(child->pid);
-    return tapa_tuple(2, child->pid, ref);
+    return tapa_tuple(child->pid, ref);
 }
 
 /* ----------------------------------------------------------------- send -- */
@@ -90,6 +96,8 @@ static void send_to_pid(process *from, tapa_term to, tapa_term m)
 tapa_term tapa_send(tapa_term dest, tapa_term m)
 {
     process *from = proc_self_or_fail("send");
+    TERM_ARG(dest, "tapa_send", 1);
+    TERM_ARG(m, "tapa_send", 2);
     if (tapa_is_pid(dest)) {
         send_to_pid(from, dest, m);
     } else if (tapa_is_atom(dest)) {
@@ -124,25 +132,28 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
 _Noreturn void tapa_exit(tapa_term reason)
 {
     proc_self_or_fail("exit");
+    TERM_ARG(reason, "tapa_exit", 1);
     sched_exit_current(reason);
 }
 
-bool tapa_exit_pid(tapa_term pid, tapa_term reason)
+void tapa_exit_pid(tapa_term pid, tapa_term reason)
 {
     process *self = proc_self_or_fail("Process.exit");
+    TERM_ARG(pid, "tapa_exit_pid", 1);
+    TERM_ARG(reason, "tapa_exit_pid", 2);
     if (!tapa_is_pid(pid)) badarg("Process.exit: %s is not a pid.", pid);
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->exit(self->pid, pid, reason, false);
-        return true;
+        return;
     }
     process *p = proc_lookup(pid);
     if (p) deliver_exit_signal(self->pid, p, reason, false);
     proc_check_pending(self);
-    return true;
 }
 
 bool tapa_alive(tapa_term pid)
 {
+    TERM_ARG(pid, "tapa_alive", 1);
     if (!tapa_is_pid(pid)) badarg("Process.alive?: %s is not a pid.", pid);
     if (PID_NODE(pid) != 0) badarg("Process.alive?: %s is a pid of another node; ask that node.", pid);
     process *p = proc_lookup(pid);
@@ -161,44 +172,44 @@ bool tapa_trap_exit(bool on)
 
 /* Linking to a pid that is gone: a trapping caller gets {:EXIT, pid,
  * :noproc}; any other caller fails with :noproc (OTP 25). */
-bool tapa_link(tapa_term pid)
+void tapa_link(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.link");
+    TERM_ARG(pid, "tapa_link", 1);
     if (!tapa_is_pid(pid)) badarg("Process.link: %s is not a pid.", pid);
-    if (pid == self->pid) return true;
+    if (pid == self->pid) return;
     TRACE(TR_LINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
         link_add(self, pid);
         if (tapa_dist) tapa_dist->link(self->pid, pid);
-        return true;
+        return;
     }
     process *p = live_local(pid);
     if (!p) {
         if (self->trap_exit) {
-            deliver_message(self, tapa_tuple(3, A(EXIT), pid, A(noproc)));
-            return true;
+            deliver_message(self, tapa_tuple(A(EXIT), pid, A(noproc)));
+            return;
         }
         term_fail(A(noproc), "Process.link: the process is not alive (noproc). "
                              "Link before it can exit, or use spawn_link.");
     }
     link_add(self, pid);
     link_add(p, self->pid);
-    return true;
 }
 
-bool tapa_unlink(tapa_term pid)
+void tapa_unlink(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.unlink");
+    TERM_ARG(pid, "tapa_unlink", 1);
     if (!tapa_is_pid(pid)) badarg("Process.unlink: %s is not a pid.", pid);
-    if (!link_remove(self, pid)) return true;
+    if (!link_remove(self, pid)) return;
     TRACE(TR_UNLINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->unlink(self->pid, pid);
-        return true;
+        return;
     }
     process *p = proc_lookup(pid);
     if (p) link_remove(p, self->pid);
-    return true;
 }
 
 /* ------------------------------------------------------------- monitors -- */
@@ -242,6 +253,7 @@ static tapa_term monitor_name_target(tapa_term target, tapa_term name, tapa_term
 tapa_term tapa_monitor(tapa_term target)
 {
     process *self = proc_self_or_fail("Process.monitor");
+    TERM_ARG(target, "tapa_monitor", 1);
     monitor mine = {.origin = true};
     tapa_term pid = target, node = tapa_node();
     if (tapa_is_atom(target)) {
@@ -268,7 +280,7 @@ tapa_term tapa_monitor(tapa_term target)
     }
     process *p = pid ? live_local(pid) : NULL;
     if (!p) {
-        tapa_term who = mine.name ? tapa_tuple(2, mine.name, node) : target;
+        tapa_term who = mine.name ? tapa_tuple(mine.name, node) : target;
         deliver_message(self, down_message(ref, who, A(noproc)));
         return ref;
     }
@@ -282,9 +294,10 @@ tapa_term tapa_monitor(tapa_term target)
     return ref;
 }
 
-bool tapa_demonitor(tapa_term ref, bool flush)
+void tapa_demonitor(tapa_term ref, bool flush)
 {
     process *self = proc_self_or_fail("Process.demonitor");
+    TERM_ARG(ref, "tapa_demonitor", 1);
     if (!IS_BOX_TYPE(ref, BOX_REF)) badarg("Process.demonitor: %s is not a reference.", ref);
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
@@ -304,16 +317,16 @@ bool tapa_demonitor(tapa_term ref, bool flush)
         tapa_pin(&mt, "ref", ref);
         tapa_receive(&mt, 0, "{:DOWN, ^ref, _, _, _}"); /* at most one per ref */
     }
-    return true;
 }
 
 /* ------------------------------------------------------------- registry -- */
 
 static tapa_term name_atom(const char *name) { return tapa_atom(name); }
 
-bool tapa_register(tapa_term pid, const char *name)
+void tapa_register(tapa_term pid, const char *name)
 {
     proc_self_or_fail("Process.register");
+    TERM_ARG(pid, "tapa_register", 1);
     tapa_term atom = name_atom(name);
     process *p = proc_lookup(pid);
     if (!p) badarg("Process.register: %s is not a live local process.", pid);
@@ -323,10 +336,9 @@ bool tapa_register(tapa_term pid, const char *name)
     if (!registry_add(atom, pid))
         badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", atom);
     p->registered_name = atom;
-    return true;
 }
 
-bool tapa_unregister(const char *name)
+void tapa_unregister(const char *name)
 {
     proc_self_or_fail("Process.unregister");
     tapa_term atom = name_atom(name);
@@ -334,7 +346,7 @@ bool tapa_unregister(const char *name)
     if (!pid) badarg("Process.unregister: no process is registered as %s.", atom);
     process *p = proc_lookup(pid);
     if (p) p->registered_name = 0;
-    return registry_remove(atom);
+    registry_remove(atom);
 }
 
 tapa_term tapa_whereis(const char *name)

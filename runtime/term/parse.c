@@ -1143,5 +1143,5 @@ tapa_term tapa_t(const char *literal, ...)
     if (literal) show_position(where, sizeof where, literal, &e);
     static char why[640]; /* term_fail copies it before anything else runs */
     snprintf(why, sizeof why, "tapa_t: invalid term literal: %s%s", reason, where);
-    term_fail(tapa_tuple(2, tapa_atom("badarg"), tapa_string(reason)), why);
+    term_fail(tapa_tuple(tapa_atom("badarg"), tapa_string(reason)), why);
 }

@@ -53,7 +53,7 @@ static void demo(tapa_term arg)
     }
     tapa_term msg = tapa_var(&m, "msg");
     /* TODO: msg is a function: call it with 100, msg.(100), and print
-     * what it returns. tapa_apply(fun, nargs, args...) calls a fun. */
+     * what it returns. tapa_apply(fun, args...) calls a fun. */
     tapa_term result = msg;
     tapa_printf("result: %pT\n", result);
     show(tapa_atom("ok"));

@@ -51,6 +51,7 @@ typedef struct parser {
     uint8_t *bin; /* bytes of the <<>> being read */
     size_t binn, bincap;
     unsigned nvars; /* hook calls so far */
+    unsigned nplaceholders; /* placeholders read so far */
 } parser;
 
 static tapa_term parse_value(parser *ps, int depth);
@@ -671,10 +672,15 @@ static bool lex_placeholder(parser *ps, token *t)
         return error_at(ps, t->line, t->col, "placeholders (~%c) are not allowed in patterns", k);
     if (!ps->args->next(ps->args->ud, (char)k, &a))
         return error_at(ps, t->line, t->col, "no argument for placeholder ~%c", k);
+    ps->nplaceholders++;
     switch (k) {
     case 't':
     case 'p':
-        if (!a.term) return error_at(ps, t->line, t->col, "the argument for ~%c is TAPA_NONE", k);
+        if (!a.term)
+            return error_at(ps, t->line, t->col,
+                            "the argument for placeholder %u (~%c) is TAPA_NONE/0, not a term "
+                            "(write tapa_int(0) for the number 0)",
+                            ps->nplaceholders, k);
         t->val = a.term;
         return true;
     case 'i':

@@ -123,18 +123,15 @@ _Static_assert(sizeof(tapa_term) == 8, "tapa needs a 64-bit target (x86-64 or ar
                   TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,      \
                   TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,      \
                   TAPA_TOO_MANY_, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
-/* ONE for one argument, MANY for more (picks a macro by name). */
-#define TAPA_ONE_OR_MANY_(...)                                                         \
-    TAPA_PICK_33_(__VA_ARGS__, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY,    \
-                  MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY,     \
-                  MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY,     \
-                  ONE, 0)
-/* THREE for three arguments, MANY for more. */
-#define TAPA_THREE_OR_MANY_(...)                                                       \
-    TAPA_PICK_33_(__VA_ARGS__, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY,    \
-                  MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY,     \
-                  MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, MANY, THREE,          \
-                  TOO_FEW, TOO_FEW, 0)
+/* 1 for one argument, 2 for more: picks a macro by its number (digits,
+ * which no program can #define, unlike ONE or MANY). */
+#define TAPA_ONE_OR_MORE_(...)                                                         \
+    TAPA_PICK_33_(__VA_ARGS__, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  \
+                  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 0)
+/* 3 for three arguments, 4 for more, 0 for fewer. */
+#define TAPA_THREE_OR_MORE_(...)                                                       \
+    TAPA_PICK_33_(__VA_ARGS__, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  \
+                  4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 0, 0, 0)
 #define TAPA_CAT_(a, b) a##b
 #define TAPA_CAT(a, b) TAPA_CAT_(a, b)
 #define TAPA_TERMS_(...) ((const tapa_term[]){__VA_ARGS__})
@@ -268,17 +265,17 @@ void tapa_export(const char *module, const char *function, int arity, tapa_fun_f
  * arguments, with 0 to 16 captured terms after the arity, e.g.
  * tapa_fun("TapaMessages", "add_n", 1, tapa_int(42)). tapa_fun_v takes
  * them as an array. */
-#define tapa_fun(...) TAPA_CAT(TAPA_FUN_, TAPA_THREE_OR_MANY_(__VA_ARGS__))(__VA_ARGS__)
-#define TAPA_FUN_THREE(module, function, arity) tapa_fun_v(module, function, arity, 0, NULL)
-#define TAPA_FUN_MANY(module, function, arity, ...)                                      \
+#define tapa_fun(...) TAPA_CAT(TAPA_FUN_, TAPA_THREE_OR_MORE_(__VA_ARGS__))(__VA_ARGS__)
+#define TAPA_FUN_0(...) tapa_fun_needs_a_module_a_function_and_an_arity
+#define TAPA_FUN_3(module, function, arity) tapa_fun_v(module, function, arity, 0, NULL)
+#define TAPA_FUN_4(module, function, arity, ...)                                         \
     tapa_fun_v(module, function, arity, TAPA_NARGS(__VA_ARGS__), TAPA_TERMS_(__VA_ARGS__))
 tapa_term tapa_fun_v(const char *module, const char *function, int arity, size_t nfree,
                      const tapa_term *captured);
 /* tapa_apply(fun, args...): fun.(args...) with 0 to 16 arguments. */
-#define tapa_apply(...) TAPA_CAT(TAPA_APPLY_, TAPA_ONE_OR_MANY_(__VA_ARGS__))(__VA_ARGS__)
-#define TAPA_APPLY_ONE(fun) tapa_apply_v(fun, 0, NULL)
-#define TAPA_APPLY_MANY(fun, ...)                                                        \
-    tapa_apply_v(fun, TAPA_NARGS(__VA_ARGS__), TAPA_TERMS_(__VA_ARGS__))
+#define tapa_apply(...) TAPA_CAT(TAPA_APPLY_, TAPA_ONE_OR_MORE_(__VA_ARGS__))(__VA_ARGS__)
+#define TAPA_APPLY_1(fun) tapa_apply_v(fun, 0, NULL)
+#define TAPA_APPLY_2(fun, ...) tapa_apply_v(fun, TAPA_NARGS(__VA_ARGS__), TAPA_TERMS_(__VA_ARGS__))
 tapa_term tapa_apply_v(tapa_term fun, size_t nargs, const tapa_term *args) TAPA_TERM_ARGS(1);
 
 /* ------------------------------------------------------------ processes -- */

@@ -8,10 +8,16 @@
 #                     and runs (in make test)
 #   make check-api API_INCLUDE=DIR   the same against another tapa.h (e.g. an
 #                     older kit's runtime/include: it must fail)
+#                     The grader's "What it means:" line under each error
+#                     (tools/grade/compile_hint.c) must name the mistake too.
 API_INCLUDE ?= runtime/include
+HINT_DRIVER := $(BUILD)/api/hint-driver
+$(HINT_DRIVER): tests/api/hint-driver.c tools/grade/compile_hint.c tools/grade/compile_hint.h
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) -O1 -Itools/grade tests/api/hint-driver.c tools/grade/compile_hint.c -o $@
 .PHONY: check-api
-check-api: lib
-	@tests/api/check-api.sh $(API_INCLUDE) $(BUILD)/release/lib/libtapa.a "$(if $(LTO),-fno-lto) $(LIBS)" \
-	  -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1
+check-api: lib $(HINT_DRIVER)
+	@HINT_DRIVER=$(HINT_DRIVER) tests/api/check-api.sh $(API_INCLUDE) $(BUILD)/release/lib/libtapa.a \
+	  "$(if $(LTO),-fno-lto) $(LIBS)" -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1
 
 EXTRA_TESTS += check-api

@@ -12,7 +12,10 @@
 # control, tests/api/compile-pass/control.c, does each of those things the
 # right way: it must compile without a warning under the same flags (-Werror)
 # with both compilers, link with LIB and print what it promises, so the check
-# cannot pass because nothing compiles.
+# cannot pass because nothing compiles. With HINT_DRIVER set (make sets it:
+# tests/api/hint-driver.c on the grader's tools/grade/compile_hint.c), the
+# line the grader prints under each error ("What it means: ...") must say
+# what the file's "hint:" line says, for both compilers' words.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 inc=$1 lib=$2 libs=$3
@@ -45,6 +48,14 @@ for cc in "${compilers[@]}"; do
             fail "$name: $cc did not say at line $line: $want"
             printf '%s\n' "$out" | grep -E 'error|warning' | head -5 | sed 's/^/    /'
         fi
+        # the grader's explanation of that error names the mistake too
+        hint=$(sed -n 's/^ \* hint: //p' "$f")
+        if [ -n "${HINT_DRIVER:-}" ]; then
+            said=$(printf '%s\n' "$out" | "$HINT_DRIVER")
+            if [ -z "$hint" ]; then fail "$name has no \"hint: ...\" line in its comment"
+            elif ! printf '%s\n' "$said" | grep -qF -- "$hint"; then
+                fail "$name: under $cc's error the grader says \"${said:-nothing}\", not \"$hint\""; fi
+        fi
     done
     ctl=$here/compile-pass/control.c
     ran=$((ran + 1))
@@ -62,7 +73,7 @@ for cc in "${compilers[@]}"; do
 done
 nfail=$(ls "$here"/compile-fail/*.c | wc -l)
 if [ $bad -eq 0 ]; then
-    echo "check-api: $nfail learner mistakes are compile errors naming the mistake, and the control compiles, links and runs, with ${compilers[*]} ($ran compiles): OK"
+    echo "check-api: $nfail learner mistakes are compile errors naming the mistake${HINT_DRIVER:+ (and so does the grader hint under it)}, and the control compiles, links and runs, with ${compilers[*]} ($ran compiles): OK"
 else
     echo "check-api: $bad of $ran compiles went wrong (see above)"; exit 1
 fi

@@ -60,7 +60,7 @@ const char *grade_compile_hint(const char *out)
     }
     if (has(line, "nonnull") || has(line, "non-null"))
         return "0 is not a term (to C it is a null pointer): write tapa_int(0) for the number 0.";
-    if (has(line, "incompatible-pointer-types") && has(line, "tapa_term"))
+    if (has(line, "incompatible-pointer-types") && has(out, "tapa_term")) /* gcc names the type in a note */
         return "a C string is not a term: write tapa_atom(\"hello\") for :hello, tapa_string(\"hello\") for \"hello\".";
     if ((has(line, "conversion type character") || has(line, "conversion specifier")) && names_T(line))
         return "a term prints with %pT, not %T: tapa_printf(\"Received: %pT\\n\", msg).";

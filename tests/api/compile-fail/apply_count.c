@@ -2,6 +2,7 @@
  * Now the arguments follow the fun directly, so the count is an argument that is not a term.
  * gcc: error: initialization of 'struct tapa_opaque_term *' from 'int' makes pointer from integer without a cast
  * clang: error: incompatible integer to pointer conversion initializing 'const tapa_term'
+ * hint: tapa_apply takes the fun, then its arguments, no count
  * what to write: tapa_apply(fun, tapa_int(100)) */
 #include "tapa.h"
 

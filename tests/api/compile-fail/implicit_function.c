@@ -1,6 +1,7 @@
 /* A misspelt function is an error, not an implicit int-returning declaration.
  * gcc: error: implicit declaration of function 'tapa_sned'
  * clang: error: implicit declaration of function 'tapa_sned' is invalid in C99
+ * hint: check its spelling against tapa.h
  * what to write: tapa_send(self, msg) */
 #include "tapa.h"
 

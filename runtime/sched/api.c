@@ -96,18 +96,18 @@ static void send_to_pid(process *from, tapa_term to, tapa_term m)
 tapa_term tapa_send(tapa_term dest, tapa_term m)
 {
     process *from = proc_self_or_fail("send");
-    TERM_ARG(dest, "tapa_send", 1);
     TERM_ARG(m, "tapa_send", 2);
-    if (tapa_is_pid(dest)) {
+    /* TAPA_NONE is neither a pid nor an atom: checked off the fast path */
+    if (TERM_TAG(dest) == TAG_PID) {
         send_to_pid(from, dest, m);
-    } else if (tapa_is_atom(dest)) {
+    } else if (TERM_TAG(dest) == TAG_ATOM) {
         tapa_term pid = registry_whereis(dest);
         if (!pid)
             badarg("send: no process is registered as %s. Check the name with "
                    "Process.registered() (tapa_registered()), or whether that process has exited.",
                    dest);
         send_to_pid(from, pid, m);
-    } else if (tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
+    } else if (dest != TAPA_NONE && tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
                tapa_is_atom(tapa_element(dest, 0)) && tapa_is_atom(tapa_element(dest, 1))) {
         tapa_term name = tapa_element(dest, 0), node = tapa_element(dest, 1);
         if (node == tapa_node()) {
@@ -118,6 +118,7 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
             tapa_dist->reg_send(from->pid, name, node, m);
         }
     } else {
+        TERM_ARG(dest, "tapa_send", 1);
         badarg("send: %s is not a pid, a registered name or {name, node}.", dest);
     }
     /* This send may have killed us (the receiver passed the heap limit and

@@ -80,18 +80,22 @@ tapa_term tapa_false(void) { return A(false); }
 tapa_term tapa_bool(bool b) { return b ? A(true) : A(false); }
 
 bool tapa_is_atom(tapa_term t) {
-    TERM_ARG(t, "tapa_is_atom", 1);
-    return TERM_TAG(t) == TAG_ATOM;
+    if (TERM_TAG(t) == TAG_ATOM) return true;
+    TERM_ARG(t, "tapa_is_atom", 1); /* off the fast path */
+    return false;
 }
 
 bool tapa_is_nil(tapa_term t) {
-    TERM_ARG(t, "tapa_is_nil", 1);
-    return t == A(nil);
+    if (t == A(nil)) return true;
+    TERM_ARG(t, "tapa_is_nil", 1); /* off the fast path */
+    return false;
 }
 
 const char *tapa_atom_name(tapa_term atom) {
-    TERM_ARG(atom, "tapa_atom_name", 1);
-    if (!tapa_is_atom(atom)) badarg("tapa_atom_name: the term is not an atom");
+    if (TERM_TAG(atom) != TAG_ATOM) {
+        TERM_ARG(atom, "tapa_atom_name", 1);
+        badarg("tapa_atom_name: the term is not an atom");
+    }
     return atom_text(atom, NULL);
 }
 
@@ -119,14 +123,17 @@ tapa_term tapa_int(int64_t value) {
 }
 
 bool tapa_is_integer(tapa_term t) {
-    TERM_ARG(t, "tapa_is_integer", 1);
-    return TERM_TAG(t) == TAG_SMALL || IS_BOX_TYPE(t, BOX_BIGINT);
+    if (TERM_TAG(t) == TAG_SMALL || IS_BOX_TYPE(t, BOX_BIGINT)) return true;
+    TERM_ARG(t, "tapa_is_integer", 1); /* off the fast path */
+    return false;
 }
 
 int64_t tapa_int_value(tapa_term t) {
-    TERM_ARG(t, "tapa_int_value", 1);
     if (TERM_TAG(t) == TAG_SMALL) return SMALL_VALUE(t);
-    if (!IS_BOX_TYPE(t, BOX_BIGINT)) badarg("tapa_int_value: the term is not an integer");
+    if (!IS_BOX_TYPE(t, BOX_BIGINT)) {
+        TERM_ARG(t, "tapa_int_value", 1);
+        badarg("tapa_int_value: the term is not an integer");
+    }
     const box_bigint *b = (const box_bigint *)BOX_OF(t);
     if (b->h.size <= 2) {
         uint64_t mag = b->digits[0] | (b->h.size == 2 ? (uint64_t)b->digits[1] << 32 : 0);
@@ -147,8 +154,10 @@ tapa_term tapa_float(double value) {
 }
 
 double tapa_float_value(tapa_term t) {
-    TERM_ARG(t, "tapa_float_value", 1);
-    if (!IS_BOX_TYPE(t, BOX_FLOAT)) badarg("tapa_float_value: the term is not a float");
+    if (!IS_BOX_TYPE(t, BOX_FLOAT)) {
+        TERM_ARG(t, "tapa_float_value", 1);
+        badarg("tapa_float_value: the term is not a float");
+    }
     return ((const box_float *)BOX_OF(t))->value;
 }
 
@@ -163,19 +172,24 @@ tapa_term tapa_binary(const void *bytes, size_t len) {
 tapa_term tapa_string(const char *utf8) { return tapa_binary(utf8, strlen(utf8)); }
 
 bool tapa_is_binary(tapa_term t) {
-    TERM_ARG(t, "tapa_is_binary", 1);
-    return IS_BOX_TYPE(t, BOX_BINARY);
+    if (IS_BOX_TYPE(t, BOX_BINARY)) return true;
+    TERM_ARG(t, "tapa_is_binary", 1); /* off the fast path */
+    return false;
 }
 
 const uint8_t *tapa_binary_data(tapa_term t) {
-    TERM_ARG(t, "tapa_binary_data", 1);
-    if (!tapa_is_binary(t)) badarg("tapa_binary_data: the term is not a binary");
+    if (!IS_BOX_TYPE(t, BOX_BINARY)) {
+        TERM_ARG(t, "tapa_binary_data", 1);
+        badarg("tapa_binary_data: the term is not a binary");
+    }
     return ((const box_binary *)BOX_OF(t))->bytes;
 }
 
 size_t tapa_binary_size(tapa_term t) {
-    TERM_ARG(t, "tapa_binary_size", 1);
-    if (!tapa_is_binary(t)) badarg("tapa_binary_size: the term is not a binary");
+    if (!IS_BOX_TYPE(t, BOX_BINARY)) {
+        TERM_ARG(t, "tapa_binary_size", 1);
+        badarg("tapa_binary_size: the term is not a binary");
+    }
     return BOX_OF(t)->size;
 }
 
@@ -190,19 +204,24 @@ tapa_term tapa_tuple_v(size_t arity, const tapa_term *elements) {
 }
 
 bool tapa_is_tuple(tapa_term t) {
-    TERM_ARG(t, "tapa_is_tuple", 1);
-    return IS_BOX_TYPE(t, BOX_TUPLE);
+    if (IS_BOX_TYPE(t, BOX_TUPLE)) return true;
+    TERM_ARG(t, "tapa_is_tuple", 1); /* off the fast path */
+    return false;
 }
 
-size_t tapa_tuple_size(tapa_term t) {
-    TERM_ARG(t, "tapa_tuple_size", 1);
-    if (!tapa_is_tuple(t)) badarg("tapa_tuple_size: the term is not a tuple");
+/* The tuple's arity, or :badarg naming fn. */
+static size_t tuple_arity(tapa_term t, const char *fn) {
+    if (!IS_BOX_TYPE(t, BOX_TUPLE)) {
+        TERM_ARG(t, fn, 1);
+        badarg("%s: the term is not a tuple", fn);
+    }
     return BOX_OF(t)->size;
 }
 
+size_t tapa_tuple_size(tapa_term t) { return tuple_arity(t, "tapa_tuple_size"); }
+
 tapa_term tapa_element(tapa_term tuple, size_t index) {
-    TERM_ARG(tuple, "tapa_element", 1);
-    size_t n = tapa_tuple_size(tuple);
+    size_t n = tuple_arity(tuple, "tapa_element");
     if (index >= n)
         badarg("tapa_element: index %zu is out of range for a tuple of size %zu", index, n);
     return ((const box_tuple *)BOX_OF(tuple))->elements[index];
@@ -249,19 +268,24 @@ tapa_term tapa_charlist(const char *utf8) {
 }
 
 bool tapa_is_list(tapa_term t) {
-    TERM_ARG(t, "tapa_is_list", 1);
-    return t == TERM_NIL || IS_BOX_TYPE(t, BOX_CONS);
+    if (t == TERM_NIL || IS_BOX_TYPE(t, BOX_CONS)) return true;
+    TERM_ARG(t, "tapa_is_list", 1); /* off the fast path */
+    return false;
 }
 
 tapa_term tapa_hd(tapa_term list) {
-    TERM_ARG(list, "tapa_hd", 1);
-    if (!IS_BOX_TYPE(list, BOX_CONS)) badarg("tapa_hd: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) {
+        TERM_ARG(list, "tapa_hd", 1);
+        badarg("tapa_hd: the term is not a non-empty list");
+    }
     return ((const box_cons *)BOX_OF(list))->head;
 }
 
 tapa_term tapa_tl(tapa_term list) {
-    TERM_ARG(list, "tapa_tl", 1);
-    if (!IS_BOX_TYPE(list, BOX_CONS)) badarg("tapa_tl: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) {
+        TERM_ARG(list, "tapa_tl", 1);
+        badarg("tapa_tl: the term is not a non-empty list");
+    }
     return ((const box_cons *)BOX_OF(list))->tail;
 }
 
@@ -292,8 +316,10 @@ tapa_term tapa_keyword_get(tapa_term list, const char *key) {
 /* -------------------------------------------------------------- maps -- */
 
 static const box_map *map_box(tapa_term map, const char *who) {
-    TERM_ARG(map, who, 1);
-    if (!IS_BOX_TYPE(map, BOX_MAP)) badarg("%s: the term is not a map", who);
+    if (!IS_BOX_TYPE(map, BOX_MAP)) {
+        TERM_ARG(map, who, 1);
+        badarg("%s: the term is not a map", who);
+    }
     return (const box_map *)BOX_OF(map);
 }
 
@@ -360,8 +386,9 @@ tapa_term term_runtime_error(const char *message) {
 /* ------------------------------------------------ pids, refs, ports -- */
 
 bool tapa_is_pid(tapa_term t) {
-    TERM_ARG(t, "tapa_is_pid", 1);
-    return TERM_TAG(t) == TAG_PID;
+    if (TERM_TAG(t) == TAG_PID) return true;
+    TERM_ARG(t, "tapa_is_pid", 1); /* off the fast path */
+    return false;
 }
 
 tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords) {
@@ -493,8 +520,9 @@ tapa_term tapa_fun_v(const char *module, const char *function, int arity, size_t
 }
 
 bool tapa_is_fun(tapa_term t) {
-    TERM_ARG(t, "tapa_is_fun", 1);
-    return IS_BOX_TYPE(t, BOX_FUN);
+    if (IS_BOX_TYPE(t, BOX_FUN)) return true;
+    TERM_ARG(t, "tapa_is_fun", 1); /* off the fast path */
+    return false;
 }
 
 #define CAPTURE_PAD 8

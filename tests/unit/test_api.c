@@ -61,6 +61,8 @@ static void apply_none(tapa_term arg)
 }
 static void is_atom_none(tapa_term arg) { tapa_is_atom(failed_parse()); }
 static void map_put_none(tapa_term arg) { tapa_map_put(tapa_map_new(), tapa_atom("k"), failed_parse()); }
+static void element_none(tapa_term arg) { tapa_element(failed_parse(), 0); }
+static void int_value_none(tapa_term arg) { tapa_int_value(failed_parse()); }
 
 static void test_none_is_badarg_with_what_to_write(void **state)
 {
@@ -75,6 +77,8 @@ static void test_none_is_badarg_with_what_to_write(void **state)
     expect_down(apply_none, "{:badarg, []}", "fun argument 1 of tapa_apply is TAPA_NONE/0");
     expect_down(is_atom_none, "{:badarg, []}", "argument 1 of tapa_is_atom is TAPA_NONE/0");
     expect_down(map_put_none, "{:badarg, []}", "argument 3 of tapa_map_put is TAPA_NONE/0");
+    expect_down(element_none, "{:badarg, []}", "argument 1 of tapa_element is TAPA_NONE/0");
+    expect_down(int_value_none, "{:badarg, []}", "argument 1 of tapa_int_value is TAPA_NONE/0");
 }
 
 static void test_none_in_tapa_t_names_the_placeholder(void **state)

@@ -24,6 +24,10 @@ CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
 LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
+# The library's own sources: tapa.h's nonnull attributes on term arguments
+# are for callers; inside, they would let the compiler drop the runtime's
+# own TAPA_NONE checks.
+LIB_CFLAGS := -DTAPA_BUILDING_LIBRARY
 
 # Objects remember the compiler: another CC (make CC=clang) rebuilds them.
 CC_STAMP := $(BUILD)/.cc
@@ -50,10 +54,24 @@ release_CFLAGS := -O2 -g $(LTO)
 # Tests and tools link the plain code of the fat objects: an LTO link of
 # each program costs ~3 s of CPU; make bench links with LTO.
 release_LINKFLAGS := -fno-lto
+# (not nonnull-attribute: tapa.h marks term parameters nonnull for the
+# compiler's warning, and the runtime itself stops a process given TAPA_NONE
+# with :badarg and what to write; UBSan would abort before it could say so)
 asan_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize=nonnull-attribute \
                -fno-sanitize-recover=undefined -DTAPA_DEDICATED_STACKS
-asan_LDFLAGS := -fsanitize=address,undefined
+asan_LDFLAGS := -fsanitize=address,undefined -fno-sanitize=nonnull-attribute
 debug_CFLAGS := -O0 -g -DTAPA_DEDICATED_STACKS -DTAPA_VALGRIND
+
+# Learners' code is compiled with these, wherever it is built: make NN,
+# make grade / grade-all / check-course (the grader), make iex STEP=NN, the
+# lessons' code blocks, the editor's compile_commands.json and pkg-config's
+# libtapa.pc. A C integer, a C string or 0 where a term belongs, a printf
+# argument that does not fit its format (%pT takes a term) and a misspelt
+# function are errors a learner cannot scroll past, not warnings
+# (issue 12; make check-api proves each with gcc and clang).
+LEARNER_CFLAGS := -Werror=int-conversion -Werror=incompatible-pointer-types -Werror=format \
+                  -Werror=nonnull -Werror=implicit-function-declaration
 
 # cmocka is needed by the unit tests only: without it the rest is built and
 # the tests say SKIPPED (tools/setup-deps.sh says what to install).
@@ -72,7 +90,7 @@ $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
             $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
 $(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
-	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
+	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$(LIB_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
 $(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $$(@D)
 	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
@@ -143,7 +161,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(RUNTIME_SRC) $(RUNTIME_ASM)
 	@mkdir -p $(@D)
-	$(call say,LINK,$@)clang $(BASE_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
+	$(call say,LINK,$@)clang $(BASE_CFLAGS) $(LIB_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -DTAPA_DEDICATED_STACKS \
 	  $< $(RUNTIME_SRC) $(RUNTIME_ASM) -o $@ $(LIBS)
 # Apple's clang has no libFuzzer: there (or without clang) the brief run says SKIPPED.
 FUZZ_PROBE = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' \
@@ -169,7 +187,8 @@ install: lib $(BUILD)/bin/tapa-epmd
 	install -m 755 $(BUILD)/bin/tapa-epmd $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/release/lib/libtapa.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/include/tapa.h $(DESTDIR)$(PREFIX)/include/
-	sed -e 's|@PREFIX@|$(PREFIX)|' tools/libtapa.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LEARNER_CFLAGS@|$(strip $(LEARNER_CFLAGS))|' tools/libtapa.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc
 
 clean:
 	rm -rf $(BUILD) compile_commands.json

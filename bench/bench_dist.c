@@ -54,7 +54,7 @@ static void sink(tapa_term arg)
     for (;;) {
         tapa_match m = {0};
         if (tapa_receive(&m, TAPA_INFINITY, "{:count, from}", "_") == 0) {
-            tapa_send(tapa_var(&m, "from"), tapa_tuple(2, tapa_atom("count"), tapa_int(n)));
+            tapa_send(tapa_var(&m, "from"), tapa_tuple(tapa_atom("count"), tapa_int(n)));
             n = 0;
         } else {
             n++;
@@ -66,8 +66,8 @@ static void serve(tapa_term arg)
 {
     (void)arg;
     if (!tapa_node_start(peer, COOKIE, 0)) tapa_exit(tapa_atom("no_node"));
-    tapa_register(tapa_spawn(pong, tapa_nil()), "pong");
-    tapa_register(tapa_spawn(sink, tapa_nil()), "sink");
+    tapa_register(tapa_spawn(pong, tapa_empty_list()), "pong");
+    tapa_register(tapa_spawn(sink, tapa_empty_list()), "sink");
     tapa_match m = {0};
     tapa_receive(&m, 120000, ":never"); /* the parent kills us */
 }
@@ -76,8 +76,8 @@ static void serve(tapa_term arg)
 
 static double ping_pong(tapa_term node)
 {
-    tapa_term dest = tapa_tuple(2, tapa_atom("pong"), node);
-    tapa_term msg = tapa_tuple(2, tapa_self(), tapa_atom("ping"));
+    tapa_term dest = tapa_tuple(tapa_atom("pong"), node);
+    tapa_term msg = tapa_tuple(tapa_self(), tapa_atom("ping"));
     for (int64_t i = 0; i < rounds / 10; i++) {
         tapa_send(dest, msg);
         tapa_receive_any();
@@ -92,8 +92,8 @@ static double ping_pong(tapa_term node)
 
 static double throughput(tapa_term dest)
 {
-    tapa_term msg = tapa_tuple(2, tapa_atom("hello"), tapa_int(42));
-    tapa_term sync = tapa_tuple(2, tapa_atom("count"), tapa_self());
+    tapa_term msg = tapa_tuple(tapa_atom("hello"), tapa_int(42));
+    tapa_term sync = tapa_tuple(tapa_atom("count"), tapa_self());
     double t0 = now_s();
     for (int64_t i = 0; i < messages; i++) {
         tapa_send(dest, msg);
@@ -199,14 +199,14 @@ static void bench(tapa_term arg)
     tapa_term node = tapa_atom(peer);
     for (int i = 0; i < 50 && tapa_ping(node) != tapa_atom("pong"); i++) tapa_sleep(100);
     double c_pp = ping_pong(node);
-    double c_tp = throughput(tapa_tuple(2, tapa_atom("sink"), node));
+    double c_tp = throughput(tapa_tuple(tapa_atom("sink"), node));
     double b_pp = 77, b_tp = 264000, c2b = 0;
     bool have_beam = false;
     tapa_term bnode = tapa_atom(beam_sink);
     bool sink_up = false;
     for (int i = 0; i < 50 && ebin[0] && !(sink_up = tapa_ping(bnode) == tapa_atom("pong")); i++) tapa_sleep(100);
     if (sink_up) {
-        c2b = throughput(tapa_tuple(2, tapa_atom("sink"), bnode));
+        c2b = throughput(tapa_tuple(tapa_atom("sink"), bnode));
         have_beam = run_beam(&b_pp, &b_tp);
     }
     line("dist_ping_pong", c_pp, b_pp, have_beam, "us", false);
@@ -222,7 +222,7 @@ int main(int argc, char **argv)
     snprintf(me, sizeof me, "bench%d@127.0.0.1", id);
     if (argc == 3 && strcmp(argv[1], "--serve") == 0) {
         snprintf(peer, sizeof peer, "%s", argv[2]);
-        return tapa_run(serve, tapa_nil());
+        return tapa_run(serve, tapa_empty_list());
     }
     if (argc > 1) rounds = atoll(argv[1]);
     if (argc > 2) messages = atoll(argv[2]);
@@ -237,7 +237,7 @@ int main(int argc, char **argv)
     if (build_beam_module())
         erl = start((char *[]){"erl", "-noshell", "-pa", ebin, "-name", beam_sink, "-setcookie", COOKIE,
                                "-run", "tapa_bench_dist", "serve", NULL});
-    int rc = tapa_run(bench, tapa_nil());
+    int rc = tapa_run(bench, tapa_empty_list());
     if (server > 0) kill(server, SIGKILL), waitpid(server, NULL, 0);
     if (erl > 0) kill(erl, SIGKILL), waitpid(erl, NULL, 0);
     remove_beam_module();

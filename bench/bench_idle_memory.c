@@ -46,7 +46,7 @@ static void bench(tapa_term arg)
 {
     (void)arg;
     long before = rss_bytes();
-    for (int64_t i = 0; i < count; i++) tapa_spawn(idle, tapa_nil());
+    for (int64_t i = 0; i < count; i++) tapa_spawn(idle, tapa_empty_list());
     tapa_yield(); /* each runs once, up to its receive */
     long after = rss_bytes();
     if (before < 0 || after < 0) {
@@ -60,5 +60,5 @@ static void bench(tapa_term arg)
 int main(int argc, char **argv)
 {
     if (argc > 1) count = atoll(argv[1]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

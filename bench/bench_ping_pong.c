@@ -41,8 +41,8 @@ static void exchange(tapa_term to, tapa_term ping, int64_t n)
 static void bench(tapa_term arg)
 {
     (void)arg;
-    tapa_term p = tapa_spawn(ponger, tapa_nil());
-    tapa_term ping = tapa_tuple(2, tapa_atom("ping"), tapa_self());
+    tapa_term p = tapa_spawn(ponger, tapa_empty_list());
+    tapa_term ping = tapa_tuple(tapa_atom("ping"), tapa_self());
     exchange(p, ping, 10000);
     double t0 = now_s();
     exchange(p, ping, rounds);
@@ -53,5 +53,5 @@ static void bench(tapa_term arg)
 int main(int argc, char **argv)
 {
     if (argc > 1) rounds = atoll(argv[1]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

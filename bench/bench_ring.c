@@ -40,10 +40,10 @@ static void bench(tapa_term arg)
 {
     (void)arg;
     main_pid = tapa_self();
-    tapa_term first = tapa_spawn(first_node, tapa_nil());
+    tapa_term first = tapa_spawn(first_node, tapa_empty_list());
     tapa_term prev = first;
     for (int64_t i = 1; i < procs; i++) prev = tapa_spawn(node, prev);
-    tapa_send(first, tapa_tuple(2, tapa_atom("next"), prev));
+    tapa_send(first, tapa_tuple(tapa_atom("next"), prev));
     tapa_yield(); /* every process runs once and waits in receive */
 
     double t0 = now_s();
@@ -58,5 +58,5 @@ int main(int argc, char **argv)
 {
     if (argc > 1) procs = atoll(argv[1]);
     if (argc > 2) laps = atoll(argv[2]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

@@ -26,7 +26,7 @@ static double now_s(void)
 static void receiver(tapa_term sender)
 {
     for (int64_t i = 0; i < parked; i++)
-        tapa_send(tapa_self(), tapa_tuple(2, tapa_atom("junk"), tapa_int(i)));
+        tapa_send(tapa_self(), tapa_tuple(tapa_atom("junk"), tapa_int(i)));
     tapa_term ack = tapa_atom("ack");
     tapa_send(sender, ack);
     for (;;) {
@@ -45,7 +45,7 @@ static void bench(tapa_term arg)
     double t0 = 0;
     for (int64_t i = -1000; i < rounds; i++) { /* 1,000 rounds to warm up */
         if (i == 0) t0 = now_s();
-        tapa_send(r, tapa_tuple(2, tapa_atom("ping"), tapa_int(i)));
+        tapa_send(r, tapa_tuple(tapa_atom("ping"), tapa_int(i)));
         tapa_receive(&m, TAPA_INFINITY, ":ack");
     }
     double secs = now_s() - t0;
@@ -56,5 +56,5 @@ int main(int argc, char **argv)
 {
     if (argc > 1) rounds = atoll(argv[1]);
     if (argc > 2) parked = atoll(argv[2]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

@@ -54,12 +54,12 @@ static void server(tapa_term arg)
 static void bench(tapa_term arg)
 {
     (void)arg;
-    tapa_term s = tapa_spawn(server, tapa_nil());
-    tapa_term sync = tapa_tuple(2, tapa_atom("sync"), tapa_self());
+    tapa_term s = tapa_spawn(server, tapa_empty_list());
+    tapa_term sync = tapa_tuple(tapa_atom("sync"), tapa_self());
     tapa_term req = tapa_atom("req");
     long baseline = -1, peak = 0;
     for (int64_t sent = 0; sent < messages;) {
-        for (int i = 0; i < BATCH; i++, sent++) tapa_send(s, tapa_tuple(2, req, tapa_int(sent)));
+        for (int i = 0; i < BATCH; i++, sent++) tapa_send(s, tapa_tuple(req, tapa_int(sent)));
         tapa_send(s, sync);
         tapa_match m = {0};
         tapa_receive(&m, TAPA_INFINITY, ":ack");
@@ -78,5 +78,5 @@ static void bench(tapa_term arg)
 int main(int argc, char **argv)
 {
     if (argc > 1) messages = atoll(argv[1]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

@@ -27,7 +27,7 @@ static void bench(tapa_term arg)
     (void)arg;
     double t0 = now_s();
     for (int64_t i = 1; i <= count; i++) {
-        tapa_spawn(child, tapa_nil());
+        tapa_spawn(child, tapa_empty_list());
         if ((i & 1023) == 0) tapa_yield();
     }
     tapa_yield(); /* the run queue is FIFO: the rest have exited when we are back */
@@ -38,5 +38,5 @@ static void bench(tapa_term arg)
 int main(int argc, char **argv)
 {
     if (argc > 1) count = atoll(argv[1]);
-    return tapa_run(bench, tapa_nil());
+    return tapa_run(bench, tapa_empty_list());
 }

@@ -18,7 +18,7 @@
 tapa_term flush(void)
 {
     /* TODO: take the messages out one by one, printing each on its own line
-     * (tapa_printf("%T\n", msg) prints a term as iex does), and return :ok
+     * (tapa_printf("%pT\n", msg) prints a term as iex does), and return :ok
      * when none is left. A receive with timeout 0 does not wait: it returns
      * TAPA_TIMEOUT at once when nothing matches. */
     return tapa_atom("ok");

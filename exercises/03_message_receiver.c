@@ -16,7 +16,7 @@ static void message_receiver(tapa_term arg)
     tapa_inspect(tapa_self(), "receiver_pid");
     /* TODO: wait for one message, whatever it is, and print it as
      *     Received: {:hello, "world"}
-     * (tapa_printf's %T prints a term as iex does). */
+     * (tapa_printf's %pT prints a term as iex does). */
 }
 
 /* TapaMessages.start_message_receiver */

@@ -20,7 +20,7 @@ static void child2(tapa_term arg)
      * child2. Where must it go? */
     tapa_inspect(tapa_self(), "child2");
     tapa_term msg = tapa_receive_any();
-    tapa_printf("Received: %T\n", msg);
+    tapa_printf("Received: %pT\n", msg);
     char pid[64];
     tapa_inspect_to(pid, sizeof pid, tapa_self()); /* "#PID<0.102.0>" */
     tapa_printf("Type: Process.alive?(:erlang.list_to_pid('%s'))\n", pid + 4);

@@ -29,7 +29,7 @@ static void demo(tapa_term arg)
      * is: what are Node.self() and the first ping without it? */
     iex("Node.self()");
     show(tapa_node());
-    iexf("Node.ping(%T)", node_atom(1));
+    iexf("Node.ping(%pT)", node_atom(1));
     show(tapa_ping(node_atom(1)));
     iex("Node.ping(:\"nowhere@127.0.0.1\")");
     show(tapa_ping(tapa_atom("nowhere@127.0.0.1")));

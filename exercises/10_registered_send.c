@@ -30,7 +30,7 @@ static void demo(tapa_term arg)
     tapa_node_start(node_name(1), cookie(), 0); /* iex --name node1@127.0.0.1 */
     iex("self()");
     show(tapa_self());
-    iexf("send({:repl_node2, %T}, {:hello_from, self()})", node_atom(2));
+    iexf("send({:repl_node2, %pT}, {:hello_from, self()})", node_atom(2));
     tapa_term msg = tapa_t("{:hello_from, ~p}", tapa_self());
     /* TODO: send msg to the process registered as :repl_node2 on node2.
      * The atom alone names a process on this node (and nobody has that name

@@ -35,8 +35,9 @@ static void demo(tapa_term arg)
 {
     tapa_node_start(node_name(2), cookie(), 0); /* iex --name node2@127.0.0.1 */
     iex("Process.register(self(), :repl_node2)");
-    show(tapa_bool(tapa_register(tapa_self(), "repl_node2")));
-    iexf("Node.ping(%T)", node_atom(1));
+    tapa_register(tapa_self(), "repl_node2");
+    show(tapa_true());
+    iexf("Node.ping(%pT)", node_atom(1));
     show(tapa_ping(node_atom(1)));
     iex("receive do msg -> IO.puts(\"Received: #{inspect(msg)}\") after 5000 -> :nothing end");
     tapa_match m = {0};
@@ -44,7 +45,7 @@ static void demo(tapa_term arg)
         show(tapa_atom("nothing"));
         return;
     }
-    tapa_printf("Received: %T\n", m.message);
+    tapa_printf("Received: %pT\n", m.message);
     show(tapa_atom("ok"));
 
     /* TODO: the tutorial copies the pid's text from the screen. node1

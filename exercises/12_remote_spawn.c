@@ -35,11 +35,11 @@ __attribute__((unused)) static void whoami(tapa_term arg)
 static void demo(tapa_term arg)
 {
     tapa_node_start(node_name(2), cookie(), 0);
-    iexf("Node.spawn(%T, Tapa.Demo, :whoami, [])", node_atom(1));
+    iexf("Node.spawn(%pT, Tapa.Demo, :whoami, [])", node_atom(1));
     /* TODO: this runs whoami here, on node2. Run node1's instead:
      * Node.spawn(node, Module, :function, args) is
      * tapa_spawn_on(node, "Module", "function", args), args a list ([] is
-     * tapa_nil()). The printing then happens where the code runs. */
+     * tapa_empty_list()). The printing then happens where the code runs. */
     show(tapa_spawn(whoami, tapa_nil()));
 }
 

@@ -10,7 +10,7 @@
  * names (node1@127.0.0.1, node2@127.0.0.1) and cookie (tapas):
  *     terminal 1: a C program that does, as node1,
  *                  tapa_send(tapa_t("{:repl_node2, ~a}", "node2@127.0.0.1"),
- *                            tapa_fun("TapaMessages", "add_n", 1, 1, tapa_int(42)))
+ *                            tapa_fun("TapaMessages", "add_n", 1, tapa_int(42)))
  *                 (start this program first: it waits 5 s)
  *     terminal 2: make 13, then build/grade/work/run/13/13_funs_as_values
  * This program then prints:
@@ -41,8 +41,9 @@ static void demo(tapa_term arg)
     tapa_node_start(node_name(2), cookie(), 0);
     tapa_export("TapaMessages", "add_n", 1, add_n);
     iex("Process.register(self(), :repl_node2)");
-    show(tapa_bool(tapa_register(tapa_self(), "repl_node2")));
-    iexf("Node.ping(%T)", node_atom(1));
+    tapa_register(tapa_self(), "repl_node2");
+    show(tapa_true());
+    iexf("Node.ping(%pT)", node_atom(1));
     show(tapa_ping(node_atom(1)));
     iex("receive do msg -> IO.puts(\"result: #{msg.(100)}\") after 5000 -> :nothing end");
     tapa_match m = {0};
@@ -52,9 +53,9 @@ static void demo(tapa_term arg)
     }
     tapa_term msg = tapa_var(&m, "msg");
     /* TODO: msg is a function: call it with 100, msg.(100), and print
-     * what it returns. tapa_apply(fun, nargs, args...) calls a fun. */
+     * what it returns. tapa_apply(fun, args...) calls a fun. */
     tapa_term result = msg;
-    tapa_printf("result: %T\n", result);
+    tapa_printf("result: %pT\n", result);
     show(tapa_atom("ok"));
 }
 

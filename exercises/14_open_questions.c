@@ -35,18 +35,18 @@
 static void demo(tapa_term arg)
 {
     tapa_node_start(node_name(2), cookie(), 0);
-    iexf("pid = Node.spawn(%T, Tapa.Demo, :sleep, [60000])", node_atom(1));
-    tapa_term pid = show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "sleep", tapa_list(1, tapa_int(60000))));
+    iexf("pid = Node.spawn(%pT, Tapa.Demo, :sleep, [60000])", node_atom(1));
+    tapa_term pid = show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "sleep", tapa_list(tapa_int(60000))));
     /* TODO: these two lines only pretend. Ask to be told when the process
      * on node1, or node1 itself, goes: Process.monitor(pid) (tapa_monitor)
      * and Node.monitor(node1, true) (tapa_monitor_node). */
     iex("ref = Process.monitor(pid)");
     tapa_term ref = show(tapa_make_ref()); /* a fresh reference: nothing will ever come with it */
     (void)pid;
-    iexf("Node.monitor(%T, true)", node_atom(1));
+    iexf("Node.monitor(%pT, true)", node_atom(1));
     show(tapa_true());
-    iexf("send({:net, %T}, :cut)", node_atom(1));
-    show(tapa_send(tapa_tuple(2, tapa_atom("net"), node_atom(1)), tapa_atom("cut")));
+    iexf("send({:net, %pT}, :cut)", node_atom(1));
+    show(tapa_send(tapa_tuple(tapa_atom("net"), node_atom(1)), tapa_atom("cut")));
     iex("receive do {:DOWN, ^ref, :process, _, _} = down -> down after 3000 -> :nothing end");
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);

@@ -40,7 +40,7 @@ static inline void iex(const char *expr)
 /* Print a value as iex prints the result of an expression; returns it. */
 static inline tapa_term show(tapa_term value)
 {
-    tapa_printf("%T\n", value);
+    tapa_printf("%pT\n", value);
     return value;
 }
 
@@ -68,7 +68,9 @@ static inline const char *cookie(void)
     return env && *env ? env : "tapas";
 }
 
-/* iex() with tapa_printf's formats: iexf("Node.ping(%T)", node_atom(1)). */
+/* iex() with tapa_printf's formats: iexf("Node.ping(%pT)", node_atom(1)).
+ * The compiler checks its arguments as it does tapa_printf's. */
+static inline void iexf(const char *fmt, ...) TAPA_PRINTF(1, 2);
 static inline void iexf(const char *fmt, ...)
 {
     va_list ap;

@@ -27,7 +27,7 @@ GRADE_BIN := $(BUILD)/bin/tapa-grade
 CHART_BIN := $(BUILD)/bin/tapa-chart
 GRADE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 COURSE_PROGRESS ?= .tapa-progress
-GRADE_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g" \
+GRADE_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1 -g" \
             TAPA_LIB="$(BUILD)/release/lib/libtapa.a" TAPA_LIBS="$(LIBS)" \
             TAPA_LDFLAGS="$(if $(LTO),-fno-lto)" TAPA_CHART="$(CHART_BIN)"
 GRADE = $(GRADE_ENV) $(GRADE_BIN) --kit . --progress $(COURSE_PROGRESS) -j $(GRADE_JOBS)
@@ -188,7 +188,7 @@ check-gradescope: gradescope
 check-steps: $(GRADE_BIN)
 	@tests/course/check-steps.sh $(GRADE_BIN)
 check-warnings:
-	@tests/course/check-warnings.sh -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g
+	@tests/course/check-warnings.sh -std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1 -g
 # what `make` shows says the next thing to do, in each state (check-progress)
 check-progress:
 	@tests/course/check-progress-screen.sh

@@ -11,12 +11,13 @@
 # the build and the grader use, so the editor completes tapa_* and shows the
 # same warnings. Rewritten when the Makefile, mk/ or the file list changes.
 CDB_FLAGS := $(BASE_CFLAGS) -O2 -g
-CDB_EXERCISE_FLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iexercises $(UV_CFLAGS) $(WARN) -O1 -g
-CDB_FILES := $(RUNTIME_SRC) $(wildcard tools/*.c bench/*.c tests/interop/*.c tests/fuzz/*.c)
+CDB_EXERCISE_FLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iexercises $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1 -g
+CDB_FILES := $(wildcard tools/*.c bench/*.c tests/interop/*.c tests/fuzz/*.c)
 CDB_EXERCISES := $(wildcard exercises/*.c solutions/*.c tests/course/*.c tests/course/*/*.c)
 compile_commands.json: Makefile $(wildcard mk/*.mk) tools/compile-commands.sh $(CDB_FILES) $(CDB_EXERCISES) \
-                       $(wildcard tests/unit/*.c)
-	@tools/compile-commands.sh $@ "$(CC)" -- $(CDB_FLAGS) -- $(CDB_FILES) \
+                       $(RUNTIME_SRC) $(wildcard tests/unit/*.c)
+	@tools/compile-commands.sh $@ "$(CC)" -- $(CDB_FLAGS) $(LIB_CFLAGS) -- $(RUNTIME_SRC) \
+	  -- $(CDB_FLAGS) -- $(CDB_FILES) \
 	  -- $(CDB_FLAGS) -Itests/unit -- $(wildcard tests/unit/*.c) \
 	  -- $(CDB_EXERCISE_FLAGS) -- $(CDB_EXERCISES)
 

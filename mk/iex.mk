@@ -56,7 +56,7 @@ else
 	@$(IEX_STEP_ENV) tools/iex/run-step.sh "$(STEP)" $(BUILD)/iex $(BUILD)/bin/tapa-iex $(IEX_ARGS)
 endif
 
-IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
+IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) $(LEARNER_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
   TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(BUILD)/release/lib/libtapa.a $(LIBS) $(IEX_LIBS)"
 test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex

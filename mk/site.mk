@@ -16,7 +16,7 @@
 # lessons' {.c .run chart=...} blocks.
 
 SITE := $(BUILD)/site
-SITE_ENV = CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) -O1 -g" \
+SITE_ENV = CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1 -g" \
            TAPA_LIB="$(BUILD)/release/lib/libtapa.a" TAPA_LIBS="$(LIBS)" TAPA_BIN="$(BUILD)/bin"
 SITE_DEPS := lib $(BUILD)/bin/tapa-chart $(BUILD)/bin/tapa-node
 

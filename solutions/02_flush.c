@@ -22,7 +22,7 @@ tapa_term flush(void)
         /* timeout 0: take a message if there is one, else give up at once */
         if (tapa_receive(&m, 0, "msg") == TAPA_TIMEOUT)
             return tapa_atom("ok");
-        tapa_printf("%T\n", tapa_var(&m, "msg"));
+        tapa_printf("%pT\n", tapa_var(&m, "msg"));
     }
 }
 

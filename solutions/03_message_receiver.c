@@ -15,7 +15,7 @@ static void message_receiver(tapa_term arg)
 {
     tapa_inspect(tapa_self(), "receiver_pid");
     tapa_term msg = tapa_receive_any(); /* receive do msg -> ... end */
-    tapa_printf("Received: %T\n", msg);
+    tapa_printf("Received: %pT\n", msg);
 }
 
 /* TapaMessages.start_message_receiver */

@@ -39,7 +39,8 @@ static void demo(tapa_term arg)
     iex("send(pid, {:ping, self()})");
     show(tapa_send(pid, tapa_t("{:ping, ~p}", tapa_self())));
     iex("flush()");
-    show(tapa_flush());
+    tapa_flush();
+    show(tapa_atom("ok"));
     iex("Process.alive?(pid)");
     show(tapa_bool(tapa_alive(pid)));
     iex("pid = TapaMessages.start_message_receiver_2()");

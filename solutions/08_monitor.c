@@ -28,7 +28,7 @@ static void watcher(tapa_term pid)
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, _pid, _reason}");
-    tapa_printf("Received: %T\n", m.message);
+    tapa_printf("Received: %pT\n", m.message);
 }
 
 /* TapaMessages.start_watcher(pid) */

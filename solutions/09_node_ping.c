@@ -27,7 +27,7 @@ static void demo(tapa_term arg)
     tapa_node_start(node_name(2), cookie(), 0);
     iex("Node.self()");
     show(tapa_node());
-    iexf("Node.ping(%T)", node_atom(1));
+    iexf("Node.ping(%pT)", node_atom(1));
     show(tapa_ping(node_atom(1)));
     iex("Node.ping(:\"nowhere@127.0.0.1\")");
     show(tapa_ping(tapa_atom("nowhere@127.0.0.1")));

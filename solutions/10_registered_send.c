@@ -30,9 +30,9 @@ static void demo(tapa_term arg)
     tapa_node_start(node_name(1), cookie(), 0); /* iex --name node1@127.0.0.1 */
     iex("self()");
     show(tapa_self());
-    iexf("send({:repl_node2, %T}, {:hello_from, self()})", node_atom(2));
+    iexf("send({:repl_node2, %pT}, {:hello_from, self()})", node_atom(2));
     tapa_term msg = tapa_t("{:hello_from, ~p}", tapa_self());
-    show(tapa_send(tapa_tuple(2, tapa_atom("repl_node2"), node_atom(2)), msg));
+    show(tapa_send(tapa_tuple(tapa_atom("repl_node2"), node_atom(2)), msg));
     iex("receive do msg -> msg after 3000 -> :nothing end");
     tapa_match m = {0};
     show(tapa_receive(&m, after_ms(3000), "msg") == 0 ? tapa_var(&m, "msg") : tapa_atom("nothing"));

@@ -27,8 +27,8 @@
 static void demo(tapa_term arg)
 {
     tapa_node_start(node_name(2), cookie(), 0);
-    iexf("Node.spawn(%T, Tapa.Demo, :whoami, [])", node_atom(1));
-    show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "whoami", tapa_nil()));
+    iexf("Node.spawn(%pT, Tapa.Demo, :whoami, [])", node_atom(1));
+    show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "whoami", tapa_empty_list()));
 }
 
 int main(void) { return tapa_run(demo, tapa_nil()); }

@@ -41,6 +41,7 @@
 #include "grade/answers.h"
 #include "grade/job.h"
 #include "grade/pair.h"
+#include "grade/compile_hint.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -842,7 +843,9 @@ static void grade_job(job *j)
     }
     if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL, &out)) {
         gc->outcome = "compile-error";
-        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s", rel(j->src), grade_tail_of(out, 3000)), NULL);
+        const char *hint = grade_compile_hint(out);
+        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s%s%s", rel(j->src), grade_tail_of(out, 3000),
+                                        hint ? "\nWhat it means: " : "", hint ? hint : ""), NULL);
         fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
         goto done;
     }
@@ -1594,6 +1597,8 @@ static int cmd_run(const step_def *s)
         printf("%sStep %s does not %s.%s %s%s%s\n", c_red(), s->num, ok ? "link" : "compile", c_off(),
                first ? "First error: " : "", first ? first : "", "");
         print_indented(out, "", ok ? 40 : 60);
+        const char *hint = ok ? NULL : grade_compile_hint(out);
+        if (hint) printf("%sWhat it means:%s %s\n", c_bold(), c_off(), hint);
         printf("Fix the first error in %s, then `make %s` again.\n", rel(src), s->num);
         free(first);
         free(out);
@@ -2339,7 +2344,9 @@ int main(int argc, char **argv)
     const char *e;
     if ((e = getenv("TAPA_CC")) && *e) cc = xstrdup(e);
     cflags = split_words((e = getenv("TAPA_CFLAGS")) && *e ? e
-                         : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter");
+                         : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror=int-conversion "
+                           "-Werror=incompatible-pointer-types -Werror=format -Werror=nonnull "
+                           "-Werror=implicit-function-declaration"); /* the Makefile's LEARNER_CFLAGS */
     libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
     /* e.g. -fno-lto: libtapa.a has fat LTO objects; linking their plain code is 10x faster */
     ldflags = split_words((e = getenv("TAPA_LDFLAGS")) ? e : "");

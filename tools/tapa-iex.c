@@ -120,5 +120,5 @@ int main(int argc, char **argv)
     }
     tiex_input_init(tty, path);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    return tapa_run(shell_node, tapa_nil()) == 0 ? 0 : 1;
+    return tapa_run(shell_node, tapa_empty_list()) == 0 ? 0 : 1;
 }

@@ -49,7 +49,7 @@ static void usage(FILE *out)
 static tapa_term whoami(const tapa_term *captured, const tapa_term *args)
 {
     (void)captured, (void)args;
-    tapa_printf("pid: %T\n", tapa_self());
+    tapa_printf("pid: %pT\n", tapa_self());
     fflush(stdout);
     return tapa_self();
 }
@@ -68,7 +68,7 @@ static tapa_term sleep_ms(const tapa_term *captured, const tapa_term *args)
 }
 
 /* fn x -> x + n end, n captured: the add_42 of step 13 is
- * tapa_fun("Tapa.Demo", "add_n", 1, 1, tapa_int(42)). */
+ * tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(42)). */
 static tapa_term add_n(const tapa_term *captured, const tapa_term *args)
 {
     return tapa_int(tapa_int_value(captured[0]) + tapa_int_value(args[0]));
@@ -77,7 +77,7 @@ static tapa_term add_n(const tapa_term *captured, const tapa_term *args)
 static tapa_term apply1(const tapa_term *captured, const tapa_term *args)
 {
     (void)captured;
-    return tapa_apply(args[0], 1, args[1]);
+    return tapa_apply(args[0], args[1]);
 }
 
 static void echo(tapa_term arg)
@@ -86,7 +86,7 @@ static void echo(tapa_term arg)
     for (;;) {
         tapa_match m = {0};
         if (tapa_receive(&m, TAPA_INFINITY, "{from, msg}") == 0 && tapa_is_pid(tapa_var(&m, "from")))
-            tapa_send(tapa_var(&m, "from"), tapa_tuple(2, tapa_atom("echo"), tapa_var(&m, "msg")));
+            tapa_send(tapa_var(&m, "from"), tapa_tuple(tapa_atom("echo"), tapa_var(&m, "msg")));
     }
 }
 
@@ -106,10 +106,10 @@ static void node_main(tapa_term arg)
     tapa_export("Tapa.Demo", "add", 2, add);
     tapa_export("Tapa.Demo", "sleep", 1, sleep_ms);
     tapa_export("Tapa.Demo", "add_n", 1, add_n);
-    (void)tapa_fun("Tapa.Demo", "add_n", 1, 1, tapa_int(0)); /* its funs carry n: add_n/1 alone is undef */
+    (void)tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(0)); /* its funs carry n: add_n/1 alone is undef */
     tapa_export("Tapa.Demo", "apply", 2, apply1);
-    tapa_register(tapa_spawn(echo, tapa_nil()), "echo");
-    if (!opts.quiet) tapa_printf("tapa-node %T is up (Ctrl-C stops it)\n", tapa_node());
+    tapa_register(tapa_spawn(echo, tapa_empty_list()), "echo");
+    if (!opts.quiet) tapa_printf("tapa-node %pT is up (Ctrl-C stops it)\n", tapa_node());
     fflush(stdout);
     while (!stop_requested) {
         tapa_match m = {0};
@@ -146,5 +146,5 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    return tapa_run(node_main, tapa_nil());
+    return tapa_run(node_main, tapa_empty_list());
 }

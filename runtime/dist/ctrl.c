@@ -236,7 +236,7 @@ static void fire_monitors_to(tapa_term pid, tapa_term node)
         }
         p->monitors[i] = p->monitors[--p->nmonitors];
         if (!m.origin) continue;
-        tapa_term who = m.name ? tapa_tuple(2, m.name, node) : m.other;
+        tapa_term who = m.name ? tapa_tuple(m.name, node) : m.other;
         deliver_message(p, down_message(monitor_ref_term(&m), who, A(noconnection)));
     }
 }
@@ -246,7 +246,7 @@ static void wake_waiters(peer *pr)
     for (uint32_t i = 0; i < pr->nwaiters; i++) {
         waiter *w = &pr->waiters[i];
         process *p = proc_lookup(w->pid);
-        if (p) deliver_message(p, tapa_tuple(2, term_ref_make(0, w->ref, 3), A(noconnection)));
+        if (p) deliver_message(p, tapa_tuple(term_ref_make(0, w->ref, 3), A(noconnection)));
     }
     pr->nwaiters = 0;
 }
@@ -260,7 +260,7 @@ static void tell_watchers(tapa_term node)
         }
         process *p = proc_lookup(dn.watch[i].pid);
         dn.watch[i] = dn.watch[--dn.nwatch];
-        if (p) deliver_message(p, tapa_tuple(2, A(nodedown), node));
+        if (p) deliver_message(p, tapa_tuple(A(nodedown), node));
     }
 }
 
@@ -299,7 +299,7 @@ static void net_kernel_call(peer *pr, tapa_term message)
     tapa_term answer = is_op_tuple(req, 2) && el(req, 0) == tapa_atom("is_auth") ? tapa_atom("yes")
                                                                                  : A(error);
     ctl_begin(3, OP_SEND);
-    if (ctl_term(empty_atom()) && ctl_term(el(from, 0)) && ctl_payload(tapa_tuple(2, el(from, 1), answer)))
+    if (ctl_term(empty_atom()) && ctl_term(el(from, 0)) && ctl_payload(tapa_tuple(el(from, 1), answer)))
         ctl_send_built(pr);
 }
 
@@ -416,7 +416,7 @@ static void in_down(peer *pr, tapa_term from, tapa_term to, tapa_term ref, tapa_
     process *p = live(to);
     monitor m;
     if (!p || !take_monitor(pr, p, ref, true, from, &m)) return;
-    tapa_term who = m.name ? tapa_tuple(2, m.name, pr->atom) : from;
+    tapa_term who = m.name ? tapa_tuple(m.name, pr->atom) : from;
     deliver_message(p, down_message(ref, who, reason));
 }
 

@@ -27,6 +27,7 @@ static tapa_term await_reply(tapa_term ref, int64_t timeout_ms)
 tapa_term tapa_ping(tapa_term node)
 {
     process *self = proc_self_or_fail("Node.ping");
+    TERM_ARG(node, "tapa_ping", 1);
     need_atom(node, "Node.ping: the node name must be an atom");
     if (!dn.alive) return A(pang);
     if (node == dn.atom) return A(pong);
@@ -34,9 +35,9 @@ tapa_term tapa_ping(tapa_term node)
     if (!pr) return A(pang);
     tapa_term ref = tapa_make_ref();
     waiter_add(pr, self->pid, ref, false, false);
-    tapa_term call = tapa_tuple(3, tapa_atom("$gen_call"), tapa_tuple(2, self->pid, ref),
-                                tapa_tuple(2, tapa_atom("is_auth"), dn.atom));
-    tapa_term ctl = tapa_tuple(4, tapa_int(OP_REG_SEND), self->pid, tapa_atom(""), tapa_atom("net_kernel"));
+    tapa_term call = tapa_tuple(tapa_atom("$gen_call"), tapa_tuple(self->pid, ref),
+                                tapa_tuple(tapa_atom("is_auth"), dn.atom));
+    tapa_term ctl = tapa_tuple(tapa_int(OP_REG_SEND), self->pid, tapa_atom(""), tapa_atom("net_kernel"));
     ctrl_send(pr, ctl, call);
     tapa_term reply = await_reply(ref, (int64_t)(dn.setup_ms + dn.ticktime_ms));
     pr = peer_find(node);
@@ -54,9 +55,10 @@ tapa_term tapa_nodes(void)
 
 /* ---------------------------------------------------------- monitor_node -- */
 
-bool tapa_monitor_node(tapa_term node, bool on)
+void tapa_monitor_node(tapa_term node, bool on)
 {
     process *self = proc_self_or_fail("Node.monitor");
+    TERM_ARG(node, "tapa_monitor_node", 1);
     need_atom(node, "Node.monitor: the node name must be an atom");
     if (!on) {
         for (uint32_t i = 0; i < dn.nwatch; i++) {
@@ -64,13 +66,13 @@ bool tapa_monitor_node(tapa_term node, bool on)
             dn.watch[i] = dn.watch[--dn.nwatch];
             break;
         }
-        return true;
+        return;
     }
-    if (node == tapa_node() && dn.alive) return true;
+    if (node == tapa_node() && dn.alive) return;
     peer *pr = dn.alive ? peer_connect(node) : NULL;
     if (!pr) { /* cannot even try: down at once, as erlang:monitor_node does */
-        deliver_message(self, tapa_tuple(2, A(nodedown), node));
-        return true;
+        deliver_message(self, tapa_tuple(A(nodedown), node));
+        return;
     }
     if (dn.nwatch == dn.watch_cap) {
         dn.watch_cap = dn.watch_cap ? dn.watch_cap * 2 : 8;
@@ -79,7 +81,6 @@ bool tapa_monitor_node(tapa_term node, bool on)
     }
     dn.watch[dn.nwatch].node = node;
     dn.watch[dn.nwatch++].pid = self->pid;
-    return true;
 }
 
 /* ----------------------------------------------------------------- spawn -- */
@@ -111,8 +112,8 @@ static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_te
     tapa_term req = tapa_make_ref();
     *req_out = req;
     waiter_add(pr, self->pid, req, link, watch);
-    tapa_term mfa = tapa_tuple(3, m, f, tapa_int((int64_t)tapa_length(args)));
-    tapa_term ctl = tapa_tuple(6, tapa_int(OP_SPAWN_REQUEST), req, self->pid,
+    tapa_term mfa = tapa_tuple(m, f, tapa_int((int64_t)tapa_length(args)));
+    tapa_term ctl = tapa_tuple(tapa_int(OP_SPAWN_REQUEST), req, self->pid,
                                 self->group_leader ? self->group_leader : self->pid, mfa, opts);
     ctrl_send(pr, ctl, args);
     return await_reply(req, TAPA_INFINITY);
@@ -122,13 +123,13 @@ static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_te
  * erlang:spawn/4 does, and says why. */
 static tapa_term spawn_on(tapa_term node, const char *module, const char *function, tapa_term args, bool link)
 {
-    tapa_term req, opts = link ? tapa_list(1, tapa_atom("link")) : TERM_NIL;
+    tapa_term req, opts = link ? tapa_list(tapa_atom("link")) : TERM_NIL;
     tapa_term r = spawn_request(node, module_atom(module), tapa_atom(function), args, opts, link, false, &req);
     if (tapa_is_pid(r)) return r;
-    tapa_printf("tapa: spawn of %s.%s on %T failed: %T\n", module, function, node, r);
+    tapa_printf("tapa: spawn of %s.%s on %pT failed: %pT\n", module, function, node, r);
     if (link) {
         if (proc_current()->trap_exit)
-            deliver_message(proc_current(), tapa_tuple(3, A(EXIT), MAKE_PID(0, 0, 0), r));
+            deliver_message(proc_current(), tapa_tuple(A(EXIT), MAKE_PID(0, 0, 0), r));
         else
             tapa_exit(r);
     }
@@ -137,11 +138,15 @@ static tapa_term spawn_on(tapa_term node, const char *module, const char *functi
 
 tapa_term tapa_spawn_on(tapa_term node, const char *module, const char *function, tapa_term args)
 {
+    TERM_ARG(node, "tapa_spawn_on", 1);
+    TERM_ARG(args, "tapa_spawn_on", 4);
     return spawn_on(node, module, function, args, false);
 }
 
 tapa_term tapa_spawn_link_on(tapa_term node, const char *module, const char *function, tapa_term args)
 {
+    TERM_ARG(node, "tapa_spawn_link_on", 1);
+    TERM_ARG(args, "tapa_spawn_link_on", 4);
     return spawn_on(node, module, function, args, true);
 }
 
@@ -149,25 +154,27 @@ tapa_term tapa_spawn_link_on(tapa_term node, const char *module, const char *fun
  * read the answer from the DOWN reason. */
 tapa_term tapa_rpc(tapa_term node, const char *module, const char *function, tapa_term args)
 {
+    TERM_ARG(node, "tapa_rpc", 1);
+    TERM_ARG(args, "tapa_rpc", 4);
     tapa_term res = tapa_make_ref(), req;
-    tapa_term call_args = tapa_list(4, res, module_atom(module), tapa_atom(function), args);
+    tapa_term call_args = tapa_list(res, module_atom(module), tapa_atom(function), args);
     tapa_term r = spawn_request(node, tapa_atom("erpc"), tapa_atom("execute_call"), call_args,
-                                tapa_list(1, tapa_atom("monitor")), false, true, &req);
+                                tapa_list(tapa_atom("monitor")), false, true, &req);
     if (!tapa_is_pid(r))
-        return tapa_tuple(2, tapa_atom("badrpc"), r == A(noconnection) ? A(nodedown) : r);
+        return tapa_tuple(tapa_atom("badrpc"), r == A(noconnection) ? A(nodedown) : r);
     tapa_match m = {0};
     tapa_pin(&m, "req", req);
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^req, :process, _, reason}");
     tapa_term reason = tapa_var(&m, "reason");
     tapa_term badrpc = tapa_atom("badrpc");
-    if (reason == A(noconnection)) return tapa_tuple(2, badrpc, A(nodedown));
+    if (reason == A(noconnection)) return tapa_tuple(badrpc, A(nodedown));
     if (!tapa_is_tuple(reason) || tapa_tuple_size(reason) < 3 || !tapa_equal(tapa_element(reason, 0), res))
-        return tapa_tuple(2, badrpc, tapa_tuple(2, A(EXIT), reason));
+        return tapa_tuple(badrpc, tapa_tuple(A(EXIT), reason));
     tapa_term kind = tapa_element(reason, 1), v = tapa_element(reason, 2);
     if (kind == tapa_atom("return") || kind == tapa_atom("throw")) return v;
     if (kind == A(error) && tapa_tuple_size(reason) == 4)
-        v = tapa_tuple(2, v, tapa_element(reason, 3));
-    return tapa_tuple(2, badrpc, tapa_tuple(2, A(EXIT), v));
+        v = tapa_tuple(v, tapa_element(reason, 3));
+    return tapa_tuple(badrpc, tapa_tuple(A(EXIT), v));
 }
 
 /* ------------------------------------------------------------ pids as text -- */
@@ -187,6 +194,7 @@ tapa_term tapa_list_to_pid(const char *text)
 
 tapa_term tapa_pid_to_list(tapa_term pid)
 {
+    TERM_ARG(pid, "tapa_pid_to_list", 1);
     if (!tapa_is_pid(pid)) term_badarg(":erlang.pid_to_list: not a pid");
     char buf[64];
     snprintf(buf, sizeof buf, "<%u.%u.%u>", node_at(PID_NODE(pid))->channel, PID_ID(pid), PID_SERIAL(pid));

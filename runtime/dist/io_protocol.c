@@ -35,8 +35,8 @@ static bool route_to_group_leader(const char *data, size_t len)
     if (!gl || !tapa_is_pid(gl) || PID_NODE(gl) == 0) return false;
     tapa_term ref = tapa_make_ref();
     tapa_term mon = tapa_monitor(gl);
-    tapa_term req = tapa_tuple(3, tapa_atom("put_chars"), tapa_atom("unicode"), tapa_binary(data, len));
-    tapa_send(gl, tapa_tuple(4, tapa_atom("io_request"), p->pid, ref, req));
+    tapa_term req = tapa_tuple(tapa_atom("put_chars"), tapa_atom("unicode"), tapa_binary(data, len));
+    tapa_send(gl, tapa_tuple(tapa_atom("io_request"), p->pid, ref, req));
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
     tapa_pin(&m, "mon", mon);
@@ -117,12 +117,12 @@ static tapa_term serve(tapa_term req)
             reply = serve(tapa_hd(l));
         return reply;
     }
-    if (!put_chars_of(req, &chars)) return tapa_tuple(2, tapa_atom("error"), tapa_atom("enotsup"));
+    if (!put_chars_of(req, &chars)) return tapa_tuple(tapa_atom("error"), tapa_atom("enotsup"));
     dbuf text = {0};
     bool ok = chars_to_utf8(chars, &text);
     if (ok && text.len) write_served_text((const char *)text.data, text.len);
     dbuf_free(&text);
-    return ok ? tapa_atom("ok") : tapa_tuple(2, tapa_atom("error"), tapa_atom("put_chars"));
+    return ok ? tapa_atom("ok") : tapa_tuple(tapa_atom("error"), tapa_atom("put_chars"));
 }
 
 /* {io_request, From, ReplyAs, Request} from a process of peer pr to one
@@ -132,7 +132,7 @@ bool io_request_in(peer *pr, tapa_term message)
     if (!is_tuple_of(message, 4, "io_request")) return false;
     tapa_term from = el(message, 1);
     if (!tapa_is_pid(from) || node_at(PID_NODE(from))->name != pr->atom) return false;
-    tapa_term reply = tapa_tuple(3, tapa_atom("io_reply"), el(message, 2), serve(el(message, 3)));
-    ctrl_send(pr, tapa_tuple(3, tapa_int(OP_SEND), tapa_atom(""), from), reply);
+    tapa_term reply = tapa_tuple(tapa_atom("io_reply"), el(message, 2), serve(el(message, 3)));
+    ctrl_send(pr, tapa_tuple(tapa_int(OP_SEND), tapa_atom(""), from), reply);
     return true;
 }

@@ -164,7 +164,7 @@ static void close_handles(void)
 static tapa_term erlang_display(const tapa_term *captured, const tapa_term *args)
 {
     (void)captured;
-    tapa_printf("%T\n", args[0]);
+    tapa_printf("%pT\n", args[0]);
     return tapa_true();
 }
 

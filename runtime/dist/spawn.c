@@ -25,7 +25,7 @@ static tapa_term fun_for(tapa_term module, tapa_term function, int arity)
     bool elixir = mlen >= 7 && memcmp(m, "Elixir.", 7) == 0;
     snprintf(ms, mlen + 2, "%s%.*s", elixir ? "" : ":", (int)mlen, m);
     snprintf(fs, flen + 1, "%.*s", (int)flen, f);
-    tapa_term fun = tapa_fun(ms, fs, arity, 0);
+    tapa_term fun = tapa_fun(ms, fs, arity);
     free(ms);
     free(fs);
     return fun;
@@ -54,11 +54,11 @@ static void erpc_body(tapa_term arg)
     tapa_term args[256];
     size_t n = list_to_array(list, args, 256);
     if (!tapa_is_atom(m) || !tapa_is_atom(f) || !export_callable(m, f, (int)n)) {
-        tapa_term mfa = tapa_tuple(4, m, f, list, TERM_NIL);
-        tapa_exit(tapa_tuple(4, ref, A(error), tapa_atom("undef"), tapa_list(1, mfa)));
+        tapa_term mfa = tapa_tuple(m, f, list, TERM_NIL);
+        tapa_exit(tapa_tuple(ref, A(error), tapa_atom("undef"), tapa_list(mfa)));
     }
     tapa_term value = tapa_apply_v(fun_for(m, f, (int)n), n, args);
-    tapa_exit(tapa_tuple(3, ref, tapa_atom("return"), value));
+    tapa_exit(tapa_tuple(ref, tapa_atom("return"), value));
 }
 
 static bool proper_length(tapa_term list, size_t *n)
@@ -72,7 +72,7 @@ static bool proper_length(tapa_term list, size_t *n)
 
 static void reply(peer *pr, tapa_term req, tapa_term to, int flags, tapa_term result)
 {
-    tapa_term ctl = tapa_tuple(5, tapa_int(OP_SPAWN_REPLY), req, to, tapa_int(flags), result);
+    tapa_term ctl = tapa_tuple(tapa_int(OP_SPAWN_REPLY), req, to, tapa_int(flags), result);
     ctrl_send(pr, ctl, TAPA_NONE);
 }
 
@@ -99,7 +99,7 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
     tapa_term arg = erpc ? tapa_tuple_v(4, (tapa_term[]){tapa_hd(args), tapa_hd(tapa_tl(args)),
                                                          tapa_hd(tapa_tl(tapa_tl(args))),
                                                          tapa_hd(tapa_tl(tapa_tl(tapa_tl(args))))})
-                         : tapa_tuple(3, el(mfa, 0), el(mfa, 1), args);
+                         : tapa_tuple(el(mfa, 0), el(mfa, 1), args);
     process *child = proc_spawn(erpc ? erpc_body : apply_body, arg);
     /* the caller's group leader: what the child prints goes to its terminal */
     tapa_term gl = el(c, 3);
@@ -134,11 +134,11 @@ void spawn_reply_in(peer *pr, tapa_term c)
     process *p = proc_lookup(w.pid);
     int f = TERM_TAG(flags) == TAG_SMALL ? (int)SMALL_VALUE(flags) : 0;
     if (!tapa_is_pid(result)) {
-        if (p) deliver_message(p, tapa_tuple(2, req, result));
+        if (p) deliver_message(p, tapa_tuple(req, result));
         return;
     }
     if (!p) {
-        if (f & 1) ctrl_send(pr, tapa_tuple(4, tapa_int(OP_EXIT), w.pid, result, A(noproc)), TAPA_NONE);
+        if (f & 1) ctrl_send(pr, tapa_tuple(tapa_int(OP_EXIT), w.pid, result, A(noproc)), TAPA_NONE);
         return;
     }
     if (f & 1) link_add(p, result);
@@ -150,5 +150,5 @@ void spawn_reply_in(peer *pr, tapa_term c)
         m.ref_node = 0;
         monitor_add(p, &m);
     }
-    deliver_message(p, tapa_tuple(2, req, result));
+    deliver_message(p, tapa_tuple(req, result));
 }

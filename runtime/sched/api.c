@@ -46,10 +46,15 @@ static process *spawn_child(tapa_fn fn, tapa_term arg)
     return child;
 }
 
-tapa_term tapa_spawn(tapa_fn fn, tapa_term arg) { return spawn_child(fn, arg)->pid; }
+tapa_term tapa_spawn(tapa_fn fn, tapa_term arg)
+{
+    TERM_ARG(arg, "tapa_spawn", 2);
+    return spawn_child(fn, arg)->pid;
+}
 
 tapa_term tapa_spawn_link(tapa_fn fn, tapa_term arg)
 {
+    TERM_ARG(arg, "tapa_spawn_link", 2);
     process *child = spawn_child(fn, arg);
     process *parent = proc_current();
     link_add(parent, child->pid);
@@ -60,9 +65,10 @@ tapa_term tapa_spawn_link(tapa_fn fn, tapa_term arg)
 
 tapa_term tapa_spawn_monitor(tapa_fn fn, tapa_term arg)
 {
+    TERM_ARG(arg, "tapa_spawn_monitor", 2);
     process *child = spawn_child(fn, arg);
     tapa_term ref = tapa_monitor(child->pid);
-    return tapa_tuple(2, child->pid, ref);
+    return tapa_tuple(child->pid, ref);
 }
 
 /* ----------------------------------------------------------------- send -- */
@@ -81,16 +87,18 @@ static void send_to_pid(process *from, tapa_term to, tapa_term m)
 tapa_term tapa_send(tapa_term dest, tapa_term m)
 {
     process *from = proc_self_or_fail("send");
-    if (tapa_is_pid(dest)) {
+    TERM_ARG(m, "tapa_send", 2);
+    /* TAPA_NONE is neither a pid nor an atom: checked off the fast path */
+    if (TERM_TAG(dest) == TAG_PID) {
         send_to_pid(from, dest, m);
-    } else if (tapa_is_atom(dest)) {
+    } else if (TERM_TAG(dest) == TAG_ATOM) {
         tapa_term pid = registry_whereis(dest);
         if (!pid)
             term_badarg("send: no process is registered as %s. Check the name with "
                         "Process.registered() (tapa_registered()), or whether that process has exited.",
                         term_shown(dest));
         send_to_pid(from, pid, m);
-    } else if (tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
+    } else if (dest != TAPA_NONE && tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
                tapa_is_atom(tapa_element(dest, 0)) && tapa_is_atom(tapa_element(dest, 1))) {
         tapa_term name = tapa_element(dest, 0), node = tapa_element(dest, 1);
         if (node == tapa_node()) {
@@ -101,6 +109,7 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
             tapa_dist->reg_send(from->pid, name, node, m);
         }
     } else {
+        TERM_ARG(dest, "tapa_send", 1);
         term_badarg("send: %s is not a pid, a registered name or {name, node}.", term_shown(dest));
     }
     /* This send may have killed us (the receiver passed the heap limit and
@@ -115,25 +124,28 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
 _Noreturn void tapa_exit(tapa_term reason)
 {
     proc_self_or_fail("exit");
+    TERM_ARG(reason, "tapa_exit", 1);
     sched_exit_current(reason);
 }
 
-bool tapa_exit_pid(tapa_term pid, tapa_term reason)
+void tapa_exit_pid(tapa_term pid, tapa_term reason)
 {
     process *self = proc_self_or_fail("Process.exit");
+    TERM_ARG(pid, "tapa_exit_pid", 1);
+    TERM_ARG(reason, "tapa_exit_pid", 2);
     if (!tapa_is_pid(pid)) term_badarg("Process.exit: %s is not a pid.", term_shown(pid));
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->exit(self->pid, pid, reason, false);
-        return true;
+        return;
     }
     process *p = proc_lookup(pid);
     if (p) deliver_exit_signal(self->pid, p, reason, false);
     proc_check_pending(self);
-    return true;
 }
 
 bool tapa_alive(tapa_term pid)
 {
+    TERM_ARG(pid, "tapa_alive", 1);
     if (!tapa_is_pid(pid)) term_badarg("Process.alive?: %s is not a pid.", term_shown(pid));
     if (PID_NODE(pid) != 0) term_badarg("Process.alive?: %s is a pid of another node; ask that node.", term_shown(pid));
     process *p = proc_lookup(pid);
@@ -152,44 +164,44 @@ bool tapa_trap_exit(bool on)
 
 /* Linking to a pid that is gone: a trapping caller gets {:EXIT, pid,
  * :noproc}; any other caller fails with :noproc (OTP 25). */
-bool tapa_link(tapa_term pid)
+void tapa_link(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.link");
+    TERM_ARG(pid, "tapa_link", 1);
     if (!tapa_is_pid(pid)) term_badarg("Process.link: %s is not a pid.", term_shown(pid));
-    if (pid == self->pid) return true;
+    if (pid == self->pid) return;
     TRACE(TR_LINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
         link_add(self, pid);
         if (tapa_dist) tapa_dist->link(self->pid, pid);
-        return true;
+        return;
     }
     process *p = live_local(pid);
     if (!p) {
         if (self->trap_exit) {
-            deliver_message(self, tapa_tuple(3, A(EXIT), pid, A(noproc)));
-            return true;
+            deliver_message(self, tapa_tuple(A(EXIT), pid, A(noproc)));
+            return;
         }
         term_fail(A(noproc), "Process.link: the process is not alive (noproc). "
                              "Link before it can exit, or use spawn_link.");
     }
     link_add(self, pid);
     link_add(p, self->pid);
-    return true;
 }
 
-bool tapa_unlink(tapa_term pid)
+void tapa_unlink(tapa_term pid)
 {
     process *self = proc_self_or_fail("Process.unlink");
+    TERM_ARG(pid, "tapa_unlink", 1);
     if (!tapa_is_pid(pid)) term_badarg("Process.unlink: %s is not a pid.", term_shown(pid));
-    if (!link_remove(self, pid)) return true;
+    if (!link_remove(self, pid)) return;
     TRACE(TR_UNLINK, self->pid, pid, TAPA_NONE);
     if (PID_NODE(pid) != 0) {
         if (tapa_dist) tapa_dist->unlink(self->pid, pid);
-        return true;
+        return;
     }
     process *p = proc_lookup(pid);
     if (p) link_remove(p, self->pid);
-    return true;
 }
 
 /* ------------------------------------------------------------- monitors -- */
@@ -234,6 +246,7 @@ static tapa_term monitor_name_target(tapa_term target, tapa_term name, tapa_term
 tapa_term tapa_monitor(tapa_term target)
 {
     process *self = proc_self_or_fail("Process.monitor");
+    TERM_ARG(target, "tapa_monitor", 1);
     monitor mine = {.origin = true};
     tapa_term pid = target, node = tapa_node();
     if (tapa_is_atom(target)) {
@@ -260,7 +273,7 @@ tapa_term tapa_monitor(tapa_term target)
     }
     process *p = pid ? live_local(pid) : NULL;
     if (!p) {
-        tapa_term who = mine.name ? tapa_tuple(2, mine.name, node) : target;
+        tapa_term who = mine.name ? tapa_tuple(mine.name, node) : target;
         deliver_message(self, down_message(ref, who, A(noproc)));
         return ref;
     }
@@ -274,9 +287,10 @@ tapa_term tapa_monitor(tapa_term target)
     return ref;
 }
 
-bool tapa_demonitor(tapa_term ref, bool flush)
+void tapa_demonitor(tapa_term ref, bool flush)
 {
     process *self = proc_self_or_fail("Process.demonitor");
+    TERM_ARG(ref, "tapa_demonitor", 1);
     if (!IS_BOX_TYPE(ref, BOX_REF)) term_badarg("Process.demonitor: %s is not a reference.", term_shown(ref));
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
@@ -296,16 +310,16 @@ bool tapa_demonitor(tapa_term ref, bool flush)
         tapa_pin(&mt, "ref", ref);
         tapa_receive(&mt, 0, "{:DOWN, ^ref, _, _, _}"); /* at most one per ref */
     }
-    return true;
 }
 
 /* ------------------------------------------------------------- registry -- */
 
 static tapa_term name_atom(const char *name) { return tapa_atom(name); }
 
-bool tapa_register(tapa_term pid, const char *name)
+void tapa_register(tapa_term pid, const char *name)
 {
     proc_self_or_fail("Process.register");
+    TERM_ARG(pid, "tapa_register", 1);
     tapa_term atom = name_atom(name);
     process *p = proc_lookup(pid);
     if (!p) term_badarg("Process.register: %s is not a live local process.", term_shown(pid));
@@ -315,10 +329,9 @@ bool tapa_register(tapa_term pid, const char *name)
     if (!registry_add(atom, pid))
         term_badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", term_shown(atom));
     p->registered_name = atom;
-    return true;
 }
 
-bool tapa_unregister(const char *name)
+void tapa_unregister(const char *name)
 {
     proc_self_or_fail("Process.unregister");
     tapa_term atom = name_atom(name);
@@ -326,7 +339,7 @@ bool tapa_unregister(const char *name)
     if (!pid) term_badarg("Process.unregister: no process is registered as %s.", term_shown(atom));
     process *p = proc_lookup(pid);
     if (p) p->registered_name = 0;
-    return registry_remove(atom);
+    registry_remove(atom);
 }
 
 tapa_term tapa_whereis(const char *name)

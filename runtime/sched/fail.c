@@ -25,7 +25,7 @@ static _Noreturn void fail_current(tapa_term reason, const char *kind, const cha
     free(p->crash_message);
     p->crash_message = sb.data;
     p->crashed = true;
-    sched_exit_current(tapa_tuple(2, reason, TERM_NIL));
+    sched_exit_current(tapa_tuple(reason, TERM_NIL));
 }
 
 _Noreturn void term_fail(tapa_term reason, const char *why)
@@ -39,11 +39,15 @@ _Noreturn void term_fail(tapa_term reason, const char *why)
 
 _Noreturn void tapa_raise(const char *fmt, ...)
 {
+    /* formatted as tapa_printf's (%pT prints a term), at most 511 bytes */
     char text[512];
+    strbuf sb = {0};
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
+    term_vformat(&sb, "tapa_raise", fmt, &ap);
     va_end(ap);
+    snprintf(text, sizeof text, "%s", sb.data ? sb.data : "");
+    sb_free(&sb);
     fail_current(term_runtime_error(text), "RuntimeError", text);
 }
 

@@ -43,7 +43,8 @@ static tapa_term monitors_where(process *p, bool origin)
         if (m->origin != origin) continue;
         tapa_term item = m->other;
         if (origin)
-            item = tapa_tuple(2, A(process), m->name ? tapa_tuple(2, m->name, node_at(PID_NODE(m->other))->name) : m->other);
+            item = tapa_tuple(A(process), m->name ? tapa_tuple(m->name, node_at(PID_NODE(m->other))->name)
+                                                  : m->other);
         list = tapa_cons(item, list);
     }
     return list;
@@ -87,23 +88,25 @@ static process *info_target(tapa_term pid)
 
 tapa_term tapa_info(tapa_term pid)
 {
+    TERM_ARG(pid, "tapa_info", 1);
     process *p = info_target(pid);
     if (!p) return A(nil);
     tapa_term list = TERM_NIL;
     for (size_t i = NKEYS; i-- > 0;) {
         if (i == 0 && !p->registered_name) continue; /* BEAM omits it when unregistered */
-        list = tapa_cons(tapa_tuple(2, tapa_atom(keys[i].key), keys[i].fn(p)), list);
+        list = tapa_cons(tapa_tuple(tapa_atom(keys[i].key), keys[i].fn(p)), list);
     }
     return list;
 }
 
 tapa_term tapa_info_key(tapa_term pid, const char *key)
 {
+    TERM_ARG(pid, "tapa_info_key", 1);
     process *p = info_target(pid);
     for (size_t i = 0; i < NKEYS; i++) {
         if (strcmp(keys[i].key, key) != 0) continue;
         if (!p) return A(nil);
-        return tapa_tuple(2, tapa_atom(key), keys[i].fn(p));
+        return tapa_tuple(tapa_atom(key), keys[i].fn(p));
     }
     term_badarg("Process.info: :%s is not a key this runtime knows; try message_queue_len, "
                 "messages, links, monitors, monitored_by, trap_exit, status, registered_name or memory",

@@ -151,11 +151,17 @@ static void keep_only_pins(tapa_match *m)
 static __attribute__((noinline, cold)) _Noreturn void bad_timeout(const char *call, int64_t ms)
 {
     char why[300];
-    snprintf(why, sizeof why,
-             "%s: the timeout %lld is %s. Give a time in milliseconds (%s), or "
-             "TAPA_INFINITY to wait for ever.",
-             call, (long long)ms, ms < 0 ? "negative" : "too large",
-             ms < 0 ? "0 or more" : "at most 4294967295, 2^32-1");
+    if (ms == TAPA_TIMEOUT)
+        snprintf(why, sizeof why,
+                 "%s: the timeout is TAPA_TIMEOUT (-2). TAPA_TIMEOUT is what tapa_receive "
+                 "returns; to wait forever pass TAPA_INFINITY.",
+                 call);
+    else
+        snprintf(why, sizeof why,
+                 "%s: the timeout %lld is %s. Give a time in milliseconds (%s), or "
+                 "TAPA_INFINITY to wait for ever.",
+                 call, (long long)ms, ms < 0 ? "negative" : "too large",
+                 ms < 0 ? "0 or more" : "at most 4294967295, 2^32-1");
     term_fail(tapa_atom("timeout_value"), why);
 }
 
@@ -269,6 +275,7 @@ static const char *intern_pin_name(const char *name)
 
 void tapa_pin(tapa_match *m, const char *name, tapa_term value)
 {
+    TERM_ARG(value, "tapa_pin", 3);
     const char *key = intern_pin_name(name);
     for (int i = 0; i < m->count; i++)
         if (m->names[i] == key) {
@@ -280,7 +287,7 @@ void tapa_pin(tapa_match *m, const char *name, tapa_term value)
     m->values[m->count++] = value;
 }
 
-tapa_term tapa_flush(void)
+void tapa_flush(void)
 {
     process *p = proc_self_or_fail("flush()");
     while (p->mbox.head) {
@@ -292,7 +299,6 @@ tapa_term tapa_flush(void)
     }
     mailbox_forget_save_point(&p->mbox);
     fflush(stdout);
-    return A(ok);
 }
 
 void tapa_sleep(int64_t ms)

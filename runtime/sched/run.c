@@ -68,6 +68,7 @@ int tapa_run(tapa_fn main_fn, tapa_term arg)
 {
     if (proc_current()) run_inside_process();
     atoms_init();
+    TERM_ARG(arg, "tapa_run", 2);
     if (!sched_init()) return 1; /* it said why; nothing ran */
     trace_init_from_env();
     process *p = proc_spawn(main_fn, arg);

@@ -111,7 +111,7 @@ tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node,
 
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
 {
-    return tapa_tuple(5, A(DOWN), ref, A(process), who, reason);
+    return tapa_tuple(A(DOWN), ref, A(process), who, reason);
 }
 
 /* --------------------------------------------------------- exit signals -- */
@@ -146,7 +146,7 @@ void deliver_exit_signal(tapa_term from, process *to, tapa_term reason, bool via
     }
     if (to->trap_exit) {
         TRACE(TR_TRAP, from, to->pid, reason);
-        deliver_message(to, tapa_tuple(3, A(EXIT), from, reason));
+        deliver_message(to, tapa_tuple(A(EXIT), from, reason));
         return;
     }
     if (reason == A(normal) && from != to->pid) return;
@@ -186,7 +186,7 @@ static void fire_monitors(process *p)
         process *q = proc_lookup(m.other);
         if (!q || !monitor_remove(q, m.ref, monitor_ref_len(&m), m.ref_node, NULL) || m.origin) continue;
         tapa_term ref = monitor_ref_term(&m);
-        tapa_term who = m.name ? tapa_tuple(2, m.name, tapa_node()) : p->pid;
+        tapa_term who = m.name ? tapa_tuple(m.name, tapa_node()) : p->pid;
         TRACE(TR_DOWN, p->pid, q->pid, p->exit_reason);
         deliver_message(q, down_message(ref, who, p->exit_reason));
     }

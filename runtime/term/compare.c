@@ -282,6 +282,14 @@ static int compare(tapa_term a, tapa_term b, bool exact) {
     return c;
 }
 
-int tapa_compare(tapa_term a, tapa_term b) { return compare(a, b, false); }
+int tapa_compare(tapa_term a, tapa_term b) {
+    TERM_ARG(a, "tapa_compare", 1);
+    TERM_ARG(b, "tapa_compare", 2);
+    return compare(a, b, false);
+}
 int term_compare_exact(tapa_term a, tapa_term b) { return compare(a, b, true); }
-bool tapa_equal(tapa_term a, tapa_term b) { return compare(a, b, true) == 0; }
+bool tapa_equal(tapa_term a, tapa_term b) {
+    TERM_ARG(a, "tapa_equal", 1);
+    TERM_ARG(b, "tapa_equal", 2);
+    return compare(a, b, true) == 0;
+}

@@ -968,6 +968,7 @@ void inspect_into_width(strbuf *sb, tapa_term t, int width) {
 void inspect_into(strbuf *sb, tapa_term t) { inspect_into_width(sb, t, -1); }
 
 size_t tapa_inspect_to(char *buf, size_t size, tapa_term t) {
+    TERM_ARG(t, "tapa_inspect_to", 3);
     strbuf sb = {0};
     inspect_into(&sb, t);
     if (size) {
@@ -987,12 +988,14 @@ const char *term_shown(tapa_term t) {
 }
 
 char *tapa_inspect_alloc(tapa_term t) {
+    TERM_ARG(t, "tapa_inspect_alloc", 1);
     strbuf sb = {0};
     inspect_into(&sb, t);
     return sb.data;
 }
 
 void tapa_fprint_term(FILE *out, tapa_term t) {
+    TERM_ARG(t, "tapa_fprint_term", 2);
     strbuf sb = {0};
     inspect_into_width(&sb, t, INSPECT_WIDTH);
     fwrite(sb.data, 1, sb.len, out);
@@ -1002,6 +1005,7 @@ void tapa_fprint_term(FILE *out, tapa_term t) {
 bool (*term_stdout_route)(const char *data, size_t len);
 
 tapa_term tapa_inspect(tapa_term t, const char *label) {
+    TERM_ARG(t, "tapa_inspect", 1);
     strbuf sb = {0};
     if (label) sb_printf(&sb, "%s: ", label);
     inspect_into_width(&sb, t, INSPECT_WIDTH);
@@ -1055,7 +1059,8 @@ static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *a
     }
 }
 
-static void vformat(strbuf *sb, const char *fmt, va_list *ap) {
+void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap) {
+    size_t nterms = 0;
     for (const char *p = fmt; *p;) {
         if (*p != '%') {
             size_t n = strcspn(p, "%");
@@ -1068,11 +1073,26 @@ static void vformat(strbuf *sb, const char *fmt, va_list *ap) {
             p += 2;
             continue;
         }
-        if (p[1] == 'T') {
-            /* "Received: %T" is IO.puts("Received: #{inspect(msg)}"), and
+        if (p[1] == 'p' && p[2] == 'T') {
+            /* "Received: %pT" is IO.puts("Received: #{inspect(msg)}"), and
              * inspect/1 never breaks lines (pretty: false): one line, as
-             * long as it takes. IO.inspect (tapa_inspect) breaks at 80. */
-            inspect_into_width(sb, va_arg(*ap, tapa_term), -1);
+             * long as it takes. IO.inspect (tapa_inspect) breaks at 80.
+             * (The compiler checks %pT as %p: the argument is a pointer.) */
+            tapa_term t = va_arg(*ap, tapa_term);
+            nterms++;
+            if (t == TAPA_NONE) {
+                sb_free(sb);
+                term_none_fail(who, "%pT argument", nterms);
+            }
+            inspect_into_width(sb, t, -1);
+            p += 3;
+            continue;
+        }
+        if (p[1] == 'T') {
+            /* the old %T, from code built without format checks: take its
+             * argument (so the rest stay in line) and say what to write */
+            (void)va_arg(*ap, tapa_term);
+            sb_puts(sb, "[%" "T is not a conversion: write %pT to print a term]");
             p += 2;
             continue;
         }
@@ -1091,7 +1111,7 @@ int tapa_vfprintf(FILE *out, const char *fmt, va_list ap) {
     strbuf sb = {0};
     va_list copy;
     va_copy(copy, ap);
-    vformat(&sb, fmt, &copy);
+    term_vformat(&sb, "tapa_printf", fmt, &copy);
     va_end(copy);
     size_t n = sb.len;
     if (!(out == stdout && n && term_stdout_route && term_stdout_route(sb.data, n)))

@@ -52,6 +52,7 @@ typedef struct parser {
     uint8_t *bin; /* bytes of the <<>> being read */
     size_t binn, bincap;
     unsigned nvars; /* hook calls so far */
+    unsigned nplaceholders; /* placeholders read so far */
 } parser;
 
 static tapa_term parse_value(parser *ps, int depth);
@@ -638,10 +639,15 @@ static bool lex_placeholder(parser *ps, token *t)
         return error_at(ps, t->line, t->col, "placeholders (~%c) are not allowed in patterns", k);
     if (!ps->args->next(ps->args->ud, (char)k, &a))
         return error_at(ps, t->line, t->col, "no argument for placeholder ~%c", k);
+    ps->nplaceholders++;
     switch (k) {
     case 't':
     case 'p':
-        if (!a.term) return error_at(ps, t->line, t->col, "the argument for ~%c is TAPA_NONE", k);
+        if (!a.term)
+            return error_at(ps, t->line, t->col,
+                            "the argument for placeholder %u (~%c) is TAPA_NONE/0, not a term "
+                            "(write tapa_int(0) for the number 0)",
+                            ps->nplaceholders, k);
         t->val = a.term;
         return true;
     case 'i':
@@ -1110,5 +1116,5 @@ tapa_term tapa_t(const char *literal, ...)
     if (literal) show_position(where, sizeof where, literal, &e);
     static char why[640]; /* term_fail copies it before anything else runs */
     snprintf(why, sizeof why, "tapa_t: invalid term literal: %s%s", reason, where);
-    term_fail(tapa_tuple(2, tapa_atom("badarg"), tapa_string(reason)), why);
+    term_fail(tapa_tuple(tapa_atom("badarg"), tapa_string(reason)), why);
 }

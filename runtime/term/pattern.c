@@ -308,8 +308,8 @@ static int match_map(const mstate *s, int i, tapa_term t)
     if (!IS_BOX_TYPE(t, BOX_MAP) || BOX_OF(t)->size < n) return -1;
     i++;
     for (uint32_t k = 0; k < n; k++) {
-        tapa_term v = tapa_map_get(t, s->p->code[i].lit);
-        if (!v || (i = match_node(s, i + 1, v)) < 0) return -1;
+        tapa_term v;
+        if (!tapa_map_fetch(t, s->p->code[i].lit, &v) || (i = match_node(s, i + 1, v)) < 0) return -1;
     }
     return i;
 }

@@ -22,6 +22,20 @@ _Noreturn void term_badarg(const char *fmt, ...) {
     term_fail(A(badarg), why);
 }
 
+_Noreturn void term_none_fail(const char *fn, const char *what, size_t pos) {
+    static char why[256];
+    snprintf(why, sizeof why,
+             "%s %zu of %s is TAPA_NONE/0, not a term: write tapa_int(0) for the number 0 "
+             "(TAPA_NONE is only what a failed tapa_parse returns)",
+             what, pos, fn);
+    term_fail(A(badarg), why);
+}
+
+void term_check_terms(const tapa_term *terms, size_t n, const char *fn, const char *what) {
+    for (size_t i = 0; i < n; i++)
+        if (terms[i] == TAPA_NONE) term_none_fail(fn, what, i + 1);
+}
+
 static uint32_t checked_size(size_t n, const char *what) {
     if (n > UINT32_MAX) term_fail(A(system_limit), what);
     return (uint32_t)n;
@@ -32,7 +46,7 @@ tapa_type tapa_type_of(tapa_term t) {
     case TAG_SMALL: return TAPA_T_INTEGER;
     case TAG_ATOM: return TAPA_T_ATOM;
     case TAG_PID: return TAPA_T_PID;
-    case TAG_NIL: return TAPA_T_NIL;
+    case TAG_NIL: return TAPA_T_EMPTY_LIST;
     case TAG_BOXED: break;
     default: return TAPA_T_NONE;
     }
@@ -65,10 +79,23 @@ tapa_term tapa_true(void) { return A(true); }
 tapa_term tapa_false(void) { return A(false); }
 tapa_term tapa_bool(bool b) { return b ? A(true) : A(false); }
 
-bool tapa_is_atom(tapa_term t) { return TERM_TAG(t) == TAG_ATOM; }
+bool tapa_is_atom(tapa_term t) {
+    if (TERM_TAG(t) == TAG_ATOM) return true;
+    TERM_ARG(t, "tapa_is_atom", 1); /* off the fast path */
+    return false;
+}
+
+bool tapa_is_nil(tapa_term t) {
+    if (t == A(nil)) return true;
+    TERM_ARG(t, "tapa_is_nil", 1); /* off the fast path */
+    return false;
+}
 
 const char *tapa_atom_name(tapa_term atom) {
-    if (!tapa_is_atom(atom)) term_badarg("tapa_atom_name: the term is not an atom");
+    if (TERM_TAG(atom) != TAG_ATOM) {
+        TERM_ARG(atom, "tapa_atom_name", 1);
+        term_badarg("tapa_atom_name: the term is not an atom");
+    }
     return atom_text(atom, NULL);
 }
 
@@ -96,12 +123,17 @@ tapa_term tapa_int(int64_t value) {
 }
 
 bool tapa_is_integer(tapa_term t) {
-    return TERM_TAG(t) == TAG_SMALL || IS_BOX_TYPE(t, BOX_BIGINT);
+    if (TERM_TAG(t) == TAG_SMALL || IS_BOX_TYPE(t, BOX_BIGINT)) return true;
+    TERM_ARG(t, "tapa_is_integer", 1); /* off the fast path */
+    return false;
 }
 
 int64_t tapa_int_value(tapa_term t) {
     if (TERM_TAG(t) == TAG_SMALL) return SMALL_VALUE(t);
-    if (!IS_BOX_TYPE(t, BOX_BIGINT)) term_badarg("tapa_int_value: the term is not an integer");
+    if (!IS_BOX_TYPE(t, BOX_BIGINT)) {
+        TERM_ARG(t, "tapa_int_value", 1);
+        term_badarg("tapa_int_value: the term is not an integer");
+    }
     const box_bigint *b = (const box_bigint *)BOX_OF(t);
     if (b->h.size <= 2) {
         uint64_t mag = b->digits[0] | (b->h.size == 2 ? (uint64_t)b->digits[1] << 32 : 0);
@@ -122,7 +154,10 @@ tapa_term tapa_float(double value) {
 }
 
 double tapa_float_value(tapa_term t) {
-    if (!IS_BOX_TYPE(t, BOX_FLOAT)) term_badarg("tapa_float_value: the term is not a float");
+    if (!IS_BOX_TYPE(t, BOX_FLOAT)) {
+        TERM_ARG(t, "tapa_float_value", 1);
+        term_badarg("tapa_float_value: the term is not a float");
+    }
     return ((const box_float *)BOX_OF(t))->value;
 }
 
@@ -136,46 +171,57 @@ tapa_term tapa_binary(const void *bytes, size_t len) {
 
 tapa_term tapa_string(const char *utf8) { return tapa_binary(utf8, strlen(utf8)); }
 
-bool tapa_is_binary(tapa_term t) { return IS_BOX_TYPE(t, BOX_BINARY); }
+bool tapa_is_binary(tapa_term t) {
+    if (IS_BOX_TYPE(t, BOX_BINARY)) return true;
+    TERM_ARG(t, "tapa_is_binary", 1); /* off the fast path */
+    return false;
+}
 
 const uint8_t *tapa_binary_data(tapa_term t) {
-    if (!tapa_is_binary(t)) term_badarg("tapa_binary_data: the term is not a binary");
+    if (!IS_BOX_TYPE(t, BOX_BINARY)) {
+        TERM_ARG(t, "tapa_binary_data", 1);
+        term_badarg("tapa_binary_data: the term is not a binary");
+    }
     return ((const box_binary *)BOX_OF(t))->bytes;
 }
 
 size_t tapa_binary_size(tapa_term t) {
-    if (!tapa_is_binary(t)) term_badarg("tapa_binary_size: the term is not a binary");
+    if (!IS_BOX_TYPE(t, BOX_BINARY)) {
+        TERM_ARG(t, "tapa_binary_size", 1);
+        term_badarg("tapa_binary_size: the term is not a binary");
+    }
     return BOX_OF(t)->size;
 }
 
 /* ------------------------------------------------------------ tuples -- */
 
 tapa_term tapa_tuple_v(size_t arity, const tapa_term *elements) {
+    term_check_terms(elements, arity, "tapa_tuple", "element");
     box_tuple *t = NEW_BOX(box_tuple, BOX_TUPLE, checked_size(arity, "tuple too large"),
                            arity * sizeof(tapa_term));
     if (arity) memcpy(t->elements, elements, arity * sizeof(tapa_term));
     return TERM_OF_BOX(t);
 }
 
-tapa_term tapa_tuple(size_t arity, ...) {
-    box_tuple *t = NEW_BOX(box_tuple, BOX_TUPLE, checked_size(arity, "tuple too large"),
-                           arity * sizeof(tapa_term));
-    va_list ap;
-    va_start(ap, arity);
-    for (size_t i = 0; i < arity; i++) t->elements[i] = va_arg(ap, tapa_term);
-    va_end(ap);
-    return TERM_OF_BOX(t);
+bool tapa_is_tuple(tapa_term t) {
+    if (IS_BOX_TYPE(t, BOX_TUPLE)) return true;
+    TERM_ARG(t, "tapa_is_tuple", 1); /* off the fast path */
+    return false;
 }
 
-bool tapa_is_tuple(tapa_term t) { return IS_BOX_TYPE(t, BOX_TUPLE); }
-
-size_t tapa_tuple_size(tapa_term t) {
-    if (!tapa_is_tuple(t)) term_badarg("tapa_tuple_size: the term is not a tuple");
+/* The tuple's arity, or :badarg naming fn. */
+static size_t tuple_arity(tapa_term t, const char *fn) {
+    if (!IS_BOX_TYPE(t, BOX_TUPLE)) {
+        TERM_ARG(t, fn, 1);
+        term_badarg("%s: the term is not a tuple", fn);
+    }
     return BOX_OF(t)->size;
 }
 
+size_t tapa_tuple_size(tapa_term t) { return tuple_arity(t, "tapa_tuple_size"); }
+
 tapa_term tapa_element(tapa_term tuple, size_t index) {
-    size_t n = tapa_tuple_size(tuple);
+    size_t n = tuple_arity(tuple, "tapa_element");
     if (index >= n)
         term_badarg("tapa_element: index %zu is out of range for a tuple of size %zu", index, n);
     return ((const box_tuple *)BOX_OF(tuple))->elements[index];
@@ -183,9 +229,12 @@ tapa_term tapa_element(tapa_term tuple, size_t index) {
 
 /* ------------------------------------------------------------- lists -- */
 
-tapa_term tapa_nil(void) { return TERM_NIL; }
+tapa_term tapa_empty_list(void) { return TERM_NIL; }
+tapa_term tapa_nil(void) { return A(nil); }
 
 tapa_term tapa_cons(tapa_term head, tapa_term tail) {
+    TERM_ARG(head, "tapa_cons", 1);
+    TERM_ARG(tail, "tapa_cons", 2);
     box_cons *c = NEW_BOX(box_cons, BOX_CONS, 0, 0);
     c->head = head;
     c->tail = tail;
@@ -193,20 +242,9 @@ tapa_term tapa_cons(tapa_term head, tapa_term tail) {
 }
 
 tapa_term tapa_list_v(size_t n, const tapa_term *elements) {
+    term_check_terms(elements, n, "tapa_list", "element");
     tapa_term list = TERM_NIL;
     while (n > 0) list = tapa_cons(elements[--n], list);
-    return list;
-}
-
-tapa_term tapa_list(size_t n, ...) {
-    tapa_term *items = malloc((n ? n : 1) * sizeof *items);
-    if (!items) term_fail(A(system_limit), "tapa_list: out of memory");
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) items[i] = va_arg(ap, tapa_term);
-    va_end(ap);
-    tapa_term list = tapa_list_v(n, items);
-    free(items);
     return list;
 }
 
@@ -229,19 +267,30 @@ tapa_term tapa_charlist(const char *utf8) {
     return list;
 }
 
-bool tapa_is_list(tapa_term t) { return t == TERM_NIL || IS_BOX_TYPE(t, BOX_CONS); }
+bool tapa_is_list(tapa_term t) {
+    if (t == TERM_NIL || IS_BOX_TYPE(t, BOX_CONS)) return true;
+    TERM_ARG(t, "tapa_is_list", 1); /* off the fast path */
+    return false;
+}
 
 tapa_term tapa_hd(tapa_term list) {
-    if (!IS_BOX_TYPE(list, BOX_CONS)) term_badarg("tapa_hd: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) {
+        TERM_ARG(list, "tapa_hd", 1);
+        term_badarg("tapa_hd: the term is not a non-empty list");
+    }
     return ((const box_cons *)BOX_OF(list))->head;
 }
 
 tapa_term tapa_tl(tapa_term list) {
-    if (!IS_BOX_TYPE(list, BOX_CONS)) term_badarg("tapa_tl: the term is not a non-empty list");
+    if (!IS_BOX_TYPE(list, BOX_CONS)) {
+        TERM_ARG(list, "tapa_tl", 1);
+        term_badarg("tapa_tl: the term is not a non-empty list");
+    }
     return ((const box_cons *)BOX_OF(list))->tail;
 }
 
 size_t tapa_length(tapa_term list) {
+    TERM_ARG(list, "tapa_length", 1);
     size_t n = 0;
     while (IS_BOX_TYPE(list, BOX_CONS)) {
         n++;
@@ -252,6 +301,7 @@ size_t tapa_length(tapa_term list) {
 }
 
 tapa_term tapa_keyword_get(tapa_term list, const char *key) {
+    TERM_ARG(list, "tapa_keyword_get", 1);
     if (!tapa_is_list(list)) term_badarg("tapa_keyword_get: the term is not a keyword list");
     tapa_term k = atom_lookup(key, strlen(key)); /* Keyword.get makes no atoms */
     for (; IS_BOX_TYPE(list, BOX_CONS); list = ((const box_cons *)BOX_OF(list))->tail) {
@@ -266,7 +316,10 @@ tapa_term tapa_keyword_get(tapa_term list, const char *key) {
 /* -------------------------------------------------------------- maps -- */
 
 static const box_map *map_box(tapa_term map, const char *who) {
-    if (!IS_BOX_TYPE(map, BOX_MAP)) term_badarg("%s: the term is not a map", who);
+    if (!IS_BOX_TYPE(map, BOX_MAP)) {
+        TERM_ARG(map, who, 1);
+        term_badarg("%s: the term is not a map", who);
+    }
     return (const box_map *)BOX_OF(map);
 }
 
@@ -287,6 +340,8 @@ tapa_term tapa_map_new(void) { return TERM_OF_BOX(NEW_BOX(box_map, BOX_MAP, 0, 0
 
 tapa_term tapa_map_put(tapa_term map, tapa_term key, tapa_term value) {
     const box_map *m = map_box(map, "tapa_map_put");
+    TERM_ARG(key, "tapa_map_put", 2);
+    TERM_ARG(value, "tapa_map_put", 3);
     long at = map_search(m, key);
     size_t n = m->h.size, pos = at >= 0 ? (size_t)at : (size_t)(-at - 1);
     size_t nn = at >= 0 ? n : n + 1;
@@ -302,8 +357,19 @@ tapa_term tapa_map_put(tapa_term map, tapa_term key, tapa_term value) {
 
 tapa_term tapa_map_get(tapa_term map, tapa_term key) {
     const box_map *m = map_box(map, "tapa_map_get");
+    TERM_ARG(key, "tapa_map_get", 2);
     long at = map_search(m, key);
-    return at >= 0 ? m->kv[2 * at + 1] : TAPA_NONE;
+    return at >= 0 ? m->kv[2 * at + 1] : A(nil); /* Map.get's default */
+}
+
+bool tapa_map_fetch(tapa_term map, tapa_term key, tapa_term *value) {
+    const box_map *m = map_box(map, "tapa_map_fetch");
+    TERM_ARG(key, "tapa_map_fetch", 2);
+    if (!value) term_badarg("tapa_map_fetch: argument 3 is NULL: pass the address of a tapa_term");
+    long at = map_search(m, key);
+    if (at < 0) return false;
+    *value = m->kv[2 * at + 1];
+    return true;
 }
 
 size_t tapa_map_size(tapa_term map) { return map_box(map, "tapa_map_size")->h.size; }
@@ -319,7 +385,11 @@ tapa_term term_runtime_error(const char *message) {
 
 /* ------------------------------------------------ pids, refs, ports -- */
 
-bool tapa_is_pid(tapa_term t) { return TERM_TAG(t) == TAG_PID; }
+bool tapa_is_pid(tapa_term t) {
+    if (TERM_TAG(t) == TAG_PID) return true;
+    TERM_ARG(t, "tapa_is_pid", 1); /* off the fast path */
+    return false;
+}
 
 tapa_term term_ref_make(uint32_t node, const uint32_t *words, size_t nwords) {
     if (nwords < 1 || nwords > 5) term_badarg("a reference has 1 to 5 words, not %zu", nwords);
@@ -431,7 +501,9 @@ void tapa_export(const char *module, const char *function, int arity, tapa_fun_f
     exports[nexports++] = (export_entry){m, f, arity, fn, -1};
 }
 
-tapa_term tapa_fun(const char *module, const char *function, int arity, size_t nfree, ...) {
+tapa_term tapa_fun_v(const char *module, const char *function, int arity, size_t nfree,
+                     const tapa_term *captured) {
+    term_check_terms(captured, nfree, "tapa_fun", "captured term");
     tapa_term m = module_atom(module), f = tapa_atom(function);
     box_fun *fun = NEW_BOX(box_fun, BOX_FUN, checked_size(nfree, "too many captured terms"),
                            nfree * sizeof(tapa_term));
@@ -443,14 +515,15 @@ tapa_term tapa_fun(const char *module, const char *function, int arity, size_t n
     fun->fn = export_lookup(m, f, arity);
     int e = export_index(m, f, arity);
     if (e >= 0 && exports[e].ncaptured < 0) exports[e].ncaptured = (int)nfree;
-    va_list ap;
-    va_start(ap, nfree);
-    for (size_t i = 0; i < nfree; i++) fun->captured[i] = va_arg(ap, tapa_term);
-    va_end(ap);
+    if (nfree) memcpy(fun->captured, captured, nfree * sizeof(tapa_term));
     return TERM_OF_BOX(fun);
 }
 
-bool tapa_is_fun(tapa_term t) { return IS_BOX_TYPE(t, BOX_FUN); }
+bool tapa_is_fun(tapa_term t) {
+    if (IS_BOX_TYPE(t, BOX_FUN)) return true;
+    TERM_ARG(t, "tapa_is_fun", 1); /* off the fast path */
+    return false;
+}
 
 #define CAPTURE_PAD 8
 
@@ -460,8 +533,8 @@ static _Noreturn void fail_badarity(tapa_term fun, size_t nargs, const tapa_term
     snprintf(why, sizeof why, "%s with arity %d called with %zu argument%s", shown,
              ((box_fun *)BOX_OF(fun))->arity, nargs, nargs == 1 ? "" : "s");
     free(shown);
-    tapa_term reason = tapa_tuple(2, tapa_atom("badarity"),
-                                  tapa_tuple(2, fun, tapa_list_v(nargs, args)));
+    tapa_term reason =
+        tapa_tuple(tapa_atom("badarity"), tapa_tuple(fun, tapa_list_v(nargs, args)));
     term_fail(reason, why);
 }
 
@@ -482,17 +555,19 @@ static _Noreturn void fail_undef(const box_fun *f, size_t nargs, const tapa_term
                  "call tapa_export first)",
                  mod.data, fname ? fname : "?", f->arity);
     sb_free(&mod);
-    tapa_term mfa = tapa_tuple(4, f->module, f->function, tapa_list_v(nargs, args), TERM_NIL);
-    term_fail(tapa_tuple(2, tapa_atom("undef"), tapa_list(1, mfa)), why);
+    tapa_term mfa = tapa_tuple(f->module, f->function, tapa_list_v(nargs, args), TERM_NIL);
+    term_fail(tapa_tuple(tapa_atom("undef"), tapa_list(mfa)), why);
 }
 
 tapa_term tapa_apply_v(tapa_term fun, size_t nargs, const tapa_term *args) {
+    TERM_ARG(fun, "tapa_apply", 1);
+    term_check_terms(args, nargs, "tapa_apply", "fun argument");
     if (!tapa_is_fun(fun)) {
         char *shown = tapa_inspect_alloc(fun);
         static char why[300];
         snprintf(why, sizeof why, "expected a function, got: %.200s", shown);
         free(shown);
-        term_fail(tapa_tuple(2, tapa_atom("badfun"), fun), why);
+        term_fail(tapa_tuple(tapa_atom("badfun"), fun), why);
     }
     const box_fun *f = (const box_fun *)BOX_OF(fun);
     if (f->arity < 0 || (size_t)f->arity != nargs) fail_badarity(fun, nargs, args);
@@ -519,14 +594,3 @@ tapa_term tapa_apply_v(tapa_term fun, size_t nargs, const tapa_term *args) {
     return result;
 }
 
-tapa_term tapa_apply(tapa_term fun, size_t nargs, ...) {
-    /* Erlang funs take at most 255 arguments; a stack array keeps the
-     * arguments visible to the collector while the fun runs. */
-    if (nargs > 255) term_badarg("tapa_apply: %zu arguments (at most 255)", nargs);
-    tapa_term argv[256];
-    va_list ap;
-    va_start(ap, nargs);
-    for (size_t i = 0; i < nargs; i++) argv[i] = va_arg(ap, tapa_term);
-    va_end(ap);
-    return tapa_apply_v(fun, nargs, argv);
-}

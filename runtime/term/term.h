@@ -1,6 +1,9 @@
 /* term.h — the layout of terms, shared by the runtime's parts (not public).
  *
- * A tapa_term is one 64-bit word. The low 3 bits say what it is:
+ * A tapa_term is one 64-bit word, typed as an opaque pointer so learners
+ * cannot mix it with integers. Only the macros here look at its bits:
+ * TERM_WORD gives the word, WORD_TERM makes a term of one; nothing else
+ * does arithmetic on a tapa_term. The low 3 bits say what it is:
  *   000  boxed: a pointer to a tapa_box on some heap (0 itself is TAPA_NONE)
  *   001  small integer, value << 3 (61-bit signed)
  *   010  atom, index << 3
@@ -21,26 +24,28 @@
 #define TAG_PID 3u
 #define TAG_NIL 4u
 
-#define TERM_TAG(t) ((unsigned)((t) & TAG_MASK))
-#define TERM_NIL ((tapa_term)TAG_NIL)
+#define TERM_WORD(t) ((uint64_t)(uintptr_t)(t))
+#define WORD_TERM(w) ((tapa_term)(uintptr_t)(uint64_t)(w))
+#define TERM_TAG(t) ((unsigned)(TERM_WORD(t) & TAG_MASK))
+#define TERM_NIL WORD_TERM(TAG_NIL) /* [] */
 
 #define SMALL_MAX ((int64_t)((1ULL << 60) - 1))
 #define SMALL_MIN (-(int64_t)(1ULL << 60))
-#define MAKE_SMALL(v) ((tapa_term)(((uint64_t)(int64_t)(v) << 3) | TAG_SMALL))
-#define SMALL_VALUE(t) (((int64_t)(t)) >> 3)
+#define MAKE_SMALL(v) WORD_TERM(((uint64_t)(int64_t)(v) << 3) | TAG_SMALL)
+#define SMALL_VALUE(t) (((int64_t)TERM_WORD(t)) >> 3)
 
-#define MAKE_ATOM(index) ((tapa_term)(((uint64_t)(index) << 3) | TAG_ATOM))
-#define ATOM_INDEX(t) ((uint32_t)((t) >> 3))
+#define MAKE_ATOM(index) WORD_TERM(((uint64_t)(index) << 3) | TAG_ATOM)
+#define ATOM_INDEX(t) ((uint32_t)(TERM_WORD(t) >> 3))
 
 #define PID_NODE_BITS 13
 #define PID_ID_BITS 32
 #define PID_SERIAL_BITS 16
 #define MAKE_PID(node, id, serial)                                               \
-    ((tapa_term)(((uint64_t)(node) << 51) | ((uint64_t)(uint32_t)(id) << 19) |   \
-                 ((uint64_t)((serial) & 0xffff) << 3) | TAG_PID))
-#define PID_NODE(t) ((uint32_t)((t) >> 51))
-#define PID_ID(t) ((uint32_t)((t) >> 19))
-#define PID_SERIAL(t) ((uint32_t)(((t) >> 3) & 0xffff))
+    WORD_TERM(((uint64_t)(node) << 51) | ((uint64_t)(uint32_t)(id) << 19) |       \
+              ((uint64_t)((serial) & 0xffff) << 3) | TAG_PID)
+#define PID_NODE(t) ((uint32_t)(TERM_WORD(t) >> 51))
+#define PID_ID(t) ((uint32_t)(TERM_WORD(t) >> 19))
+#define PID_SERIAL(t) ((uint32_t)((TERM_WORD(t) >> 3) & 0xffff))
 
 /* Boxed objects. Every box starts with this header; `next` chains all the
  * boxes of one heap so the collector can sweep them. */
@@ -67,7 +72,7 @@ typedef struct tapa_box {
 
 #define BOX_OF(t) ((tapa_box *)(uintptr_t)(t))
 #define TERM_OF_BOX(b) ((tapa_term)(uintptr_t)(b))
-#define IS_BOXED(t) (TERM_TAG(t) == TAG_BOXED && (t) != 0)
+#define IS_BOXED(t) (TERM_TAG(t) == TAG_BOXED && (t) != TAPA_NONE)
 #define IS_BOX_TYPE(t, ty) (IS_BOXED(t) && BOX_OF(t)->type == (ty))
 
 typedef struct { tapa_box h; tapa_term elements[]; } box_tuple;
@@ -205,6 +210,9 @@ void sb_putn(strbuf *sb, const char *s, size_t n);
 void sb_printf(strbuf *sb, const char *fmt, ...);
 void sb_free(strbuf *sb);
 void inspect_into(strbuf *sb, tapa_term t); /* inspect/1: one line */
+/* tapa_printf's formatting (%pT a term, printf's conversions) into sb; who
+ * names the caller in the :badarg for a TAPA_NONE given to %pT. */
+void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap);
 /* As IO.inspect prints: pretty, breaking lines at `width` columns (80 in
  * iex); width < 0 is inspect/1's infinite width. */
 void inspect_into_width(strbuf *sb, tapa_term t, int width);
@@ -231,5 +239,17 @@ __attribute__((format(printf, 1, 2))) _Noreturn void term_badarg(const char *fmt
 /* t as iex shows it, cut to 200 bytes, for an error message: the text is
  * overwritten by the next call, so one term a message. */
 const char *term_shown(tapa_term t);
+
+/* TAPA_NONE (or a literal 0) where the API wants a term: stops the process
+ * with :badarg, naming the function and which `what` ("argument",
+ * "element", "~t placeholder") it was, 1-based. term.c. */
+_Noreturn void term_none_fail(const char *fn, const char *what, size_t pos);
+/* The check at each API entry that takes a term (one compare). */
+#define TERM_ARG(t, fn, pos)                                                         \
+    do {                                                                             \
+        if (__builtin_expect((t) == TAPA_NONE, 0)) term_none_fail((fn), "argument", (pos)); \
+    } while (0)
+/* The same for each of n terms (tuple elements, list elements, args). */
+void term_check_terms(const tapa_term *terms, size_t n, const char *fn, const char *what);
 
 #endif /* TAPA_TERM_H */

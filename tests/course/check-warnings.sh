@@ -6,7 +6,7 @@
 # One line per compiler; the warnings themselves when there are any.
 set -u
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sed 's|show(tapa_spawn(whoami, tapa_nil()));|show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "whoami", tapa_nil()));|' \
+sed 's|show(tapa_spawn(whoami, tapa_nil()));|show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "whoami", tapa_empty_list()));|' \
     exercises/12_remote_spawn.c > "$tmp/12_remote_spawn_as_hinted.c"
 grep -q tapa_spawn_on "$tmp/12_remote_spawn_as_hinted.c" || {
     echo "check-warnings: exercises/12_remote_spawn.c no longer has the line hint 3 replaces; update this test"; exit 1; }

@@ -23,6 +23,7 @@ static tapa_term N1, N2;
 static unsigned long seed = 1;
 static bool learner_done; /* :learner_done has been received */
 
+static void say(const char *fmt, ...) TAPA_PRINTF(1, 2);
 static void say(const char *fmt, ...)
 {
     va_list ap;
@@ -34,6 +35,7 @@ static void say(const char *fmt, ...)
     fflush(stdout);
 }
 
+static void verdict(const char *id, bool ok, const char *fmt, ...) TAPA_PRINTF(3, 4);
 static void verdict(const char *id, bool ok, const char *fmt, ...)
 {
     char why[1500];
@@ -164,14 +166,14 @@ static tapa_term whoami(const tapa_term *captured, const tapa_term *args)
     tapa_inspect_to(pid_text, sizeof pid_text, tapa_self());
     printf("pid: %s\n", pid_text);
     fflush(stdout);
-    tapa_send(tapa_atom("tapa_peer"), tapa_tuple(2, tapa_atom("whoami"), tapa_self()));
+    tapa_send(tapa_atom("tapa_peer"), tapa_tuple(tapa_atom("whoami"), tapa_self()));
     return tapa_self();
 }
 
 static tapa_term sleeper(const tapa_term *captured, const tapa_term *args)
 {
     (void)captured;
-    tapa_send(tapa_atom("tapa_peer"), tapa_tuple(2, tapa_atom("sleeper"), tapa_self()));
+    tapa_send(tapa_atom("tapa_peer"), tapa_tuple(tapa_atom("sleeper"), tapa_self()));
     tapa_sleep(tapa_int_value(args[0]));
     return tapa_atom("ok");
 }
@@ -211,7 +213,7 @@ static void step_10(void)
         if (r == 1 && tapa_is_pid(tapa_var(&m, "p"))) {
             tapa_term p = tapa_var(&m, "p");
             tapa_send(p, tapa_t("{:hello_back, 42}"));
-            say("node2 received {:hello_from, %T}, sent {:hello_back, 42} back", p);
+            say("node2 received {:hello_from, %pT}, sent {:hello_back, 42} back", p);
             char t[64];
             tapa_inspect_to(t, sizeof t, p);
             good += strncmp(t, "#PID<0.", 7) != 0 && connected(N1);
@@ -232,7 +234,7 @@ static void step_10(void)
 static bool send_to_name(tapa_term msg, const char *until)
 {
     if (!wait_connected(N2)) return false;
-    tapa_term dest = tapa_tuple(2, tapa_atom("repl_node2"), N2);
+    tapa_term dest = tapa_tuple(tapa_atom("repl_node2"), N2);
     for (int i = 0;; i++) {
         if (i < 100) tapa_send(dest, msg);
         tapa_match m = {0};
@@ -246,7 +248,7 @@ static bool send_to_name(tapa_term msg, const char *until)
 static void step_11(void)
 {
     bool got = send_to_name(tapa_t("{:hello_from, ~p}", tapa_self()), "{:hello_back, 42}");
-    say("node1 sent {:hello_from, %T} to {:repl_node2, node2}", tapa_self());
+    say("node1 sent {:hello_from, %pT} to {:repl_node2, node2}", tapa_self());
     if (got) wait_done();
     verdict("reply_reaches_node1", got,
             "node1's process (the one that sent {:hello_from, pid}) never received {:hello_back, 42}. The text "
@@ -279,7 +281,7 @@ static void step_13(void)
 {
     long add = 1 + (long)(seed % 999983); /* the seed is fresh and random per run */
     if (add == 42) add = 43;
-    send_to_name(tapa_fun("TapaMessages", "add_n", 1, 1, tapa_int(add)), NULL);
+    send_to_name(tapa_fun("TapaMessages", "add_n", 1, tapa_int(add)), NULL);
     say("node1 sent add_%ld = fn x -> x + %ld end (TapaMessages.add_n/1 with %ld captured) to {:repl_node2, node2}",
         add, add, add);
     wait_done();
@@ -305,7 +307,7 @@ static void step_14(void)
     if (sleeping) {
         tapa_term kv = tapa_info_key(sleeping, "monitored_by");
         monitored = tapa_is_tuple(kv) && tapa_type_of(tapa_element(kv, 1)) == TAPA_T_LIST;
-        say("the sleeper on node1: %T, monitored from node2: %s", sleeping, monitored ? "yes" : "no");
+        say("the sleeper on node1: %pT, monitored from node2: %s", sleeping, monitored ? "yes" : "no");
     }
     if (cut) {
         tapa_node_stop(); /* every connection goes: node2 sees node1 go */

@@ -44,6 +44,7 @@ static char probe_key[40] = "nokey"; /* this run's secret: verdicts carry it */
 
 /* ------------------------------------------------------------- verdicts -- */
 
+static void probe_verdict(const char *id, bool ok, const char *fmt, va_list ap) TAPA_PRINTF(3, 0);
 static void probe_verdict(const char *id, bool ok, const char *fmt, va_list ap)
 {
     char text[2048];
@@ -61,6 +62,7 @@ static void probe_pass(void)
     fflush(probe_out);
 }
 
+static void probe_fail(const char *fmt, ...) TAPA_PRINTF(1, 2);
 static void probe_fail(const char *fmt, ...)
 {
     va_list ap;
@@ -182,9 +184,17 @@ static const char *txt(tapa_term t)
     static char bufs[8][512];
     static int next;
     char *b = bufs[next++ % 8];
+    if (t == TAPA_NONE) return "TAPA_NONE"; /* not a term: tapa_inspect_to would stop the probe */
     tapa_inspect_to(b, 512, t);
     return b;
 }
+
+/* A value the learner's code returned, made safe to judge: `return 0;` in a
+ * function returning tapa_term compiles (0 is a null pointer to C) and gives
+ * TAPA_NONE, which no tapa function takes. It becomes an atom that says so,
+ * and the verdict that prints it tells the learner what happened. */
+#define PROBE_NOT_A_TERM "TAPA_NONE: `return 0;` is not a term, tapa_int(0) is the number 0"
+static tapa_term learner_value(tapa_term t) { return t != TAPA_NONE ? t : tapa_atom(PROBE_NOT_A_TERM); }
 
 static uint32_t probe_rand(uint32_t below)
 {
@@ -206,7 +216,7 @@ static int64_t queue_len(tapa_term pid)
 static tapa_term links_of(tapa_term pid)
 {
     tapa_term kv = tapa_info_key(pid, "links");
-    return tapa_is_tuple(kv) ? tapa_element(kv, 1) : tapa_nil();
+    return tapa_is_tuple(kv) ? tapa_element(kv, 1) : tapa_empty_list();
 }
 
 /* Wait for {:DOWN, ^ref, :process, _, reason}; TAPA_NONE on timeout. */
@@ -224,7 +234,7 @@ static tapa_term wait_down(tapa_term ref, int64_t timeout_ms)
  * TAPA_NONE with *why set to the exit reason (or :timeout). */
 static tapa_term call_in_process(tapa_fn fn, tapa_term arg, int64_t timeout_ms, tapa_term *why)
 {
-    tapa_term pr = tapa_spawn_monitor(fn, tapa_tuple(2, tapa_self(), arg));
+    tapa_term pr = tapa_spawn_monitor(fn, tapa_tuple(tapa_self(), arg));
     tapa_term pid = tapa_element(pr, 0), ref = tapa_element(pr, 1);
     tapa_match m = {0};
     tapa_pin(&m, "pid", pid);
@@ -245,7 +255,7 @@ static tapa_term call_in_process(tapa_fn fn, tapa_term arg, int64_t timeout_ms, 
 static tapa_term probe_arg(tapa_term arg) { return tapa_element(arg, 1); }
 static void probe_reply(tapa_term arg, tapa_term value)
 {
-    tapa_send(tapa_element(arg, 0), tapa_tuple(3, tapa_atom("probe_result"), tapa_self(), value));
+    tapa_send(tapa_element(arg, 0), tapa_tuple(tapa_atom("probe_result"), tapa_self(), learner_value(value)));
 }
 
 /* ------------------------------------------------------------- scenarios -- */

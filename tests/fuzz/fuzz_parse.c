@@ -39,8 +39,8 @@ static bool next_arg(void *ud, char kind, parse_arg *out)
         out->term = b % 5 == 0   ? TAPA_NONE
                     : b % 5 == 1 ? tapa_int((int64_t)b << 56)
                     : b % 5 == 2 ? tapa_atom("x y")
-                    : b % 5 == 3 ? tapa_tuple(2, tapa_string("s"), tapa_float(0.5))
-                                 : tapa_list(2, tapa_int(b), tapa_nil());
+                    : b % 5 == 3 ? tapa_tuple(tapa_string("s"), tapa_float(0.5))
+                                 : tapa_list(tapa_int(b), tapa_empty_list());
         break;
     case 'i': out->i = b % 3 == 0 ? INT64_MIN : b % 3 == 1 ? INT64_MAX : (int64_t)b - 128; break;
     case 'f': out->f = b % 4 == 0 ? NAN : b % 4 == 1 ? -INFINITY : b % 4 == 2 ? -0.0 : b * 1e300; break;

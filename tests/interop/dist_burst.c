@@ -39,13 +39,13 @@ static void sender(tapa_term arg)
         return;
     }
     tapa_term node = tapa_atom(erl_name);
-    tapa_term sink = tapa_tuple(2, tapa_atom("sink"), node);
+    tapa_term sink = tapa_tuple(tapa_atom("sink"), node);
     tapa_term seq = tapa_atom("seq");
     tapa_monitor_node(node, true);
     double t0 = now_s();
-    for (long i = 1; i <= count; i++) tapa_send(sink, tapa_tuple(2, seq, tapa_int(i)));
+    for (long i = 1; i <= count; i++) tapa_send(sink, tapa_tuple(seq, tapa_int(i)));
     double sent = now_s() - t0;
-    tapa_send(sink, tapa_tuple(2, tapa_atom("done"), tapa_self()));
+    tapa_send(sink, tapa_tuple(tapa_atom("done"), tapa_self()));
     tapa_match m = {0};
     int k = tapa_receive(&m, 120000, "{:got, n, in_order}", "{:nodedown, _}");
     double all = now_s() - t0;
@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     }
     name = argv[1], cookie = argv[2], erl_name = argv[3], count = atol(argv[4]);
     output_limit = argc == 6 ? (size_t)atol(argv[5]) : 0;
-    int rc = tapa_run(sender, tapa_nil());
+    int rc = tapa_run(sender, tapa_empty_list());
     printf("burst done: %d failure(s)\n", failures);
     return rc || failures ? 1 : 0;
 }

@@ -629,7 +629,7 @@ static void sink(tapa_term arg)
     for (;;) {
         tapa_match m = {0};
         if (tapa_receive(&m, TAPA_INFINITY, "{:count, from}", "_") == 0)
-            tapa_send(tapa_var(&m, "from"), tapa_tuple(2, tapa_atom("count"), tapa_int(n)));
+            tapa_send(tapa_var(&m, "from"), tapa_tuple(tapa_atom("count"), tapa_int(n)));
         else
             n++;
     }
@@ -659,7 +659,7 @@ static void victim(tapa_term arg)
     tapa_term owner = tapa_var(&m, "pid");
     tapa_term w[3], ref[4];
     for (int i = 0; i < 3; i++) {
-        w[i] = tapa_spawn(doomed, tapa_nil());
+        w[i] = tapa_spawn(doomed, tapa_empty_list());
         ref[i] = tapa_monitor(w[i]);
         publish(&fg_watched[i], w[i]);
     }
@@ -698,7 +698,7 @@ static void flood(void)
     tapa_monitor_node(node, true);
     static uint8_t chunk[512 * 1024];
     tapa_term bin = tapa_binary(chunk, sizeof chunk);
-    tapa_term dest = tapa_tuple(2, tapa_atom("sink"), node);
+    tapa_term dest = tapa_tuple(tapa_atom("sink"), node);
     int sent = 0, got = TAPA_TIMEOUT;
     tapa_match m = {0};
     tapa_pin(&m, "node", node);
@@ -733,9 +733,9 @@ static void node(tapa_term arg)
         check(false, "node start");
         return;
     }
-    tapa_register(tapa_spawn(sink, tapa_nil()), "sink");
-    tapa_register(tapa_spawn(doomed, tapa_nil()), "doomed");
-    tapa_register(tapa_spawn(victim, tapa_nil()), "victim");
+    tapa_register(tapa_spawn(sink, tapa_empty_list()), "sink");
+    tapa_register(tapa_spawn(doomed, tapa_empty_list()), "doomed");
+    tapa_register(tapa_spawn(victim, tapa_empty_list()), "victim");
     tapa_term peer = tapa_atom(peer_name);
     check(tapa_ping(peer) == tapa_atom("pong"), "ping the peer");
     tapa_monitor_node(peer, true);
@@ -752,7 +752,7 @@ static void node(tapa_term arg)
     tapa_pin(&m, "peer", peer);
     bool down = tapa_receive(&m, 0, "{:nodedown, ^peer}") == 0;
     check(!down && tapa_ping(peer) == tapa_atom("pong"), "the connection to the peer survived every attack");
-    tapa_send(tapa_atom("sink"), tapa_tuple(2, tapa_atom("count"), tapa_self()));
+    tapa_send(tapa_atom("sink"), tapa_tuple(tapa_atom("count"), tapa_self()));
     tapa_term n = tapa_receive(&m, 2000, "{:count, n}") == 0 ? tapa_var(&m, "n") : tapa_int(-1);
     char what[120];
     snprintf(what, sizeof what, "only the authenticated, well-formed message was delivered (%lld)",
@@ -799,7 +799,7 @@ int main(int argc, char **argv)
     int lfd = mkstemp(log_path);
     if (lfd < 0 || dup2(lfd, 2) < 0) return 2;
     close(lfd);
-    int rc = tapa_run(node, tapa_nil());
+    int rc = tapa_run(node, tapa_empty_list());
     unlink(log_path);
     printf("hostile done: %d failure(s)\n", (int)failures);
     return rc || failures ? 1 : 0;

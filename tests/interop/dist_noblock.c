@@ -76,7 +76,7 @@ static void kill_mapper(void)
 
 static void epmd_start(void)
 {
-    tapa_spawn(ticker, tapa_nil());
+    tapa_spawn(ticker, tapa_empty_list());
     tapa_sleep(50);
     max_gap = 0;
     double t0 = now_ms();
@@ -105,7 +105,7 @@ static void main_proc(tapa_term arg)
         failures++;
         return;
     }
-    tapa_spawn(ticker, tapa_nil());
+    tapa_spawn(ticker, tapa_empty_list());
     tapa_sleep(50);
     max_gap = 0;
     double t0 = now_ms();
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     }
     name = argv[1], cookie = argv[2];
     epmd_mode = argc == 4;
-    int rc = tapa_run(main_proc, tapa_nil());
+    int rc = tapa_run(main_proc, tapa_empty_list());
     printf("noblock done: %d failure(s)\n", failures);
     return rc || failures ? 1 : 0;
 }

@@ -393,7 +393,7 @@ static tapa_term random_term(int depth)
         for (size_t i = 0; i < n; i++) m = tapa_map_put(m, random_term(depth + 1), random_term(depth + 1));
         return m;
     }
-    default: return tapa_fun("Tapa.Demo", "add_n", 1, 1, random_term(depth + 1));
+    default: return tapa_fun("Tapa.Demo", "add_n", 1, random_term(depth + 1));
     }
 }
 
@@ -419,7 +419,7 @@ int main(void)
     check("atom", tapa_atom("hello"), "a:68656c6c6f");
     check("unicode atom", tapa_atom("ünï"), "a:c3bc6ec3af");
     check("empty atom", tapa_atom(""), "a:");
-    check("nil", tapa_nil(), "[]");
+    check("nil", tapa_empty_list(), "[]");
     check("empty tuple", tapa_t("{}"), "{}");
     check("tuple", tapa_t("{1, :a}"), "{i:0x1,a:61}");
     check("binary", tapa_t("\"bin\""), "b:62696e");
@@ -433,9 +433,9 @@ int main(void)
     check("ref 5 words", term_ref_make(other, (uint32_t[]){1, 2, 3, 4, 5}, 5), "r:other@host.77.1.2.3.4.5");
     check("port", term_port_make(other, 42), "o:other@host.42.77");
     check("v4 port", term_port_make(other, 1ULL << 40), "o:other@host.1099511627776.77");
-    check("export fun", tapa_fun(":lists", "reverse", 1, 0), "F:lists:reverse/1");
-    check("C fun", tapa_fun("Tapa.Demo", "add_n", 1, 1, tapa_int(42)), "C:Elixir.Tapa.Demo/1/2");
-    tapa_term big_tuple = tapa_nil();
+    check("export fun", tapa_fun(":lists", "reverse", 1), "F:lists:reverse/1");
+    check("C fun", tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(42)), "C:Elixir.Tapa.Demo/1/2");
+    tapa_term big_tuple = tapa_empty_list();
     {
         tapa_term e[300];
         for (int i = 0; i < 300; i++) e[i] = tapa_int(i);
@@ -451,7 +451,7 @@ int main(void)
     for (int i = 0; i < 255; i++) wide[2 * i] = (char)0xc3, wide[2 * i + 1] = (char)0xbc;
     wide[510] = 0;
     check("255 two-byte characters", tapa_atom(wide), NULL);
-    tapa_term l = tapa_nil();
+    tapa_term l = tapa_empty_list();
     for (int i = 0; i < 70000; i++) l = tapa_cons(tapa_int(i & 0xff), l);
     check("a byte list too long for STRING_EXT", l, NULL);
 

@@ -9,10 +9,10 @@ static int64_t milliseconds_scale = 1; /* 1 as in the tutorial; tests shrink sle
 static void message_receiver(tapa_term arg)
 {
     tapa_inspect(tapa_self(), "receiver_pid");
-    tapa_printf("Received: %T\n", tapa_receive_any());
+    tapa_printf("Received: %pT\n", tapa_receive_any());
 }
 
-tapa_term start_message_receiver(void) { return tapa_spawn(message_receiver, tapa_nil()); }
+tapa_term start_message_receiver(void) { return tapa_spawn(message_receiver, tapa_empty_list()); }
 
 static void message_receiver_2(tapa_term arg)
 {
@@ -23,7 +23,7 @@ static void message_receiver_2(tapa_term arg)
     }
 }
 
-tapa_term start_message_receiver_2(void) { return tapa_spawn(message_receiver_2, tapa_nil()); }
+tapa_term start_message_receiver_2(void) { return tapa_spawn(message_receiver_2, tapa_empty_list()); }
 
 static void child2(tapa_term trap_exit)
 {

@@ -27,7 +27,7 @@ static inline void log_reset(void)
     test_log[0] = 0;
 }
 
-/* log_line("got %T", term): one line appended to the log. */
+/* log_line("got %pT", term): one line appended to the log. */
 static inline void log_line(const char *fmt, ...)
 {
     char *buf = NULL;

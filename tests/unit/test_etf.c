@@ -221,7 +221,7 @@ static void test_foreign_fun(void **state)
 static void test_c_fun_roundtrip(void **state)
 {
     (void)state;
-    tapa_term f = tapa_fun("Tapa.Demo", "add_n", 1, 2, tapa_int(42), tapa_t("{:a, [1]}"));
+    tapa_term f = tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(42), tapa_t("{:a, [1]}"));
     dbuf b = {0};
     char err[200];
     assert_true(etf_encode(&b, f, err, sizeof err));
@@ -255,10 +255,10 @@ static void test_roundtrips(void **state)
         dbuf_free(&b);
     }
     /* a long list and a deep one made here encode without recursion */
-    tapa_term l = tapa_nil();
+    tapa_term l = tapa_empty_list();
     for (int i = 0; i < 100000; i++) l = tapa_cons(tapa_int(i), l);
-    tapa_term deep = tapa_nil();
-    for (int i = 0; i < 10000; i++) deep = tapa_tuple(1, deep);
+    tapa_term deep = tapa_empty_list();
+    for (int i = 0; i < 10000; i++) deep = tapa_tuple(deep);
     dbuf b = {0};
     char err[200];
     assert_true(etf_encode(&b, l, err, sizeof err));

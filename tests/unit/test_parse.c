@@ -261,7 +261,7 @@ static void test_placeholders(void **state)
                              tapa_atom("y"), tapa_int(-1));
     assert_true(t != TAPA_NONE);
     assert_string_equal(show(t), "{:x, -3, 2.5, \"str\", :y, [-1]}");
-    t = tapa_t("%{~a => ~i, ~s => ~t}", "k", (int64_t)INT64_MAX, "s", tapa_nil());
+    t = tapa_t("%{~a => ~i, ~s => ~t}", "k", (int64_t)INT64_MAX, "s", tapa_empty_list());
     assert_string_equal(show(t), "%{:k => 9223372036854775807, \"s\" => []}");
     t = tapa_t("<<~i, ~s>>", (int64_t)1, "ab");
     assert_string_equal(show(t), "<<1, 97, 98>>");

@@ -19,33 +19,33 @@ static void echo_once(tapa_term arg)
 
 static void main_echo(tapa_term arg)
 {
-    tapa_term pid = tapa_spawn(echo_once, tapa_nil());
+    tapa_term pid = tapa_spawn(echo_once, tapa_empty_list());
     tapa_send(pid, tapa_t("{~p, {:hello, \"world\"}}", tapa_self()));
-    log_line("%T", tapa_receive_any());
+    log_line("%pT", tapa_receive_any());
 }
 
 static void test_send_and_receive(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_echo, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_echo, tapa_empty_list()), 0);
     assert_string_equal(test_log, "{:echo, {:hello, \"world\"}}\n");
 }
 
 static void main_mailbox_len(tapa_term arg)
 {
     tapa_send(tapa_self(), tapa_atom("hello"));
-    log_line("%T", tapa_keyword_get(tapa_info(tapa_self()), "message_queue_len"));
+    log_line("%pT", tapa_keyword_get(tapa_info(tapa_self()), "message_queue_len"));
     tapa_send(tapa_self(), tapa_atom("world"));
-    log_line("%T", tapa_info_key(tapa_self(), "message_queue_len"));
+    log_line("%pT", tapa_info_key(tapa_self(), "message_queue_len"));
     tapa_flush();
-    log_line("%T", tapa_info_key(tapa_self(), "message_queue_len"));
+    log_line("%pT", tapa_info_key(tapa_self(), "message_queue_len"));
 }
 
 static void test_mailbox_length_and_flush(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(main_mailbox_len, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(main_mailbox_len, tapa_empty_list(), &out), 0);
     assert_string_equal(test_log, "1\n{:message_queue_len, 2}\n{:message_queue_len, 0}\n");
     assert_string_equal(out, ":hello\n:world\n");
     free(out);
@@ -61,18 +61,18 @@ static void main_selective(tapa_term arg)
     tapa_send(self, tapa_t("{:a, 4}"));
     tapa_match m = {0};
     log_line("%d", tapa_receive(&m, 0, "{:a, n}"));
-    log_line("took %T", tapa_var(&m, "n"));
-    log_line("left %T", tapa_keyword_get(tapa_info(self), "messages"));
+    log_line("took %pT", tapa_var(&m, "n"));
+    log_line("left %pT", tapa_keyword_get(tapa_info(self), "messages"));
     log_line("%d", tapa_receive(&m, 0, "{:c, _}"));
     log_line("%d", tapa_receive(&m, 0, "{:c, _}", "{:b, n}"));
-    log_line("took %T", tapa_var(&m, "n"));
+    log_line("took %pT", tapa_var(&m, "n"));
 }
 
 static void test_selective_receive_keeps_order(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_selective, tapa_nil()), 0);
-    assert_string_equal(test_log, "0\ntook 2\nleft [b: 1, b: 3, a: 4]\n-1\n1\ntook 1\n");
+    assert_int_equal(tapa_run(main_selective, tapa_empty_list()), 0);
+    assert_string_equal(test_log, "0\ntook 2\nleft [b: 1, b: 3, a: 4]\n-2\n1\ntook 1\n");
 }
 
 /* The save point must not hide messages from a receive with other patterns. */
@@ -90,14 +90,14 @@ static void main_save_point(tapa_term arg)
     log_line("%d", tapa_receive(&m, 0, ":wanted"));
     tapa_send(self, tapa_atom("wanted"));
     log_line("%d", tapa_receive(&m, 0, ":wanted"));
-    log_line("left %T", tapa_keyword_get(tapa_info(self), "messages"));
+    log_line("left %pT", tapa_keyword_get(tapa_info(self), "messages"));
 }
 
 static void test_save_point_is_safe(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_save_point, tapa_nil()), 0);
-    assert_string_equal(test_log, "-1\n0\n0\n-1\n-1\n0\nleft [:x]\n");
+    assert_int_equal(tapa_run(main_save_point, tapa_empty_list()), 0);
+    assert_string_equal(test_log, "-2\n0\n0\n-2\n-2\n0\nleft [:x]\n");
 }
 
 static void main_pins(tapa_term arg)
@@ -109,13 +109,13 @@ static void main_pins(tapa_term arg)
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
     log_line("%d", tapa_receive(&m, 0, "{:reply, ^ref, answer}"));
-    log_line("%T", tapa_var(&m, "answer"));
+    log_line("%pT", tapa_var(&m, "answer"));
 }
 
 static void test_pinned_values(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_pins, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_pins, tapa_empty_list()), 0);
     assert_string_equal(test_log, "0\n:mine\n");
 }
 
@@ -126,14 +126,14 @@ static void main_after(tapa_term arg)
     log_line("%d", tapa_receive(&m, 30, "_"));
     tapa_send(tapa_self(), tapa_int(7));
     log_line("%d", tapa_receive(&m, 30, ":nope", "n"));
-    log_line("%T", tapa_var(&m, "n"));
+    log_line("%pT", tapa_var(&m, "n"));
 }
 
 static void test_after_timeouts(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_after, tapa_nil()), 0);
-    assert_string_equal(test_log, "-1\n-1\n1\n7\n");
+    assert_int_equal(tapa_run(main_after, tapa_empty_list()), 0);
+    assert_string_equal(test_log, "-2\n-2\n1\n7\n");
 }
 
 /* A late message after a timeout still waits in the mailbox. */
@@ -154,8 +154,8 @@ static void main_late(tapa_term arg)
 static void test_timeout_then_late_message(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_late, tapa_nil()), 0);
-    assert_string_equal(test_log, "-1\n0\n");
+    assert_int_equal(tapa_run(main_late, tapa_empty_list()), 0);
+    assert_string_equal(test_log, "-2\n0\n");
 }
 
 /* --------------------------------------------------------------- exits -- */
@@ -179,7 +179,7 @@ static void middle(tapa_term reason)
     tapa_trap_exit(row_trap);
     tapa_spawn_link(exit_with, reason);
     tapa_match m = {0};
-    if (tapa_receive(&m, slow_ms(200), "{:EXIT, _, why}") == 0) log_line("message %T", tapa_var(&m, "why"));
+    if (tapa_receive(&m, slow_ms(200), "{:EXIT, _, why}") == 0) log_line("message %pT", tapa_var(&m, "why"));
     else log_line("alive, no message");
 }
 
@@ -188,7 +188,7 @@ static void main_row(tapa_term reason)
     tapa_term pair = tapa_spawn_monitor(middle, reason);
     tapa_match m = {0};
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, :process, _, why}");
-    log_line("middle ended %T", tapa_var(&m, "why"));
+    log_line("middle ended %pT", tapa_var(&m, "why"));
     (void)pair;
 }
 
@@ -216,24 +216,24 @@ static void test_exit_signal_table(void **state)
 static void main_kill(tapa_term arg)
 {
     tapa_trap_exit(true);
-    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
-    tapa_term watched = tapa_spawn(wait_forever, tapa_nil());
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_empty_list());
+    tapa_term watched = tapa_spawn(wait_forever, tapa_empty_list());
     tapa_term ref = tapa_monitor(watched);
     tapa_exit_pid(watched, tapa_atom("kill"));
     tapa_exit_pid(child, tapa_atom("kill"));
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, _, why}");
-    log_line("down %T", tapa_var(&m, "why"));
+    log_line("down %pT", tapa_var(&m, "why"));
     tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, why}");
-    log_line("exit %T", tapa_var(&m, "why"));
-    log_line("alive %T", tapa_bool(tapa_alive(child)));
+    log_line("exit %pT", tapa_var(&m, "why"));
+    log_line("alive %pT", tapa_bool(tapa_alive(child)));
 }
 
 static void test_kill_gives_killed(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_kill, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_kill, tapa_empty_list()), 0);
     assert_string_equal(test_log, "down :killed\nexit :killed\nalive false\n");
 }
 
@@ -246,21 +246,21 @@ static void trapper(tapa_term arg)
 
 static void main_exit_pid(tapa_term arg)
 {
-    tapa_term plain = tapa_spawn(wait_forever, tapa_nil());
-    tapa_term trapping = tapa_spawn(trapper, tapa_nil());
+    tapa_term plain = tapa_spawn(wait_forever, tapa_empty_list());
+    tapa_term trapping = tapa_spawn(trapper, tapa_empty_list());
     tapa_yield(); /* let trapper set its flag */
     tapa_exit_pid(plain, tapa_atom("normal"));
-    log_line("normal ignored: %T", tapa_bool(tapa_alive(plain)));
+    log_line("normal ignored: %pT", tapa_bool(tapa_alive(plain)));
     tapa_exit_pid(trapping, tapa_atom("kill"));
-    log_line("kill ignores trapping: %T", tapa_bool(tapa_alive(trapping)));
+    log_line("kill ignores trapping: %pT", tapa_bool(tapa_alive(trapping)));
     tapa_exit_pid(plain, tapa_atom("bye"));
-    log_line("custom kills: %T", tapa_bool(tapa_alive(plain)));
+    log_line("custom kills: %pT", tapa_bool(tapa_alive(plain)));
 }
 
 static void test_exit_pid(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_exit_pid, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_exit_pid, tapa_empty_list()), 0);
     assert_string_equal(test_log, "normal ignored: true\nkill ignores trapping: false\ncustom kills: false\n");
 }
 
@@ -269,7 +269,7 @@ static void self_exit_normal(tapa_term trap)
     tapa_trap_exit(trap == tapa_true());
     tapa_exit_pid(tapa_self(), tapa_atom("normal"));
     tapa_match m = {0};
-    if (tapa_receive(&m, 0, "msg") == 0) log_line("got %T", tapa_var(&m, "msg"));
+    if (tapa_receive(&m, 0, "msg") == 0) log_line("got %pT", tapa_var(&m, "msg"));
     else log_line("still here");
 }
 
@@ -280,7 +280,7 @@ static void main_self_exit(tapa_term arg)
         tapa_term pair = tapa_spawn_monitor(self_exit_normal, tapa_bool(trap));
         tapa_pin(&m, "pid", tapa_element(pair, 0));
         tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, :process, ^pid, why}");
-        log_line("%T", tapa_var(&m, "why"));
+        log_line("%pT", tapa_var(&m, "why"));
     }
 }
 
@@ -289,7 +289,7 @@ static void main_self_exit(tapa_term arg)
 static void test_exit_self_normal(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_self_exit, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_self_exit, tapa_empty_list()), 0);
     const char *pid_line = strstr(test_log, "got {:EXIT, #PID<0.");
     assert_non_null(pid_line);
     assert_true(strncmp(test_log, ":normal\n", 8) == 0);
@@ -303,7 +303,7 @@ static void main_link_dead(tapa_term trap)
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, _, _, _}");
     tapa_trap_exit(trap == tapa_true());
     tapa_link(tapa_element(pair, 0));
-    if (tapa_receive(&m, 0, "{:EXIT, _, why}") == 0) log_line("message %T", tapa_var(&m, "why"));
+    if (tapa_receive(&m, 0, "{:EXIT, _, why}") == 0) log_line("message %pT", tapa_var(&m, "why"));
 }
 
 static void test_link_to_dead_pid(void **state)
@@ -327,16 +327,16 @@ static void main_monitors(tapa_term arg)
     tapa_pin(&m, "ref", tapa_element(pair, 1));
     tapa_pin(&m, "pid", tapa_element(pair, 0));
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, ^pid, why}");
-    log_line("%T", tapa_var(&m, "why"));
+    log_line("%pT", tapa_var(&m, "why"));
     tapa_monitor(tapa_element(pair, 0)); /* dead now: :noproc at once */
     tapa_receive(&m, 0, "{:DOWN, _, :process, _, why}");
-    log_line("%T", tapa_var(&m, "why"));
+    log_line("%pT", tapa_var(&m, "why"));
     tapa_monitor(tapa_atom("nobody"));
     tapa_receive(&m, 0, "{:DOWN, _, :process, who, why}");
-    log_line("%T %T", tapa_var(&m, "who"), tapa_var(&m, "why"));
-    tapa_term quiet = tapa_spawn(wait_forever, tapa_nil());
+    log_line("%pT %pT", tapa_var(&m, "who"), tapa_var(&m, "why"));
+    tapa_term quiet = tapa_spawn(wait_forever, tapa_empty_list());
     tapa_term ref = tapa_monitor(quiet);
-    log_line("%T", tapa_info_key(quiet, "monitored_by"));
+    log_line("%pT", tapa_info_key(quiet, "monitored_by"));
     tapa_demonitor(ref, true);
     tapa_exit_pid(quiet, tapa_atom("kill"));
     log_line("after demonitor: %d", tapa_receive(&m, 20, "{:DOWN, _, _, _, _}"));
@@ -345,9 +345,9 @@ static void main_monitors(tapa_term arg)
 static void test_monitors(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_monitors, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_monitors, tapa_empty_list()), 0);
     assert_string_equal(test_log, ":bye\n:noproc\n{:nobody, :nonode@nohost} :noproc\n"
-                                  "{:monitored_by, [#PID<0.100.0>]}\nafter demonitor: -1\n");
+                                  "{:monitored_by, [#PID<0.100.0>]}\nafter demonitor: -2\n");
 }
 
 /* Order between two processes holds for messages and signals together. */
@@ -365,30 +365,30 @@ static void main_order(tapa_term arg)
     tapa_match m = {0};
     for (int i = 0; i < 3; i++) {
         tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, why}", "msg");
-        log_line("%T", m.message);
+        log_line("%pT", m.message);
     }
 }
 
 static void test_messages_and_signals_keep_order(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_order, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_order, tapa_empty_list()), 0);
     assert_true(strncmp(test_log, ":first\n:second\n{:EXIT, #PID<0.", 30) == 0);
     assert_non_null(strstr(test_log, ", :done}\n"));
 }
 
 static void main_unlink(tapa_term arg)
 {
-    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_empty_list());
     tapa_unlink(child);
     tapa_exit_pid(child, tapa_atom("boom"));
-    log_line("survived %T", tapa_info_key(tapa_self(), "links"));
+    log_line("survived %pT", tapa_info_key(tapa_self(), "links"));
 }
 
 static void test_unlink_stops_propagation(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_unlink, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_unlink, tapa_empty_list()), 0);
     assert_string_equal(test_log, "survived {:links, []}\n");
 }
 
@@ -396,17 +396,17 @@ static void test_unlink_stops_propagation(void **state)
 static void main_crash(tapa_term arg)
 {
     tapa_trap_exit(true);
-    tapa_spawn_link(crash_with_raise, tapa_nil());
+    tapa_spawn_link(crash_with_raise, tapa_empty_list());
     tapa_match m = {0};
     tapa_receive(&m, TAPA_INFINITY, "{:EXIT, _, {reason, _}}");
-    log_line("%T", tapa_var(&m, "reason"));
+    log_line("%pT", tapa_var(&m, "reason"));
 }
 
 static void test_raise_is_logged(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(main_crash, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(main_crash, tapa_empty_list(), &out), 0);
     assert_string_equal(test_log, "%RuntimeError{message: \"boom\"}\n");
     assert_non_null(strstr(out, "[error] Process #PID<0."));
     assert_non_null(strstr(out, "raised an exception\n** (RuntimeError) boom\n"));
@@ -422,7 +422,7 @@ static void main_bad_pattern(tapa_term arg)
 static void test_malformed_pattern_stops_the_process(void **state)
 {
     char *out;
-    assert_int_equal(run_captured(main_bad_pattern, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(main_bad_pattern, tapa_empty_list(), &out), 1);
     assert_non_null(strstr(out, "line 1, column"));
     free(out);
 }
@@ -431,14 +431,14 @@ static void test_malformed_pattern_stops_the_process(void **state)
 
 static void main_registry(tapa_term arg)
 {
-    tapa_term pid = tapa_spawn(echo_once, tapa_nil());
+    tapa_term pid = tapa_spawn(echo_once, tapa_empty_list());
     tapa_register(pid, "echo");
-    log_line("%T %T", tapa_bool(tapa_whereis("echo") == pid), tapa_registered());
-    log_line("%T", tapa_info_key(pid, "registered_name"));
+    log_line("%pT %pT", tapa_bool(tapa_whereis("echo") == pid), tapa_registered());
+    log_line("%pT", tapa_info_key(pid, "registered_name"));
     tapa_send(tapa_atom("echo"), tapa_t("{~p, :hi}", tapa_self()));
-    log_line("%T", tapa_receive_any());
+    log_line("%pT", tapa_receive_any());
     tapa_sleep(1);
-    log_line("%T", tapa_whereis("echo"));
+    log_line("%pT", tapa_whereis("echo"));
     tapa_send(tapa_t("{:nobody, :nonode@nohost}"), tapa_atom("dropped"));
     tapa_send(tapa_atom("nobody"), tapa_atom("fails"));
     log_line("not reached");
@@ -448,7 +448,7 @@ static void test_registry(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(main_registry, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(main_registry, tapa_empty_list(), &out), 1);
     assert_string_equal(test_log, "true [:echo]\n{:registered_name, :echo}\n{:echo, :hi}\nnil\n");
     assert_non_null(strstr(out, "no process is registered as :nobody"));
     free(out);
@@ -468,7 +468,7 @@ static void server(tapa_term arg)
 
 static void main_serve(tapa_term arg)
 {
-    tapa_term pid = tapa_spawn(server, tapa_nil());
+    tapa_term pid = tapa_spawn(server, tapa_empty_list());
     tapa_match m = {0};
     int64_t first = 0, last = 0;
     for (int i = 0; i < 20000; i++) {
@@ -484,7 +484,7 @@ static void main_serve(tapa_term arg)
 static void test_serving_process_keeps_flat_memory(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_serve, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_serve, tapa_empty_list()), 0);
     assert_string_equal(test_log, "flat\n");
 }
 
@@ -516,14 +516,14 @@ static void main_deep(tapa_term arg)
     tapa_yield();
     tapa_send(a, tapa_int(1));
     tapa_send(b, tapa_int(2));
-    log_line("%T", tapa_receive_any());
-    log_line("%T", tapa_receive_any());
+    log_line("%pT", tapa_receive_any());
+    log_line("%pT", tapa_receive_any());
 }
 
 static void test_stacks_and_collection(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_deep, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_deep, tapa_empty_list()), 0);
     assert_string_equal(test_log, "5050\n5050\n");
 }
 
@@ -531,14 +531,14 @@ static void test_stacks_and_collection(void **state)
  * logged, the node goes on. */
 static void main_flood(tapa_term arg)
 {
-    tapa_term sink = tapa_spawn_monitor(wait_forever, tapa_nil());
+    tapa_term sink = tapa_spawn_monitor(wait_forever, tapa_empty_list());
     char chunk[1024] = {0};
     tapa_term payload = tapa_binary(chunk, sizeof chunk);
     for (int i = 0; i < 5000 && tapa_alive(tapa_element(sink, 0)); i++) tapa_send(tapa_element(sink, 0), payload);
     tapa_match m = {0};
     /* the sink dies when it next runs: the DOWN comes after this yields */
     tapa_receive(&m, slow_ms(2000), "{:DOWN, _, :process, _, why}");
-    log_line("%T", tapa_var(&m, "why"));
+    log_line("%pT", tapa_var(&m, "why"));
 }
 
 static void test_heap_limit_kills_the_flooded_process(void **state)
@@ -546,7 +546,7 @@ static void test_heap_limit_kills_the_flooded_process(void **state)
     log_reset();
     char *out;
     tapa_set_max_heap_mb(2);
-    assert_int_equal(run_captured(main_flood, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(main_flood, tapa_empty_list(), &out), 0);
     tapa_set_max_heap_mb(512);
     assert_string_equal(test_log, ":killed\n");
     assert_non_null(strstr(out, "was killed: its heap grew past 2 MiB"));
@@ -557,20 +557,20 @@ static void test_heap_limit_kills_the_flooded_process(void **state)
 
 static void main_info(tapa_term arg)
 {
-    tapa_term child = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_term child = tapa_spawn_link(wait_forever, tapa_empty_list());
     tapa_yield();
     tapa_send(child, tapa_atom("unmatched"));
     tapa_yield(); /* the child looks at it, keeps it, and waits again */
     tapa_term info = tapa_info(child);
-    log_line("%T", tapa_keyword_get(info, "status"));
-    log_line("%T", tapa_keyword_get(info, "messages"));
-    log_line("%T", tapa_bool(tapa_equal(tapa_keyword_get(info, "links"), tapa_list(1, tapa_self()))));
-    log_line("%T", tapa_keyword_get(info, "trap_exit"));
+    log_line("%pT", tapa_keyword_get(info, "status"));
+    log_line("%pT", tapa_keyword_get(info, "messages"));
+    log_line("%pT", tapa_bool(tapa_equal(tapa_keyword_get(info, "links"), tapa_list(tapa_self()))));
+    log_line("%pT", tapa_keyword_get(info, "trap_exit"));
     tapa_exit_pid(child, tapa_atom("kill"));
     /* The exit signal is asynchronous: main goes on (the link's echo has
      * not come back yet), but to main the child is already gone, since its
      * own signal came before this question (BEAM's per-pair order). */
-    log_line("%T %T", tapa_info(child), tapa_bool(tapa_alive(child)));
+    log_line("%pT %pT", tapa_info(child), tapa_bool(tapa_alive(child)));
 }
 
 static void test_process_info(void **state)
@@ -579,7 +579,7 @@ static void test_process_info(void **state)
     char *out;
     /* main ends (:normal) before the child acts on the kill and its link
      * brings :killed back, as on BEAM */
-    assert_int_equal(run_captured(main_info, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(main_info, tapa_empty_list(), &out), 0);
     free(out);
     assert_string_equal(test_log, ":waiting\n[:unmatched]\ntrue\nfalse\nnil false\n");
 }
@@ -589,7 +589,7 @@ static void main_deadlock(tapa_term arg) { tapa_receive_any(); }
 static void test_deadlock_is_reported(void **state)
 {
     char *out;
-    assert_int_equal(run_captured(main_deadlock, tapa_nil(), &out), 2);
+    assert_int_equal(run_captured(main_deadlock, tapa_empty_list(), &out), 2);
     assert_non_null(strstr(out, "deadlock"));
     free(out);
 }
@@ -604,7 +604,7 @@ static void test_inspect_label(void **state)
 {
     char *out;
     log_reset();
-    assert_int_equal(run_captured(main_inspect, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(main_inspect, tapa_empty_list(), &out), 0);
     assert_true(strncmp(out, "pid: #PID<0.", 12) == 0);
     assert_string_equal(test_log, "1\n");
     free(out);
@@ -614,17 +614,17 @@ static void noop(tapa_term arg) {}
 
 static void main_many(tapa_term arg)
 {
-    for (int i = 0; i < 20000; i++) tapa_spawn(noop, tapa_nil());
-    tapa_term last = tapa_spawn_monitor(noop, tapa_nil());
+    for (int i = 0; i < 20000; i++) tapa_spawn(noop, tapa_empty_list());
+    tapa_term last = tapa_spawn_monitor(noop, tapa_empty_list());
     tapa_match m = {0};
     tapa_receive(&m, TAPA_INFINITY, "{:DOWN, _, _, _, :normal}");
-    log_line("%T", tapa_bool(tapa_alive(tapa_element(last, 0))));
+    log_line("%pT", tapa_bool(tapa_alive(tapa_element(last, 0))));
 }
 
 static void test_many_processes(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_many, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_many, tapa_empty_list()), 0);
     assert_string_equal(test_log, "false\n");
 }
 
@@ -633,7 +633,7 @@ static void test_many_processes(void **state)
 static void main_traced(tapa_term arg)
 {
     tapa_trap_exit(true);
-    tapa_term child = tapa_spawn_link(echo_once, tapa_nil());
+    tapa_term child = tapa_spawn_link(echo_once, tapa_empty_list());
     tapa_register(child, "echo");
     tapa_send(child, tapa_t("{~p, :hi}", tapa_self()));
     tapa_match m = {0};
@@ -647,7 +647,7 @@ static void test_trace_records_events(void **state)
     int fd = mkstemp(path);
     close(fd);
     assert_true(tapa_trace_to(path));
-    assert_int_equal(tapa_run(main_traced, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_traced, tapa_empty_list()), 0);
     tapa_trace_to(NULL);
     FILE *f = fopen(path, "r");
     char text[4096] = {0};
@@ -684,18 +684,18 @@ static void test_trace_records_events(void **state)
  * points into the other process's heap dangles once that process dies. */
 static void main_info_messages_outlive_owner(tapa_term arg)
 {
-    tapa_term child = tapa_spawn(wait_forever, tapa_nil());
+    tapa_term child = tapa_spawn(wait_forever, tapa_empty_list());
     tapa_send(child, tapa_t("{:kept, \"a string on the child's heap\", [1, 2, 3]}"));
     tapa_term msgs = tapa_element(tapa_info_key(child, "messages"), 1);
     tapa_exit_pid(child, tapa_atom("kill")); /* the child's heap is freed */
     for (int i = 0; i < 100; i++) tapa_t("{:other, \"reusing the freed blocks!!!!!!!!\", [7, 8, 9]}");
-    log_line("%T", msgs);
+    log_line("%pT", msgs);
 }
 
 static void test_info_messages_are_copies(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_info_messages_outlive_owner, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_info_messages_outlive_owner, tapa_empty_list()), 0);
     assert_string_equal(test_log, "[{:kept, \"a string on the child's heap\", [1, 2, 3]}]\n");
 }
 
@@ -705,7 +705,7 @@ static void test_info_messages_are_copies(void **state)
  * dies: it does not go to sleep instead of dying. */
 static void flooding_sender(tapa_term arg)
 {
-    tapa_term sink = tapa_spawn_link(wait_forever, tapa_nil());
+    tapa_term sink = tapa_spawn_link(wait_forever, tapa_empty_list());
     char chunk[1024] = {0};
     tapa_term payload = tapa_binary(chunk, sizeof chunk);
     int sent = 0;
@@ -716,12 +716,12 @@ static void flooding_sender(tapa_term arg)
 
 static void main_doomed_sender(tapa_term arg)
 {
-    tapa_term pair = tapa_spawn_monitor(flooding_sender, tapa_nil());
+    tapa_term pair = tapa_spawn_monitor(flooding_sender, tapa_empty_list());
     tapa_match m = {0};
     if (tapa_receive(&m, slow_ms(2000), "{:DOWN, _, :process, _, why}") == 0)
-        log_line("sender ended %T", tapa_var(&m, "why"));
+        log_line("sender ended %pT", tapa_var(&m, "why"));
     else
-        log_line("sender still there, alive? %T", tapa_bool(tapa_alive(tapa_element(pair, 0))));
+        log_line("sender still there, alive? %pT", tapa_bool(tapa_alive(tapa_element(pair, 0))));
 }
 
 static void test_killed_sender_dies_when_it_waits(void **state)
@@ -729,7 +729,7 @@ static void test_killed_sender_dies_when_it_waits(void **state)
     log_reset();
     char *out;
     tapa_set_max_heap_mb(2);
-    int status = run_captured(main_doomed_sender, tapa_nil(), &out);
+    int status = run_captured(main_doomed_sender, tapa_empty_list(), &out);
     tapa_set_max_heap_mb(512);
     free(out);
     assert_int_equal(status, 0);
@@ -747,14 +747,14 @@ static void spinner(tapa_term arg)
 
 static void main_leaves_spinner(tapa_term arg)
 {
-    tapa_spawn(spinner, tapa_nil());
+    tapa_spawn(spinner, tapa_empty_list());
     tapa_yield();
 }
 
 static void test_run_returns_when_main_ends(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_leaves_spinner, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_leaves_spinner, tapa_empty_list()), 0);
     assert_string_equal(test_log, "");
 }
 
@@ -772,7 +772,7 @@ static void demonitor_their_ref(tapa_term arg)
 
 static void main_demonitor_not_mine(tapa_term arg)
 {
-    tapa_term target = tapa_spawn(demonitor_their_ref, tapa_nil());
+    tapa_term target = tapa_spawn(demonitor_their_ref, tapa_empty_list());
     tapa_term ref = tapa_monitor(target);
     tapa_send(target, tapa_t("{:ref, ~t, ~p}", ref, tapa_self()));
     tapa_match m = {0};
@@ -780,7 +780,7 @@ static void main_demonitor_not_mine(tapa_term arg)
     tapa_send(target, tapa_atom("stop"));
     tapa_pin(&m, "ref", ref);
     if (tapa_receive(&m, slow_ms(1000), "{:DOWN, ^ref, :process, _, why}") == 0)
-        log_line("DOWN %T", tapa_var(&m, "why"));
+        log_line("DOWN %pT", tapa_var(&m, "why"));
     else
         log_line("no DOWN");
 }
@@ -788,7 +788,7 @@ static void main_demonitor_not_mine(tapa_term arg)
 static void test_demonitor_by_the_watched_has_no_effect(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_demonitor_not_mine, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_demonitor_not_mine, tapa_empty_list()), 0);
     assert_string_equal(test_log, "DOWN :bye\n");
 }
 
@@ -818,7 +818,7 @@ static void main_collects_without_receive(tapa_term arg)
 static void test_collects_in_yield_and_sleep(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_collects_without_receive, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_collects_without_receive, tapa_empty_list()), 0);
     assert_string_equal(test_log, "after yields: flat\nafter sleeps: flat\n");
 }
 
@@ -837,7 +837,7 @@ static void test_too_many_bindings_is_reported(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(too_many_bindings, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(too_many_bindings, tapa_empty_list(), &out), 1);
     assert_string_equal(test_log, "");
     assert_non_null(strstr(out, "TAPA_MAX_VARS"));
     free(out);
@@ -857,7 +857,7 @@ static void test_uninitialised_match_is_reported(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(garbage_match, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(garbage_match, tapa_empty_list(), &out), 1);
     assert_string_equal(test_log, "");
     assert_non_null(strstr(out, "tapa_match m = {0};"));
     free(out);
@@ -900,7 +900,7 @@ static void main_timers_never_early(tapa_term arg)
 static void test_timers_never_early(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(main_timers_never_early, tapa_nil()), 0);
+    assert_int_equal(tapa_run(main_timers_never_early, tapa_empty_list()), 0);
     assert_string_equal(test_log, "early: 0\n");
 }
 
@@ -917,7 +917,7 @@ static void test_unbound_pin_is_reported(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(unbound_pin, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(unbound_pin, tapa_empty_list(), &out), 1);
     assert_string_equal(test_log, "");
     assert_non_null(strstr(out, "\"{:reply, ^who}\" uses ^who"));
     assert_non_null(strstr(out, "tapa_pin(&m, \"who\", value)"));
@@ -928,7 +928,7 @@ static void noop_main(tapa_term arg) {}
 
 static void run_inside(tapa_term arg)
 {
-    tapa_run(noop_main, tapa_nil());
+    tapa_run(noop_main, tapa_empty_list());
     log_line("returned");
 }
 
@@ -936,12 +936,12 @@ static void test_run_inside_a_process_is_reported(void **state)
 {
     log_reset();
     char *out;
-    assert_int_equal(run_captured(run_inside, tapa_nil(), &out), 1);
+    assert_int_equal(run_captured(run_inside, tapa_empty_list(), &out), 1);
     assert_string_equal(test_log, "");
     assert_non_null(strstr(out, "tapa_run: called inside a process"));
     free(out);
     /* and the node is still usable afterwards */
-    assert_int_equal(tapa_run(noop_main, tapa_nil()), 0);
+    assert_int_equal(tapa_run(noop_main, tapa_empty_list()), 0);
 }
 
 /* A pointer into a term (tapa_binary_data) keeps the term alive across a
@@ -980,7 +980,7 @@ static void keep_interior(tapa_term arg)
 static void test_interior_pointers_are_roots(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(keep_interior, tapa_nil()), 0);
+    assert_int_equal(tapa_run(keep_interior, tapa_empty_list()), 0);
     assert_string_equal(test_log, "1 1\n");
 }
 
@@ -1028,7 +1028,7 @@ static void test_pointer_into_another_stack_is_caught(void **state)
         dup2(fileno(tmp), 1);
         dup2(fileno(tmp), 2);
         log_reset();
-        tapa_run(owner_of_local, tapa_nil());
+        tapa_run(owner_of_local, tapa_empty_list());
         fputs(test_log, stdout);
         fflush(stdout);
         _exit(0);

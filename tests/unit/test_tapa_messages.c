@@ -8,14 +8,14 @@ static void session_receiver(tapa_term arg)
     tapa_term pid = start_message_receiver();
     tapa_send(pid, tapa_t("{:hello, \"world\"}"));
     tapa_sleep(10);
-    log_line("%T", tapa_bool(tapa_alive(pid)));
+    log_line("%pT", tapa_bool(tapa_alive(pid)));
 }
 
 static void test_step3_receiver_prints_and_ends(void **state)
 {
     char *out;
     log_reset();
-    assert_int_equal(run_captured(session_receiver, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(session_receiver, tapa_empty_list(), &out), 0);
     assert_true(strncmp(out, "receiver_pid: #PID<0.", 21) == 0);
     assert_non_null(strstr(out, ".0>\nReceived: {:hello, \"world\"}\n"));
     assert_string_equal(test_log, "false\n");
@@ -33,7 +33,7 @@ static void session_ping(tapa_term arg)
 static void test_step4_ping_pong(void **state)
 {
     char *out;
-    assert_int_equal(run_captured(session_ping, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(session_ping, tapa_empty_list(), &out), 0);
     assert_string_equal(out, ":pong\n");
     free(out);
 }
@@ -43,16 +43,16 @@ static void session_growth(tapa_term arg)
     tapa_term pid = start_message_receiver_2();
     tapa_send(pid, tapa_atom("some_message"));
     tapa_sleep(10);
-    log_line("%T %T", tapa_bool(tapa_alive(pid)), tapa_info_key(pid, "message_queue_len"));
+    log_line("%pT %pT", tapa_bool(tapa_alive(pid)), tapa_info_key(pid, "message_queue_len"));
     tapa_send(pid, tapa_atom("some_message_2"));
     tapa_sleep(10);
-    log_line("%T", tapa_keyword_get(tapa_info(pid), "message_queue_len"));
+    log_line("%pT", tapa_keyword_get(tapa_info(pid), "message_queue_len"));
 }
 
 static void test_step5_mailbox_grows(void **state)
 {
     log_reset();
-    assert_int_equal(tapa_run(session_growth, tapa_nil()), 0);
+    assert_int_equal(tapa_run(session_growth, tapa_empty_list()), 0);
     assert_string_equal(test_log, "true {:message_queue_len, 1}\n2\n");
 }
 
@@ -62,7 +62,7 @@ static void session_children(tapa_term arg)
     milliseconds_scale = 100; /* 2 s -> 20 ms, 60 s -> 600 ms */
     tapa_term parent = trapping ? start_two_children_trap_exit() : start_two_children();
     tapa_sleep(100);
-    log_line("child1 alive: %T", tapa_bool(tapa_alive(parent)));
+    log_line("child1 alive: %pT", tapa_bool(tapa_alive(parent)));
 }
 
 static void test_step6_linked_child_dies(void **state)
@@ -70,7 +70,7 @@ static void test_step6_linked_child_dies(void **state)
     char *out;
     log_reset();
     trapping = false;
-    assert_int_equal(run_captured(session_children, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(session_children, tapa_empty_list(), &out), 0);
     assert_non_null(strstr(out, "Starting child1\nchild2: #PID<0."));
     assert_non_null(strstr(out, "Exiting in child1\n"));
     assert_null(strstr(out, "Received:"));
@@ -83,7 +83,7 @@ static void test_step7_trap_exit_survives(void **state)
     char *out;
     log_reset();
     trapping = true;
-    assert_int_equal(run_captured(session_children, tapa_nil(), &out), 0);
+    assert_int_equal(run_captured(session_children, tapa_empty_list(), &out), 0);
     const char *received = strstr(out, "Received: {:EXIT, #PID<0.");
     assert_non_null(received);
     assert_non_null(strstr(received, ".0>, :some_error}\nType: Process.alive?(:erlang.list_to_pid('<0."));

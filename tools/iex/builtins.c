@@ -83,11 +83,15 @@ static tapa_term b_send(ARGS)
     bad_arg(cx, call, 0, "invalid destination");
 }
 
-static tapa_term b_flush(ARGS) { return tapa_flush(); }
+static tapa_term b_flush(ARGS)
+{
+    tapa_flush();
+    return tapa_atom("ok");
+}
 
 /* ----------------------------------------------------------------- spawn -- */
 
-static void run_fun0(tapa_term fun) { tapa_apply(fun, 0); }
+static void run_fun0(tapa_term fun) { tapa_apply(fun); }
 
 /* arg = {fun, args} */
 static void run_mfa(tapa_term arg)
@@ -124,7 +128,7 @@ static size_t proper_len(tapa_term l, bool *ok)
 {
     size_t n = 0;
     for (; tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l)) n++;
-    *ok = tapa_type_of(l) == TAPA_T_NIL;
+    *ok = tapa_type_of(l) == TAPA_T_EMPTY_LIST;
     return n;
 }
 
@@ -142,13 +146,13 @@ static tapa_term mfa_fun(tiex_ctx *cx, const tapa_term *a, const char *fn)
     }
     char mname[200];
     tiex_describe_module(mname, sizeof mname, a[0]);
-    return tapa_fun(mname, tapa_atom_name(a[1]), (int)n, 0);
+    return tapa_fun(mname, tapa_atom_name(a[1]), (int)n);
 }
 
-static tapa_term b_spawn3(ARGS) { return tapa_spawn(run_mfa, tapa_tuple(2, mfa_fun(cx, a, ":erlang.spawn"), a[2])); }
+static tapa_term b_spawn3(ARGS) { return tapa_spawn(run_mfa, tapa_tuple(mfa_fun(cx, a, ":erlang.spawn"), a[2])); }
 static tapa_term b_spawn_link3(ARGS)
 {
-    return tapa_spawn_link(run_mfa, tapa_tuple(2, mfa_fun(cx, a, ":erlang.spawn_link"), a[2]));
+    return tapa_spawn_link(run_mfa, tapa_tuple(mfa_fun(cx, a, ":erlang.spawn_link"), a[2]));
 }
 
 static tapa_term b_exit1(ARGS)
@@ -204,19 +208,22 @@ static tapa_term b_flag(ARGS)
 static tapa_term b_pexit(ARGS)
 {
     need_pid(cx, a[0], "Process.exit", 0);
-    return tapa_bool(tapa_exit_pid(a[0], a[1]));
+    tapa_exit_pid(a[0], a[1]);
+    return tapa_true();
 }
 
 static tapa_term b_link(ARGS)
 {
     need_pid(cx, a[0], "Process.link", 0);
-    return tapa_bool(tapa_link(a[0]));
+    tapa_link(a[0]);
+    return tapa_true();
 }
 
 static tapa_term b_unlink(ARGS)
 {
     need_pid(cx, a[0], "Process.unlink", 0);
-    return tapa_bool(tapa_unlink(a[0]));
+    tapa_unlink(a[0]);
+    return tapa_true();
 }
 
 static tapa_term b_monitor(ARGS)
@@ -228,7 +235,8 @@ static tapa_term b_monitor(ARGS)
 static tapa_term b_demonitor1(ARGS)
 {
     if (tapa_type_of(a[0]) != TAPA_T_REFERENCE) bad_arg(cx, "Process.demonitor(ref)", 0, "not a reference");
-    return tapa_bool(tapa_demonitor(a[0], false));
+    tapa_demonitor(a[0], false);
+    return tapa_true();
 }
 
 static tapa_term b_demonitor2(ARGS)
@@ -237,7 +245,8 @@ static tapa_term b_demonitor2(ARGS)
     bool flush = false;
     for (tapa_term l = a[1]; tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
         flush |= tapa_equal(tapa_hd(l), tapa_atom("flush"));
-    return tapa_bool(tapa_demonitor(a[0], flush));
+    tapa_demonitor(a[0], flush);
+    return tapa_true();
 }
 
 static tapa_term b_register(ARGS)
@@ -255,7 +264,8 @@ static tapa_term b_register(ARGS)
         tiex_fail(cx, "ArgumentError", "could not register %s because the name %s is already taken (by %s)", "the process", s,
                   "another process");
     }
-    return tapa_bool(tapa_register(a[0], name));
+    tapa_register(a[0], name);
+    return tapa_true();
 }
 
 static tapa_term b_unregister(ARGS)
@@ -263,7 +273,8 @@ static tapa_term b_unregister(ARGS)
     need_atom(cx, a[0], "Process.unregister", 0);
     if (tapa_equal(tapa_whereis(tapa_atom_name(a[0])), NIL))
         bad_arg(cx, "Process.unregister(name)", 0, "not a registered name");
-    return tapa_bool(tapa_unregister(tapa_atom_name(a[0])));
+    tapa_unregister(tapa_atom_name(a[0]));
+    return tapa_true();
 }
 
 static tapa_term b_whereis(ARGS)
@@ -353,7 +364,7 @@ static bool charlist_text(tapa_term l, char *out, size_t size)
         out[n++] = (char)tapa_int_value(c);
     }
     out[n] = 0;
-    return tapa_type_of(l) == TAPA_T_NIL;
+    return tapa_type_of(l) == TAPA_T_EMPTY_LIST;
 }
 
 /* Is a node connected under this channel number (the A of <A.B.C>)? The
@@ -394,7 +405,7 @@ static tapa_term b_make_ref(ARGS) { return tapa_make_ref(); }
 
 /* ------------------------------------------------------------------ Node -- */
 
-static tapa_term b_node_list0(ARGS) { return tapa_node_alive() ? tapa_nodes() : tapa_nil(); }
+static tapa_term b_node_list0(ARGS) { return tapa_node_alive() ? tapa_nodes() : tapa_empty_list(); }
 static tapa_term b_node_list1(ARGS) { return b_node_list0(cx, a); }
 
 static tapa_term b_ping(ARGS)
@@ -422,7 +433,7 @@ static tapa_term remote_spawn(tiex_ctx *cx, const tapa_term *a, bool link, const
     char mname[200];
     tiex_describe_module(mname, sizeof mname, a[1]);
     if (tapa_equal(a[0], tapa_node())) /* this node, distributed or not */
-        return (link ? tapa_spawn_link : tapa_spawn)(run_mfa, tapa_tuple(2, mfa_fun(cx, a + 1, fn), a[3]));
+        return (link ? tapa_spawn_link : tapa_spawn)(run_mfa, tapa_tuple(mfa_fun(cx, a + 1, fn), a[3]));
     node_needed(cx);
     return (link ? tapa_spawn_link_on : tapa_spawn_on)(a[0], mname, tapa_atom_name(a[2]), a[3]);
 }
@@ -437,7 +448,7 @@ static tapa_term b_node_spawn2(ARGS)
     need_fun0(cx, a[1], "Node.spawn");
     if (tapa_equal(a[0], tapa_node())) return tapa_spawn(run_fun0, a[1]);
     node_needed(cx);
-    return tapa_spawn_on(a[0], ":erlang", "apply", tapa_list(2, a[1], tapa_nil()));
+    return tapa_spawn_on(a[0], ":erlang", "apply", tapa_list(a[1], tapa_empty_list()));
 }
 
 static tapa_term b_rpc_call(ARGS)
@@ -448,7 +459,7 @@ static tapa_term b_rpc_call(ARGS)
     bool ok;
     proper_len(a[3], &ok);
     if (!ok) bad_arg(cx, ":rpc.call(node, module, function, args)", 3, "not a list");
-    if (!tapa_node_alive()) return tapa_tuple(2, tapa_atom("badrpc"), tapa_atom("nodedown"));
+    if (!tapa_node_alive()) return tapa_tuple(tapa_atom("badrpc"), tapa_atom("nodedown"));
     char mname[200];
     tiex_describe_module(mname, sizeof mname, a[1]);
     return tapa_rpc(a[0], mname, tapa_atom_name(a[2]), a[3]);
@@ -604,7 +615,7 @@ static const char *type_name(tapa_term t)
     case TAPA_T_PID: return "PID";
     case TAPA_T_TUPLE: return "Tuple";
     case TAPA_T_MAP: return "Map";
-    case TAPA_T_NIL: case TAPA_T_LIST: return "List";
+    case TAPA_T_EMPTY_LIST: case TAPA_T_LIST: return "List";
     case TAPA_T_BINARY: return "BitString";
     default: return "?";
     }
@@ -623,7 +634,7 @@ static tapa_term b_i(ARGS)
             tapa_term q = tapa_info_key(a[0], "message_queue_len");
             tapa_term links = tapa_info_key(a[0], "links");
             printf("Name\n  ");
-            if (tapa_is_tuple(name) && !tapa_equal(tapa_element(name, 1), tapa_nil())) tapa_fprint_term(stdout, tapa_element(name, 1));
+            if (tapa_is_tuple(name) && !tapa_equal(tapa_element(name, 1), tapa_empty_list())) tapa_fprint_term(stdout, tapa_element(name, 1));
             else printf("not registered");
             printf("\nLinks\n  ");
             if (tapa_is_tuple(links) && tapa_type_of(tapa_element(links, 1)) == TAPA_T_LIST) {

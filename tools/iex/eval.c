@@ -54,7 +54,7 @@ tapa_term tiex_lookup(tapa_term env, const char *name)
 /* newest first; an older binding of the same name is dropped */
 tapa_term tiex_bind(tapa_term env, const char *name, tapa_term value)
 {
-    tapa_term key = tapa_atom(name), rest = tapa_nil(), kept[64];
+    tapa_term key = tapa_atom(name), rest = tapa_empty_list(), kept[64];
     size_t n = 0;
     for (tapa_term e = env; tapa_type_of(e) == TAPA_T_LIST; e = tapa_tl(e)) {
         tapa_term pair = tapa_hd(e);
@@ -62,12 +62,12 @@ tapa_term tiex_bind(tapa_term env, const char *name, tapa_term value)
             /* rebuild the part before it, then skip it */
             rest = tapa_tl(e);
             while (n > 0) rest = tapa_cons(kept[--n], rest);
-            return tapa_cons(tapa_tuple(2, key, value), rest);
+            return tapa_cons(tapa_tuple(key, value), rest);
         }
         if (n < 64) kept[n++] = pair;
         else break;
     }
-    return tapa_cons(tapa_tuple(2, key, value), env);
+    return tapa_cons(tapa_tuple(key, value), env);
 }
 
 /* -------------------------------------------------------------- patterns -- */
@@ -264,7 +264,7 @@ static tapa_term make_fn(tiex_ctx *cx, const tiex_node *n)
         if (any) arity++;
     }
     if (arity > 6) tiex_fail(cx, "CompileError", "iex:%d: funs of more than 6 arguments are not supported here", LINE(n));
-    return tapa_fun("TapaIex", "fn", (int)arity, 3, tapa_string(n->text), *cx->env, tapa_int((int64_t)arity));
+    return tapa_fun("TapaIex", "fn", (int)arity, tapa_string(n->text), *cx->env, tapa_int((int64_t)arity));
 }
 
 /* ----------------------------------------------------------- arithmetic -- */
@@ -331,7 +331,7 @@ static tapa_term concat(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
         return r;
     }
     if (!tapa_is_list(a)) tiex_fail(cx, "ArgumentError", "the left side of %s must be a proper list", op);
-    tapa_term rev = tapa_nil();
+    tapa_term rev = tapa_empty_list();
     size_t n = 0;
     for (tapa_term e = a; tapa_type_of(e) == TAPA_T_LIST; e = tapa_tl(e)) {
         tapa_term x = tapa_hd(e);
@@ -340,7 +340,7 @@ static tapa_term concat(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
             for (tapa_term f = b; tapa_type_of(f) == TAPA_T_LIST; f = tapa_tl(f)) drop |= tapa_equal(tapa_hd(f), x);
         if (!drop) rev = tapa_cons(x, rev), n++;
     }
-    tapa_term out = !strcmp(op, "++") ? b : tapa_nil();
+    tapa_term out = !strcmp(op, "++") ? b : tapa_empty_list();
     for (; tapa_type_of(rev) == TAPA_T_LIST; rev = tapa_tl(rev)) out = tapa_cons(tapa_hd(rev), out);
     return out;
 }
@@ -383,7 +383,7 @@ static tapa_term unop(tiex_ctx *cx, const tiex_node *n)
 /* elements evaluated in order; kept in a list (rooted on this stack) */
 static tapa_term eval_list(tiex_ctx *cx, tiex_node *const *kids, size_t n, tapa_term tail)
 {
-    tapa_term rev = tapa_nil();
+    tapa_term rev = tapa_empty_list();
     for (size_t i = 0; i < n; i++) rev = tapa_cons(tiex_eval(cx, kids[i]), rev);
     tapa_term out = tail;
     for (; tapa_type_of(rev) == TAPA_T_LIST; rev = tapa_tl(rev)) out = tapa_cons(tapa_hd(rev), out);
@@ -392,7 +392,7 @@ static tapa_term eval_list(tiex_ctx *cx, tiex_node *const *kids, size_t n, tapa_
 
 static tapa_term eval_tuple(tiex_ctx *cx, const tiex_node *n)
 {
-    tapa_term l = eval_list(cx, n->kids, n->nkids, tapa_nil());
+    tapa_term l = eval_list(cx, n->kids, n->nkids, tapa_empty_list());
     tapa_term el[64];
     if (n->nkids > 64) tiex_fail(cx, "CompileError", "iex:%d: tuples of more than 64 elements are not supported here", LINE(n));
     for (size_t i = 0; i < n->nkids; i++, l = tapa_tl(l)) el[i] = tapa_hd(l);
@@ -505,7 +505,7 @@ static tapa_term eval_call(tiex_ctx *cx, const tiex_node *n)
         tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import)", LINE(n),
                   n->text, nargs);
     }
-    tapa_term args = eval_list(cx, n->kids, nargs, tapa_nil());
+    tapa_term args = eval_list(cx, n->kids, nargs, tapa_empty_list());
     return call_builtin(cx, b, args);
 }
 
@@ -521,14 +521,14 @@ static tapa_term eval_rcall(tiex_ctx *cx, const tiex_node *n)
     }
     tiex_describe_module(mname, sizeof mname, mod);
     const tiex_builtin *b = tiex_builtin_find(mname, n->text, (int)nargs);
-    tapa_term args = eval_list(cx, n->kids + 1, nargs, tapa_nil());
+    tapa_term args = eval_list(cx, n->kids + 1, nargs, tapa_empty_list());
     if (b) return call_builtin(cx, b, args);
     tapa_term fname = tapa_atom(n->text);
     if (export_lookup(mod, fname, (int)nargs)) {
         tapa_term argv[16];
         size_t k = 0;
         for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args)) argv[k++] = tapa_hd(args);
-        tapa_term fun = tapa_fun(mname, n->text, (int)nargs, 0);
+        tapa_term fun = tapa_fun(mname, n->text, (int)nargs);
         return tapa_apply_v(fun, k, argv);
     }
     if (tiex_builtin_name_known(mname, NULL))
@@ -558,7 +558,7 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
     case N_PIN: tiex_fail(cx, "CompileError", "iex:%d: misplaced operator ^%s (the pin operator belongs in patterns)",
                           n->line, n->text);
     case N_TUPLE: return eval_tuple(cx, n);
-    case N_LIST: return eval_list(cx, n->kids, n->nkids, n->tail ? tiex_eval(cx, n->tail) : tapa_nil());
+    case N_LIST: return eval_list(cx, n->kids, n->nkids, n->tail ? tiex_eval(cx, n->tail) : tapa_empty_list());
     case N_MAP: return eval_map(cx, n);
     case N_BINOP: return binop(cx, n);
     case N_UNOP: return unop(cx, n);
@@ -575,7 +575,7 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
     case N_RCALL: return eval_rcall(cx, n);
     case N_APPLY: {
         tapa_term fun = tiex_eval(cx, n->kids[0]);
-        tapa_term args = eval_list(cx, n->kids + 1, n->nkids - 1, tapa_nil());
+        tapa_term args = eval_list(cx, n->kids + 1, n->nkids - 1, tapa_empty_list());
         tapa_term argv[16];
         size_t k = 0;
         for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args)) argv[k++] = tapa_hd(args);

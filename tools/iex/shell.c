@@ -66,7 +66,7 @@ void tiex_route_remote_output(void) { io_protocol_output = write_above_prompt; }
 
 static tapa_term io_request(tapa_term req)
 {
-    if (!tapa_is_tuple(req)) return tapa_tuple(2, tapa_atom("error"), tapa_atom("request"));
+    if (!tapa_is_tuple(req)) return tapa_tuple(tapa_atom("error"), tapa_atom("request"));
     size_t n = tapa_tuple_size(req);
     tapa_term kind = tapa_element(req, 0);
     if (tapa_equal(kind, tapa_atom("put_chars")) && (n == 2 || n == 3)) {
@@ -82,8 +82,8 @@ static tapa_term io_request(tapa_term req)
         for (tapa_term l = tapa_element(req, 1); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l)) r = io_request(tapa_hd(l));
         return r;
     }
-    if (tapa_equal(kind, tapa_atom("get_geometry"))) return tapa_tuple(2, tapa_atom("error"), tapa_atom("enotsup"));
-    return tapa_tuple(2, tapa_atom("error"), tapa_atom("request"));
+    if (tapa_equal(kind, tapa_atom("get_geometry"))) return tapa_tuple(tapa_atom("error"), tapa_atom("enotsup"));
+    return tapa_tuple(tapa_atom("error"), tapa_atom("request"));
 }
 
 void tiex_serve_io_requests(void)
@@ -93,7 +93,7 @@ void tiex_serve_io_requests(void)
         if (tapa_receive(&m, 0, "{:io_request, from, reply_as, request}") != 0) return;
         tapa_term r = io_request(tapa_var(&m, "request"));
         tapa_term from = tapa_var(&m, "from");
-        if (tapa_is_pid(from)) tapa_send(from, tapa_tuple(3, tapa_atom("io_reply"), tapa_var(&m, "reply_as"), r));
+        if (tapa_is_pid(from)) tapa_send(from, tapa_tuple(tapa_atom("io_reply"), tapa_var(&m, "reply_as"), r));
     }
 }
 
@@ -165,7 +165,7 @@ static char *read_input(tiex_parse_result *res)
 void tiex_shell_main(tapa_term arg)
 {
     (void)arg;
-    tapa_term env = tapa_nil();
+    tapa_term env = tapa_empty_list();
     tiex_error err;
     jmp_buf jb;
     tiex_ctx cx = {&env, &jb, &err};
@@ -210,7 +210,7 @@ void tiex_shell_main(tapa_term arg)
 
 static tapa_term start_shell(tapa_term *ref)
 {
-    tapa_term pm = tapa_spawn_monitor(tiex_shell_main, tapa_nil());
+    tapa_term pm = tapa_spawn_monitor(tiex_shell_main, tapa_empty_list());
     *ref = tapa_element(pm, 1);
     tiex_shell_pid = tapa_element(pm, 0);
     return tiex_shell_pid;
@@ -222,15 +222,15 @@ static void print_exit(tapa_term shell, tapa_term reason)
     static const char *const known[][2] = {{"normal", "normal"}, {"shutdown", "shutdown"}, {"killed", "killed"},
                                            {"noproc", "no process"}, {"noconnection", "no connection"},
                                            {"timeout", "time out"}, {NULL, NULL}};
-    tapa_printf("** (EXIT from %T) shell process exited with reason: ", shell);
+    tapa_printf("** (EXIT from %pT) shell process exited with reason: ", shell);
     for (int i = 0; known[i][0]; i++)
         if (tapa_equal(reason, tapa_atom(known[i][0]))) {
             printf("%s\n", known[i][1]);
             return;
         }
-    if (tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 && tapa_equal(tapa_element(reason, 1), tapa_nil()))
+    if (tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 && tapa_equal(tapa_element(reason, 1), tapa_empty_list()))
         reason = tapa_element(reason, 0); /* {reason, []}: a crash without its stack */
-    tapa_printf("%T\n", reason);
+    tapa_printf("%pT\n", reason);
 }
 
 /* Runs until the shell's process ends normally (end of input, Ctrl-D). */

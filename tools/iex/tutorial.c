@@ -23,7 +23,7 @@ static void message_receiver(tapa_term arg)
 {
     (void)arg;
     tapa_inspect(tapa_self(), "receiver_pid");
-    tapa_printf("Received: %T\n", tapa_receive_any());
+    tapa_printf("Received: %pT\n", tapa_receive_any());
     fflush(stdout);
 }
 
@@ -64,12 +64,12 @@ static void child1(tapa_term trap_exit)
 static tapa_term ref_start_message_receiver(const tapa_term *c, const tapa_term *a)
 {
     (void)c, (void)a;
-    return tapa_spawn(message_receiver, tapa_nil());
+    return tapa_spawn(message_receiver, tapa_empty_list());
 }
 static tapa_term ref_start_message_receiver_2(const tapa_term *c, const tapa_term *a)
 {
     (void)c, (void)a;
-    return tapa_spawn(message_receiver_2, tapa_nil());
+    return tapa_spawn(message_receiver_2, tapa_empty_list());
 }
 static tapa_term ref_start_two_children(const tapa_term *c, const tapa_term *a)
 {
@@ -147,7 +147,7 @@ static tapa_term erlang_node(const tapa_term *c, const tapa_term *a)
 static tapa_term whoami(const tapa_term *c, const tapa_term *a)
 {
     (void)c, (void)a;
-    tapa_printf("pid: %T\n", tapa_self());
+    tapa_printf("pid: %pT\n", tapa_self());
     fflush(stdout);
     return tapa_self();
 }

@@ -7,7 +7,7 @@ tapa_term start_message_receiver(void);
 static void receives_one(void)
 {
     CHECK("receives_one");
-    tapa_term pid = start_message_receiver();
+    tapa_term pid = learner_value(start_message_receiver());
     EXPECT(tapa_is_pid(pid), "start_message_receiver() returned %s; it should return the pid spawn gives.", txt(pid));
     settle();
     char line[600];
@@ -30,7 +30,7 @@ static void receives_one(void)
            "after send(pid, %s) the receiver ended without printing \"%s\". Does it wait for a message with "
            "a receive before it ends?", txt(msg), line);
     EXPECT(n >= 1, "after send(pid, %s) the receiver took the message (its mailbox is empty) but did not print "
-                   "\"%s\". Print it with tapa_printf(\"Received: %%T\\n\", msg).", txt(msg), line);
+                   "\"%s\". Print it with tapa_printf(\"Received: %%pT\\n\", msg).", txt(msg), line);
     EXPECT(n == 1, "\"%s\" was printed %d times; once is expected.", line, n);
     tapa_term again = tapa_atom("probe_second");
     tapa_send(pid, again);

@@ -17,7 +17,7 @@ static void pinger(tapa_term arg)
 static void pong_to_from(void)
 {
     CHECK("pong_to_from");
-    tapa_term r = start_message_receiver_2();
+    tapa_term r = learner_value(start_message_receiver_2());
     EXPECT(tapa_is_pid(r), "start_message_receiver_2() returned %s, not a pid.", txt(r));
     tapa_term why = TAPA_NONE;
     tapa_term got = call_in_process(pinger, r, ms(2000), &why);
@@ -36,7 +36,8 @@ static void pong_to_from(void)
 static void show_pid(void)
 {
     CHECK("show_pid");
-    tapa_term r = start_message_receiver_2();
+    tapa_term r = learner_value(start_message_receiver_2());
+    EXPECT(tapa_is_pid(r), "start_message_receiver_2() returned %s, not a pid.", txt(r));
     settle();
     tapa_send(r, tapa_atom("show_pid"));
     settle();

@@ -26,7 +26,7 @@ static double cpu_seconds(void)
 static void queue_stays_empty(void)
 {
     CHECK("queue_stays_empty");
-    tapa_term r = start_message_receiver_2();
+    tapa_term r = learner_value(start_message_receiver_2());
     EXPECT(tapa_is_pid(r), "start_message_receiver_2() returned %s, not a pid.", txt(r));
     settle();
     int n = 3 + (int)probe_rand(3);
@@ -68,7 +68,7 @@ static void queue_stays_empty(void)
 static void keeps_serving(void)
 {
     CHECK("keeps_serving");
-    tapa_term r = start_message_receiver_2();
+    tapa_term r = learner_value(start_message_receiver_2());
     EXPECT(tapa_is_pid(r), "start_message_receiver_2() returned %s, not a pid.", txt(r));
     int pings = 3 + (int)probe_rand(2);
     for (int i = 1; i <= pings; i++) {

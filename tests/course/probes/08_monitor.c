@@ -16,7 +16,7 @@ static void victim(tapa_term arg)
 static const char *watch_death(tapa_term reason, char *why, size_t size)
 {
     tapa_term v = tapa_spawn(victim, tapa_nil());
-    tapa_term w = start_watcher(v);
+    tapa_term w = learner_value(start_watcher(v));
     if (!tapa_is_pid(w)) return snprintf(why, size, "start_watcher(pid) returned %s, not a pid.", txt(w)), why;
     settle();
     tapa_term links = links_of(w);

@@ -111,7 +111,7 @@ PIC_OBJ := $(patsubst %.c,$(BUILD)/release/pic/%.o,$(RUNTIME_SRC)) \
            $(patsubst %.S,$(BUILD)/release/pic/%.o,$(RUNTIME_ASM))
 $(BUILD)/release/pic/%.o: %.c $(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(@D)
-	$(call say,CC,$< -fPIC)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) -fPIC -c $< -o $@
+	$(call say,CC,$< -fPIC)$(CC) $(BASE_CFLAGS) $(LIB_CFLAGS) $(release_CFLAGS) -fPIC -c $< -o $@
 $(BUILD)/release/pic/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $(@D)
 	$(call say,AS,$< -fPIC)$(CC) $(release_CFLAGS) -fPIC -c $< -o $@

@@ -72,6 +72,12 @@ NO_CMOCKA = echo "$(1): SKIPPED: cmocka is not installed (apt-get install libcmo
 LINK_API_ENV = CC="$(CC)" NM="$(NM)" OBJCOPY="$(OBJCOPY)" TAPA_TARGET="$(TAPA_TARGET)"
 LINK_API = $(LINK_API_ENV) LTO_RLINK="$(if $(LTO),$(LTO_RLINK))" tools/link-api.sh
 
+# The kit's programs that use tapa.h only link libtapa.a, so the semantics
+# suite (also under ASan and valgrind), tapa-node and the interop drivers
+# run on the object learners get; the others call internals (lib_for NAME).
+API_PROGRAMS := test_process test_semantics test_tapa_messages tapa-node dist_driver dist_burst dist_noblock
+lib_for = $(if $(filter $(1),$(API_PROGRAMS)),libtapa.a,libtapa-internal.a)
+
 RUNTIME_SRC := $(shell find runtime -name '*.c' | sort)
 RUNTIME_ASM := runtime/sched/context_$(CTX_ARCH).S
 UNIT_TESTS := $(if $(HAVE_CMOCKA),$(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
@@ -93,12 +99,15 @@ $(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ) tools/link-api.sh
 $(BUILD)/$(1)/lib/libtapa-internal.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
 	$$(call say,AR,$$@)rm -f $$@ && $(AR) rcs $$@ $$^
-$(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa-internal.a
+$(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) \
+                      $(BUILD)/$(1)/lib/libtapa.a $(BUILD)/$(1)/lib/libtapa-internal.a
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa-internal.a $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
-$(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa-internal.a
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ \
+	  $(BUILD)/$(1)/lib/$$(call lib_for,$$*) $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
+$(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a $(BUILD)/$(1)/lib/libtapa-internal.a
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa-internal.a $$($(1)_LDFLAGS) $$(LIBS)
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ \
+	  $(BUILD)/$(1)/lib/$$(call lib_for,$$*) $$($(1)_LDFLAGS) $$(LIBS)
 $(1)-tests: $$(addprefix $(BUILD)/$(1)/tests/,$$(UNIT_TESTS))
 endef
 $(foreach v,release asan debug,$(eval $(call variant,$(v))))

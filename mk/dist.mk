@@ -3,9 +3,9 @@
 
 INTEROP_BIN := $(BUILD)/release/interop
 
-$(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa-internal.a
+$(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a $(BUILD)/release/lib/libtapa-internal.a
 	@mkdir -p $(@D)
-	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa-internal.a $(LIBS)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/$(call lib_for,$*) $(LIBS)
 
 # an LD_PRELOAD shim: lookups of hosts named slow* take 1.5 s (dist_noblock)
 $(INTEROP_BIN)/slow_dns.so: tests/interop/slow_dns.c

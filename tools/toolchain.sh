@@ -12,13 +12,15 @@
 #   LTO_RLINK    the flags of the partial link that makes libtapa.a's one
 #                object with LTO across the whole library (tools/link-api.sh)
 #
-# LTO is on only when it works end to end with this CC and AR: LTO objects
-# partially linked into one object whose only global symbols are tapa_*
-# (libtapa.a, tools/link-api.sh), archived, and linked into a program both
-# with -flto and with -fno-lto; the fat objects archived as they are
-# (libtapa-internal.a) and linked without LTO (the kit's tests and tools). clang 14 ignores -ffat-lto-objects and writes bitcode that a
-# plain link cannot read, so with it LTO is off, said here, never a silently
-# broken archive. An unsupported target stops the build with one line.
+# LTO is on only when it works end to end with this CC and AR: fat LTO
+# objects archived as they are and linked without LTO (libtapa-internal.a:
+# the kit's tests and tools), and partially linked into one object whose
+# only global symbol is tapa_* (libtapa.a, tools/link-api.sh), archived and
+# linked into a program that has a function of the same name as a hidden
+# one, both with -flto and with -fno-lto. clang 14 ignores -ffat-lto-objects
+# and writes bitcode that a plain link cannot read, so with it LTO is off,
+# said here, never a silently broken archive. An unsupported target stops
+# the build with one line.
 set -u
 cc=${1:?usage: toolchain.sh CC}
 
@@ -61,7 +63,7 @@ fi
 # nm and objcopy: the cross toolchain's own (they know its machine), llvm's
 # beside clang, else the host's; Mach-O needs no objcopy (ld64 hides symbols)
 nm=nm objcopy=objcopy
-pfx=$(printf '%s' "$first" | sed -n 's/^\(.*-\)\(gcc\|cc\|clang\).*$/\1/p')
+pfx=$(printf '%s' "$first" | sed -n -e 's/^\(.*-\)gcc[^/]*$/\1/p' -e 's/^\(.*-\)clang[^/]*$/\1/p')
 if $cc --version 2>/dev/null | grep -qi clang; then
     for cand in "llvm-nm$v" llvm-nm; do command -v "$cand" >/dev/null 2>&1 && { nm=$cand; break; }; done
     for cand in "llvm-objcopy$v" llvm-objcopy; do command -v "$cand" >/dev/null 2>&1 && { objcopy=$cand; break; }; done

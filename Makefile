@@ -44,11 +44,14 @@ $(TOOLCHAIN_MK): tools/toolchain.sh
 # stack per process so the sanitizers can follow switches), debug (for
 # valgrind, one stack per process as well).
 # Link-time optimisation lets send, receive and the switch inline across
-# files (ring 20 -> 33 M msg/s). libtapa.a's one object is optimised so as a
-# whole when it is made (LTO_RLINK), and holds plain code: every program
-# gets it, with or without -flto (learners' exercises, make install). The
-# fat objects give the kit's tests and tools their plain code too. Where the
-# toolchain cannot do that end to end (clang 14), LTO is off (LTO_NOTE).
+# files. libtapa.a's one object is optimised so, as a whole, when it is made
+# (LTO_RLINK), and holds plain code: every program gets it, with or without
+# -flto (learners' exercises, make install; bench_ring linked without LTO:
+# 12 -> 22 M msg/s). What LTO cannot do any more is inline the API into the
+# program's own loops (bench_ring with -flto: 29 -> 23 M msg/s, tapa_int and
+# tapa_int_value being calls). The fat objects give the kit's tests and tools
+# their plain code. Where the toolchain cannot do that end to end (clang 14),
+# LTO is off (LTO_NOTE).
 release_CFLAGS := -O2 -g $(LTO)
 # Tests and tools link the plain code of the fat objects: an LTO link of
 # each program costs ~3 s of CPU; make bench links with LTO.

@@ -34,8 +34,9 @@ CC_STAMP := $(BUILD)/.cc
 $(shell mkdir -p $(BUILD) && { [ "$$(cat $(CC_STAMP) 2>/dev/null)" = "$(CC)" ] || echo "$(CC)" > $(CC_STAMP); })
 
 # What the compiler targets and supports (tools/toolchain.sh, cached per CC):
-# TAPA_TARGET, CTX_ARCH (which context switch), AR (the archiver matching
-# CC) and LTO. An unsupported target stops here with one line.
+# TAPA_TARGET, CTX_ARCH (which context switch), AR, NM and OBJCOPY (the
+# binutils matching CC), LTO and LTO_RLINK. An unsupported target stops here
+# with one line.
 empty :=
 space := $(empty) $(empty)
 TOOLCHAIN_MK := $(BUILD)/toolchain/$(subst /,_,$(subst $(space),_,$(CC))).mk
@@ -47,9 +48,14 @@ $(TOOLCHAIN_MK): tools/toolchain.sh
 # stack per process so the sanitizers can follow switches), debug (for
 # valgrind, one stack per process as well).
 # Link-time optimisation lets send, receive and the switch inline across
-# files (ring 20 -> 33 M msg/s); fat objects keep libtapa.a usable by
-# programs built without it (learners' exercises, make install). Where the
-# toolchain cannot do that end to end (clang 14), LTO is off (LTO_NOTE).
+# files. libtapa.a's one object is optimised so, as a whole, when it is made
+# (LTO_RLINK), and holds plain code: every program gets it, with or without
+# -flto (learners' exercises, make install; bench_ring linked without LTO:
+# 12 -> 22 M msg/s). What LTO cannot do any more is inline the API into the
+# program's own loops (bench_ring with -flto: 29 -> 23 M msg/s, tapa_int and
+# tapa_int_value being calls). The fat objects give the kit's tests and tools
+# their plain code. Where the toolchain cannot do that end to end (clang 14),
+# LTO is off (LTO_NOTE).
 release_CFLAGS := -O2 -g $(LTO)
 # Tests and tools link the plain code of the fat objects: an LTO link of
 # each program costs ~3 s of CPU; make bench links with LTO.
@@ -79,6 +85,20 @@ HAVE_CMOCKA ?= $(shell printf '\043include <stdarg.h>\n\043include <stddef.h>\n\
                  | $(CC) $(UV_CFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
 NO_CMOCKA = echo "$(1): SKIPPED: cmocka is not installed (apt-get install libcmocka-dev; brew install cmocka)"
 
+# Two archives of the same objects. libtapa.a, what learners and users link,
+# holds one object whose only global symbols are tapa_* (tools/link-api.sh:
+# a partial link, the rest made local), so a program may define its own
+# utf8_decode or flush. libtapa-internal.a holds the objects as they are,
+# for the kit's own tests and tools, which call the runtime's internals.
+LINK_API_ENV = CC="$(CC)" NM="$(NM)" OBJCOPY="$(OBJCOPY)" TAPA_TARGET="$(TAPA_TARGET)"
+LINK_API = $(LINK_API_ENV) LTO_RLINK="$(if $(LTO),$(LTO_RLINK))" tools/link-api.sh
+
+# The kit's programs that use tapa.h only link libtapa.a, so the semantics
+# suite (also under ASan and valgrind), tapa-node and the interop drivers
+# run on the object learners get; the others call internals (lib_for NAME).
+API_PROGRAMS := test_process test_semantics test_tapa_messages tapa-node dist_driver dist_burst dist_noblock
+lib_for = $(if $(filter $(1),$(API_PROGRAMS)),libtapa.a,libtapa-internal.a)
+
 RUNTIME_SRC := $(shell find runtime -name '*.c' | sort)
 RUNTIME_ASM := runtime/sched/context_$(CTX_ARCH).S
 UNIT_TESTS := $(if $(HAVE_CMOCKA),$(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)))
@@ -94,18 +114,50 @@ $(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_S
 $(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
 	@mkdir -p $$(@D)
 	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
+$(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ) tools/link-api.sh
+	@mkdir -p $$(@D)
+	$$(call say,LINK,$$@)$$(LINK_API) $$@.o 'tapa_*' $$($(1)_OBJ) && rm -f $$@ && $(AR) rcs $$@ $$@.o && rm -f $$@.o
+$(BUILD)/$(1)/lib/libtapa-internal.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
 	$$(call say,AR,$$@)rm -f $$@ && $(AR) rcs $$@ $$^
-$(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) $(BUILD)/$(1)/lib/libtapa.a
+$(BUILD)/$(1)/tests/%: tests/unit/%.c tests/unit/*.h $$(wildcard tests/unit/tapa_*.c) \
+                      $(BUILD)/$(1)/lib/libtapa.a $(BUILD)/$(1)/lib/libtapa-internal.a
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
-$(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) -Itests/unit $$< -o $$@ \
+	  $(BUILD)/$(1)/lib/$$(call lib_for,$$*) $$($(1)_LDFLAGS) $$(LIBS) $(CMOCKA_LIBS)
+$(BUILD)/$(1)/bin/%: tools/%.c $(BUILD)/$(1)/lib/libtapa.a $(BUILD)/$(1)/lib/libtapa-internal.a
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS)
+	$$(call say,LINK,$$@)$$(CC) $$(BASE_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) $$< -o $$@ \
+	  $(BUILD)/$(1)/lib/$$(call lib_for,$$*) $$($(1)_LDFLAGS) $$(LIBS)
 $(1)-tests: $$(addprefix $(BUILD)/$(1)/tests/,$$(UNIT_TESTS))
 endef
 $(foreach v,release asan debug,$(eval $(call variant,$(v))))
+
+# The shared library, for programs that link the runtime dynamically:
+# libtapa.so (libtapa.dylib on macOS), from objects compiled -fPIC, exporting
+# tapa_* only (tools/libtapa.map; ld64: an exported symbols list). With LTO
+# its link optimises the library as a whole, the rest being its own.
+PIC_OBJ := $(patsubst %.c,$(BUILD)/release/pic/%.o,$(RUNTIME_SRC)) \
+           $(patsubst %.S,$(BUILD)/release/pic/%.o,$(RUNTIME_ASM))
+$(BUILD)/release/pic/%.o: %.c $(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
+	@mkdir -p $(@D)
+	$(call say,CC,$< -fPIC)$(CC) $(BASE_CFLAGS) $(LIB_CFLAGS) $(release_CFLAGS) -fPIC -c $< -o $@
+$(BUILD)/release/pic/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
+	@mkdir -p $(@D)
+	$(call say,AS,$< -fPIC)$(CC) $(release_CFLAGS) -fPIC -c $< -o $@
+ifneq ($(findstring -apple-,$(TAPA_TARGET)),)
+SHLIB := $(BUILD)/release/lib/libtapa.dylib
+$(SHLIB): $(PIC_OBJ)
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) -dynamiclib $(release_CFLAGS) -install_name @rpath/libtapa.dylib \
+	  -Wl,-exported_symbol,'_tapa_*' $(PIC_OBJ) -o $@ $(LIBS)
+else
+SHLIB := $(BUILD)/release/lib/libtapa.so
+$(SHLIB): $(PIC_OBJ) tools/libtapa.map
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) -shared -fPIC $(release_CFLAGS) -Wl,--version-script=tools/libtapa.map \
+	  -Wl,-soname,libtapa.so.0 $(PIC_OBJ) -o $@.0 $(LIBS) && ln -sf libtapa.so.0 $@
+endif
 
 # Each part of the kit adds its own targets and tests in mk/*.mk
 # (EXTRA_TESTS: run by make test; BIN_TOOLS: built by make).
@@ -119,7 +171,7 @@ $(BUILD)/.deps:
         fuzz bench install clean
 
 all: lib tools release-tests compile_commands.json # (mk/editor.mk)
-lib: $(BUILD)/release/lib/libtapa.a
+lib: $(BUILD)/release/lib/libtapa.a $(SHLIB)
 tools: $(addprefix $(BUILD)/bin/,$(TOOLS))
 .PRECIOUS: $(BUILD)/release/bin/%
 $(BUILD)/bin/%: $(BUILD)/release/bin/%
@@ -186,6 +238,13 @@ install: lib $(BUILD)/bin/tapa-epmd
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/bin/tapa-epmd $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/release/lib/libtapa.a $(DESTDIR)$(PREFIX)/lib/
+ifneq ($(findstring -apple-,$(TAPA_TARGET)),)
+	install -m 755 $(SHLIB) $(DESTDIR)$(PREFIX)/lib/
+	install_name_tool -id $(PREFIX)/lib/libtapa.dylib $(DESTDIR)$(PREFIX)/lib/libtapa.dylib
+else
+	install -m 755 $(SHLIB).0 $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libtapa.so.0 $(DESTDIR)$(PREFIX)/lib/libtapa.so
+endif
 	install -m 644 runtime/include/tapa.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LEARNER_CFLAGS@|$(strip $(LEARNER_CFLAGS))|' tools/libtapa.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtapa.pc

@@ -41,10 +41,10 @@ $(BUILD)/gen/course_steps.h: $(STEPS_TABLE)
 	  printf "#define COURSE_STEP_%s \"%s\", \"%s\", \"%s\"\n", $$1, $$1, $$2, t } \
 	  END { printf "#define COURSE_STEP_COUNT %d\n", n }' $< > $@.tmp && mv $@.tmp $@
 $(BUILD)/release/bin/tapa-grade: tools/tapa-grade.c $(GRADE_UNITS) $(wildcard tools/grade/*.h) $(BUILD)/gen/course_steps.h \
-                                 $(BUILD)/release/lib/libtapa.a
+                                 $(BUILD)/release/lib/libtapa-internal.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -Itools/grade -I$(BUILD)/gen tools/tapa-grade.c $(GRADE_UNITS) -o $@ \
-	  $(BUILD)/release/lib/libtapa.a $(release_LDFLAGS) $(LIBS)
+	  $(BUILD)/release/lib/libtapa-internal.a $(release_LDFLAGS) $(LIBS)
 
 .PHONY: grade step hint solution reset watch check-course check-hostile check-hints check-steps check-warnings check-progress check-loop gradescope check-gradescope grade-all bench-grade $(COURSE_STEPS)
 

@@ -2,10 +2,12 @@
 # make test (EXTRA_TESTS):
 #
 #   make test-clang    the runtime and its unit tests built with clang
-#                      (in build/clang/), and run
+#                      (in build/clang/), and run; its libraries' symbols
+#                      checked (make check-symbols)
 #   make test-arm64    the runtime, its unit tests and the exit-signal
 #                      scenarios cross-built for arm64 Linux (build/arm64/)
-#                      and run under qemu-aarch64
+#                      and run under qemu-aarch64; its libraries' symbols
+#                      checked and a program linked with them run
 #   make check-macho   the context switch assembled for macOS (x86-64 and
 #                      arm64 Mach-O) with clang -target
 #
@@ -27,8 +29,9 @@ SUBMAKE := $(MAKE) --no-print-directory -s -j$(CROSS_JOBS)
 test-clang:
 	@if ! command -v $(firstword $(CLANG)) >/dev/null 2>&1; then \
 	  echo "clang build: SKIPPED: clang is not installed (apt-get install clang)"; exit 0; fi; \
-	$(SUBMAKE) BUILD=$(BUILD)/clang CC="$(CLANG)" release-tests && \
-	tools/run-tests.sh clang $(BUILD)/clang/release/tests $(UNIT_TESTS)
+	$(SUBMAKE) BUILD=$(BUILD)/clang CC="$(CLANG)" release-tests lib && \
+	tools/run-tests.sh clang $(BUILD)/clang/release/tests $(UNIT_TESTS) && \
+	$(SUBMAKE) BUILD=$(BUILD)/clang CC="$(CLANG)" check-symbols
 
 # The arm64 libraries come from Debian multiarch (dpkg --add-architecture arm64);
 # pkg-config reads their .pc files. Under qemu-user the tests run as they do
@@ -44,10 +47,12 @@ test-arm64:
 	if [ -n "$$missing" ]; then \
 	  echo "arm64 under qemu: SKIPPED: missing$$missing. Install: dpkg --add-architecture arm64 && apt-get update && apt-get install $(ARM64_PACKAGES)"; \
 	  exit 0; fi; \
-	PKG_CONFIG_LIBDIR=$(ARM64_LIBDIR)/pkgconfig $(SUBMAKE) BUILD=$(BUILD)/arm64 CC="$(ARM64_CC)" LTO= release-tests && \
+	PKG_CONFIG_LIBDIR=$(ARM64_LIBDIR)/pkgconfig $(SUBMAKE) BUILD=$(BUILD)/arm64 CC="$(ARM64_CC)" LTO= release-tests lib && \
 	TAPA_RUNNER="$(QEMU_ARM64)" TAPA_SLOW=2 tools/run-tests.sh arm64-qemu $(BUILD)/arm64/release/tests \
 	  $(filter-out test_semantics,$(UNIT_TESTS)) && \
-	TAPA_RUNNER="$(QEMU_ARM64)" COMPARE_WITHOUT_ERL=1 tools/compare-with-erl.sh $(BUILD)/arm64/release/tests/test_semantics
+	TAPA_RUNNER="$(QEMU_ARM64)" COMPARE_WITHOUT_ERL=1 tools/compare-with-erl.sh $(BUILD)/arm64/release/tests/test_semantics && \
+	PKG_CONFIG_LIBDIR=$(ARM64_LIBDIR)/pkgconfig TAPA_RUNNER="$(QEMU_ARM64)" \
+	  $(SUBMAKE) BUILD=$(BUILD)/arm64 CC="$(ARM64_CC)" LTO= HAVE_LIBEDIT=no-arm64-libedit check-symbols
 endif
 
 # Mach-O has its own symbol prefix and directives: assembling the switch for

@@ -3,9 +3,9 @@
 
 INTEROP_BIN := $(BUILD)/release/interop
 
-$(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a
+$(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a $(BUILD)/release/lib/libtapa-internal.a
 	@mkdir -p $(@D)
-	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/libtapa.a $(LIBS)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/$(call lib_for,$*) $(LIBS)
 
 # an LD_PRELOAD shim: lookups of hosts named slow* take 1.5 s (dist_noblock)
 $(INTEROP_BIN)/slow_dns.so: tests/interop/slow_dns.c
@@ -21,10 +21,10 @@ EXTRA_TESTS += test-interop
 # libei (erlang-dev) as a second decoder of what libtapa encodes.
 EI_DIR := $(lastword $(sort $(wildcard /usr/lib/erlang/lib/erl_interface-*)))
 
-$(INTEROP_BIN)/etf_libei: tests/interop/etf_libei.c $(BUILD)/release/lib/libtapa.a
+$(INTEROP_BIN)/etf_libei: tests/interop/etf_libei.c $(BUILD)/release/lib/libtapa-internal.a
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) -D_REENTRANT -pthread -I$(EI_DIR)/include $< -o $@ \
-	  $(BUILD)/release/lib/libtapa.a -L$(EI_DIR)/lib -lei $(LIBS)
+	  $(BUILD)/release/lib/libtapa-internal.a -L$(EI_DIR)/lib -lei $(LIBS)
 
 .PHONY: test-libei
 ifeq ($(EI_DIR),)

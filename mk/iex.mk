@@ -28,21 +28,25 @@ IEX_LIBS := -ledit
 IEX_CFLAGS = $(BASE_CFLAGS) -Itools
 
 define iex_variant
-$(BUILD)/$(1)/bin/tapa-iex: tools/tapa-iex.c $(IEX_SRC) $(IEX_HDR) $(BUILD)/$(1)/lib/libtapa.a
+$(BUILD)/$(1)/bin/tapa-iex: tools/tapa-iex.c $(IEX_SRC) $(IEX_HDR) $(BUILD)/$(1)/lib/libtapa-internal.a
 	@mkdir -p $$(@D)
 	$$(call say,LINK,$$@)$$(CC) $$(IEX_CFLAGS) $$($(1)_CFLAGS) $$($(1)_LINKFLAGS) tools/tapa-iex.c $(IEX_SRC) -o $$@ \
-	  $(BUILD)/$(1)/lib/libtapa.a $$($(1)_LDFLAGS) $$(LIBS) $(IEX_LIBS)
+	  $(BUILD)/$(1)/lib/libtapa-internal.a $$($(1)_LDFLAGS) $$(LIBS) $(IEX_LIBS)
 endef
 $(foreach v,release asan,$(eval $(call iex_variant,$(v))))
 
-# the shell's objects as an archive, for make iex STEP=NN to link with an exercise
+# the shell and the runtime as one object, for make iex STEP=NN to link with
+# an exercise: only tapa_* and main stay global (tools/link-api.sh), so the
+# learner's functions (flush, receive, eval...) clash with none of the shell's
+# or the runtime's; the shell's weak references find them.
 IEX_OBJ := $(patsubst %.c,$(BUILD)/release/iex-obj/%.o,tools/tapa-iex.c $(IEX_SRC))
 $(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
-$(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ)
+$(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ) $(release_OBJ) tools/link-api.sh
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,LINK,$@)$(LINK_API_ENV) LTO_RLINK= tools/link-api.sh $@.o 'tapa_*,main' $(IEX_OBJ) $(release_OBJ) \
+	  && rm -f $@ && $(AR) rcs $@ $@.o && rm -f $@.o
 
 .PHONY: iex test-iex bench-iex
 ifdef IEX_SKIP
@@ -57,7 +61,7 @@ else
 endif
 
 IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) $(LEARNER_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
-  TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(BUILD)/release/lib/libtapa.a $(LIBS) $(IEX_LIBS)"
+  TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(LIBS) $(IEX_LIBS)"
 test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex
 	@tests/iex/explore.sh $(BUILD)/bin/tapa-iex

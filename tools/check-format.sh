@@ -25,12 +25,10 @@ fix=
 [ "${1:-}" = --fix ] && fix=1
 say() { echo "format check: $*"; }
 
-cf=${CLANG_FORMAT:-}
-if [ -z "$cf" ]; then
-    for c in clang-format-$WANT clang-format; do
-        command -v "$c" >/dev/null 2>&1 && { cf=$c; break; }
-    done
-fi
+cf=
+for c in ${CLANG_FORMAT:-clang-format-$WANT clang-format}; do
+    command -v "$c" >/dev/null 2>&1 && { cf=$c; break; }
+done
 if [ -z "$cf" ]; then
     [ -n "$fix" ] && { echo "make format needs clang-format $WANT: apt-get install clang-format (Debian 12, Ubuntu 22.04)"; exit 1; }
     say "SKIPPED: clang-format is not installed (apt-get install clang-format)"
@@ -46,7 +44,8 @@ fi
 style="--style=file:$(pwd)/.clang-format"
 
 # the C files, sorted (C locale) so that the output is the same everywhere
-if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+# (git's list when the kit is a checkout of its own, not a copy inside another)
+if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$(pwd -P)" ]; then
     files=$(git ls-files -- '*.c' '*.h' | LC_ALL=C sort | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 else
     files=$(for d in runtime tools tests exercises solutions bench; do [ -d "$d" ] && find "$d" -name "*.[ch]"; done | LC_ALL=C sort)

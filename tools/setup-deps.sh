@@ -26,6 +26,7 @@ valgrind|the valgrind run (make test-valgrind)
 clang|the clang build, the fuzzers and the Mach-O check
 libclang-rt-dev|the fuzzers and sanitizers with clang
 clangd|the editor check (make check-editor)
+clang-format|the format check (make check-format) and make format
 chromium|the lessons' browser check
 gcc-aarch64-linux-gnu|the arm64 build (make test-arm64)
 qemu-user|running the arm64 build (make test-arm64)

@@ -9,6 +9,8 @@
  *     .p2align 4
  * CTX_SYM(f):
  */
+/* Assembler directives, not C: clang-format would break them. */
+/* clang-format off */
 #ifndef TAPA_CONTEXT_ASM_H
 #define TAPA_CONTEXT_ASM_H
 

@@ -57,7 +57,7 @@ if [ -n "$job" ]; then
              { have[++m] = $0 }
              END { for (i = 1; i + n - 1 <= m; i++) { for (j = 1; j <= n && have[i + j - 1] == want[j]; j++); if (j > n) exit 0 }
                    exit 1 }' "$src" "$from" ||
-            fail "this block is no longer in $from (copy the current code into the lesson)"
+            fail "this block is no longer in $from (copy the current code into the lesson; when only its layout changed, make format does it)"
         $CC $TAPA_CFLAGS $inc -Werror -c "$from" -o "$work/from.o" 2>"$work/cc.err" ||
             fail "$from does not compile: $(head -5 "$work/cc.err")"
         ;;

@@ -143,7 +143,7 @@ static bool read_peer(handshake *hs, const uint8_t *p, size_t len, bool with_cha
     name[n] = 0;
     /* no NUL, and no control characters: the name goes into log lines */
     for (size_t i = 0; i < n; i++)
-        if (name[i] >= 0 && name[i] < 0x20) return false;
+        if ((unsigned char)name[i] < 0x20) return false; /* char is unsigned on arm64 */
     if (memchr(name, 0x7f, n) || !strchr(name, '@')) return false;
     if (!atom_name_valid(name, n)) return false; /* valid UTF-8, at most 255 characters */
     if (with_challenge && strcmp(name, hs->peer_name) != 0) return false;

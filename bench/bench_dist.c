@@ -165,8 +165,9 @@ static bool run_beam(double *pp, double *tp)
     char rs[32], ms[32];
     snprintf(rs, sizeof rs, "%lld", (long long)rounds);
     snprintf(ms, sizeof ms, "%lld", (long long)messages);
-    char *argv[] = {"erl", "-noshell", "-pa", ebin, "-name", beam_drv, "-setcookie", COOKIE, "-run",
-                    "tapa_bench_dist", "drive", beam_sink, rs, ms, NULL};
+    char *argv[] = {"erl",    "-noshell",   "-pa",  ebin,   "-name",
+                    beam_drv, "-setcookie", COOKIE, "-run", "tapa_bench_dist",
+                    "drive",  beam_sink,    rs,     ms,     NULL};
     int fd[2];
     if (pipe(fd) != 0) return false;
     posix_spawn_file_actions_t fa;
@@ -179,13 +180,15 @@ static bool run_beam(double *pp, double *tp)
     char out[256] = {0};
     size_t len = 0;
     ssize_t n;
-    while (ok && len < sizeof out - 1 && (n = read(fd[0], out + len, sizeof out - 1 - len)) > 0) len += (size_t)n;
+    while (ok && len < sizeof out - 1 && (n = read(fd[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)n;
     close(fd[0]);
     if (ok) waitpid(pid, NULL, 0);
     return ok && sscanf(out, "pp=%lf tp=%lf", pp, tp) == 2;
 }
 
-static void line(const char *name, double tapa, double beam, bool beam_measured, const char *unit, bool higher)
+static void line(const char *name, double tapa, double beam, bool beam_measured, const char *unit,
+                 bool higher)
 {
     double better = higher ? tapa / beam : beam / tapa;
     printf("bench %s tapa=%.1f beam=%.1f unit=%s better=%.2f%s\n", name, tapa, beam, unit, better,
@@ -204,7 +207,8 @@ static void bench(tapa_term arg)
     bool have_beam = false;
     tapa_term bnode = tapa_atom(beam_sink);
     bool sink_up = false;
-    for (int i = 0; i < 50 && ebin[0] && !(sink_up = tapa_ping(bnode) == tapa_atom("pong")); i++) tapa_sleep(100);
+    for (int i = 0; i < 50 && ebin[0] && !(sink_up = tapa_ping(bnode) == tapa_atom("pong")); i++)
+        tapa_sleep(100);
     if (sink_up) {
         c2b = throughput(tapa_tuple(tapa_atom("sink"), bnode));
         have_beam = run_beam(&b_pp, &b_tp);
@@ -212,7 +216,9 @@ static void bench(tapa_term arg)
     line("dist_ping_pong", c_pp, b_pp, have_beam, "us", false);
     line("dist_throughput", c_tp, b_tp, have_beam, "msg/s", true);
     if (sink_up) line("dist_c_to_beam", c2b, b_tp, have_beam, "msg/s", true);
-    else printf("bench dist_c_to_beam tapa=NA beam=NA unit=msg/s better=NA (erl is not installed)\n");
+    else
+        printf(
+            "bench dist_c_to_beam tapa=NA beam=NA unit=msg/s better=NA (erl is not installed)\n");
     fflush(stdout);
 }
 
@@ -235,8 +241,8 @@ int main(int argc, char **argv)
     pid_t server = start((char *[]){self, "--serve", peer, NULL});
     pid_t erl = -1;
     if (build_beam_module())
-        erl = start((char *[]){"erl", "-noshell", "-pa", ebin, "-name", beam_sink, "-setcookie", COOKIE,
-                               "-run", "tapa_bench_dist", "serve", NULL});
+        erl = start((char *[]){"erl", "-noshell", "-pa", ebin, "-name", beam_sink, "-setcookie",
+                               COOKIE, "-run", "tapa_bench_dist", "serve", NULL});
     int rc = tapa_run(bench, tapa_empty_list());
     if (server > 0) kill(server, SIGKILL), waitpid(server, NULL, 0);
     if (erl > 0) kill(erl, SIGKILL), waitpid(erl, NULL, 0);

@@ -20,7 +20,8 @@ static long rss_bytes(void)
 {
     mach_task_basic_info_data_t info;
     mach_msg_type_number_t n = MACH_TASK_BASIC_INFO_COUNT;
-    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, (task_info_t)&info, &n) != KERN_SUCCESS) return -1;
+    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, (task_info_t)&info, &n) != KERN_SUCCESS)
+        return -1;
     return (long)info.resident_size;
 }
 #else
@@ -53,8 +54,8 @@ static void bench(tapa_term arg)
         fprintf(stderr, "bench_idle_memory: cannot read /proc/self/statm\n");
         tapa_exit(tapa_atom("no_statm"));
     }
-    printf("tapa=%.0f unit=B total_rss=%ld processes=%lld\n", (double)(after - before) / (double)count,
-           after, (long long)count);
+    printf("tapa=%.0f unit=B total_rss=%ld processes=%lld\n",
+           (double)(after - before) / (double)count, after, (long long)count);
 }
 
 int main(int argc, char **argv)

@@ -23,7 +23,8 @@ static long rss_bytes(void)
 {
     mach_task_basic_info_data_t info;
     mach_msg_type_number_t n = MACH_TASK_BASIC_INFO_COUNT;
-    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, (task_info_t)&info, &n) != KERN_SUCCESS) return -1;
+    if (task_info(mach_task_self(), MACH_TASK_BASIC_INFO, (task_info_t)&info, &n) != KERN_SUCCESS)
+        return -1;
     return (long)info.resident_size;
 }
 #else
@@ -45,8 +46,11 @@ static void server(tapa_term arg)
     for (;;) {
         tapa_match m = {0};
         switch (tapa_receive(&m, TAPA_INFINITY, "{:req, n}", "{:sync, from}")) {
-        case 0: break; /* served: nothing to do */
-        case 1: tapa_send(tapa_var(&m, "from"), ack); break;
+        case 0:
+            break; /* served: nothing to do */
+        case 1:
+            tapa_send(tapa_var(&m, "from"), ack);
+            break;
         }
     }
 }

@@ -20,7 +20,10 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void child(tapa_term arg) { (void)arg; }
+static void child(tapa_term arg)
+{
+    (void)arg;
+}
 
 static void bench(tapa_term arg)
 {

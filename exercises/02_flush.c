@@ -36,4 +36,7 @@ static void demo(tapa_term arg)
     show(tapa_keyword_get(tapa_info(tapa_self()), "message_queue_len"));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -35,4 +35,7 @@ static void demo(tapa_term arg)
     show(tapa_bool(tapa_alive(pid)));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -35,4 +35,7 @@ static void demo(tapa_term arg)
     show(tapa_ping(tapa_atom("nowhere@127.0.0.1")));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

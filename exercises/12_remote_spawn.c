@@ -43,4 +43,7 @@ static void demo(tapa_term arg)
     show(tapa_spawn(whoami, tapa_nil()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

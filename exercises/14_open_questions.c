@@ -36,7 +36,8 @@ static void demo(tapa_term arg)
 {
     tapa_node_start(node_name(2), cookie(), 0);
     iexf("pid = Node.spawn(%pT, Tapa.Demo, :sleep, [60000])", node_atom(1));
-    tapa_term pid = show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "sleep", tapa_list(tapa_int(60000))));
+    tapa_term pid =
+        show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "sleep", tapa_list(tapa_int(60000))));
     /* TODO: these two lines only pretend. Ask to be told when the process
      * on node1, or node1 itself, goes: Process.monitor(pid) (tapa_monitor)
      * and Node.monitor(node1, true) (tapa_monitor_node). */
@@ -50,12 +51,18 @@ static void demo(tapa_term arg)
     iex("receive do {:DOWN, ^ref, :process, _, _} = down -> down after 3000 -> :nothing end");
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
-    show(tapa_receive(&m, after_ms(3000), "{:DOWN, ^ref, :process, _, _}") == 0 ? m.message : tapa_atom("nothing"));
+    show(tapa_receive(&m, after_ms(3000), "{:DOWN, ^ref, :process, _, _}") == 0
+             ? m.message
+             : tapa_atom("nothing"));
     iex("receive do {:nodedown, _} = down -> down after 3000 -> :nothing end");
     tapa_match n = {0};
-    show(tapa_receive(&n, after_ms(3000), "{:nodedown, _}") == 0 ? n.message : tapa_atom("nothing"));
+    show(tapa_receive(&n, after_ms(3000), "{:nodedown, _}") == 0 ? n.message
+                                                                 : tapa_atom("nothing"));
     iex("Node.list()");
     show(tapa_nodes());
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

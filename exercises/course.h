@@ -44,7 +44,6 @@ static inline tapa_term show(tapa_term value)
     return value;
 }
 
-
 /* ---------------------------------------------------------------- Part 2 --
  * Two nodes on this machine, as in the tutorial: node1@127.0.0.1 and
  * node2@127.0.0.1, sharing the cookie "tapas". The grader gives every run
@@ -59,7 +58,10 @@ static inline const char *node_name(int n)
 }
 
 /* The same name as an atom, :"node1@127.0.0.1", as Node.ping and send take it. */
-static inline tapa_term node_atom(int n) { return tapa_atom(node_name(n)); }
+static inline tapa_term node_atom(int n)
+{
+    return tapa_atom(node_name(n));
+}
 
 /* The cookie both nodes share. */
 static inline const char *cookie(void)

@@ -20,8 +20,7 @@ tapa_term flush(void)
     for (;;) {
         tapa_match m = {0};
         /* timeout 0: take a message if there is one, else give up at once */
-        if (tapa_receive(&m, 0, "msg") == TAPA_TIMEOUT)
-            return tapa_atom("ok");
+        if (tapa_receive(&m, 0, "msg") == TAPA_TIMEOUT) return tapa_atom("ok");
         tapa_printf("%pT\n", tapa_var(&m, "msg"));
     }
 }
@@ -38,4 +37,7 @@ static void demo(tapa_term arg)
     show(tapa_keyword_get(tapa_info(tapa_self()), "message_queue_len"));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -38,4 +38,7 @@ static void demo(tapa_term arg)
     show(tapa_receive(&m, after_ms(3000), "msg") == 0 ? tapa_var(&m, "msg") : tapa_atom("nothing"));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -61,4 +61,7 @@ static void demo(tapa_term arg)
     tapa_ping(node_atom(1));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

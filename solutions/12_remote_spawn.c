@@ -31,4 +31,7 @@ static void demo(tapa_term arg)
     show(tapa_spawn_on(node_atom(1), "Tapa.Demo", "whoami", tapa_empty_list()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -57,4 +57,7 @@ static void demo(tapa_term arg)
     show(tapa_atom("ok"));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

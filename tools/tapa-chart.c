@@ -15,15 +15,14 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: tapa-chart [-o OUT.svg] [-t TITLE] [-l PID=LABEL]... TRACE [TRACE...]\n"
-            "  Draws an SVG sequence chart of a run from its event trace(s): write one with\n"
-            "  TAPA_TRACE=run.trace ./program. Give one trace per node of a distributed run\n"
-            "  to see the nodes side by side.\n"
-            "  -o FILE         write the SVG there (default: standard output)\n"
-            "  -t TITLE        a title above the chart\n"
-            "  -l PID=LABEL    name a process's column, e.g. -l '<0.101.0>=child1'\n"
-            "                  (NODE/<0.101.0>=... for one node of several)\n");
+    fprintf(out, "usage: tapa-chart [-o OUT.svg] [-t TITLE] [-l PID=LABEL]... TRACE [TRACE...]\n"
+                 "  Draws an SVG sequence chart of a run from its event trace(s): write one with\n"
+                 "  TAPA_TRACE=run.trace ./program. Give one trace per node of a distributed run\n"
+                 "  to see the nodes side by side.\n"
+                 "  -o FILE         write the SVG there (default: standard output)\n"
+                 "  -t TITLE        a title above the chart\n"
+                 "  -l PID=LABEL    name a process's column, e.g. -l '<0.101.0>=child1'\n"
+                 "                  (NODE/<0.101.0>=... for one node of several)\n");
 }
 
 typedef struct options {
@@ -86,7 +85,8 @@ int main(int argc, char **argv)
     write_out(o.out_path, svg);
     free(svg);
     free(o.paths);
-    for (size_t i = 0; i < o.nlabels; i++) free(o.labels[i].key); /* the label text is in the same block */
+    for (size_t i = 0; i < o.nlabels; i++)
+        free(o.labels[i].key); /* the label text is in the same block */
     free(o.labels);
     return 0;
 }

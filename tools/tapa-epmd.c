@@ -9,14 +9,13 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: tapa-epmd [--loopback | --all] [--quiet]\n"
-            "  Serves the Erlang port mapper protocol on port 4369 until killed.\n"
-            "  --loopback  listen on 127.0.0.1 only (nodes named name@127.0.0.1)\n"
-            "  --all       listen on every address (the default, as epmd)\n"
-            "  --quiet     do not log registrations\n"
-            "Names may be registered from this host only. C nodes start it themselves when\n"
-            "no port mapper runs; real erl nodes use it as they use epmd.\n");
+    fprintf(out, "usage: tapa-epmd [--loopback | --all] [--quiet]\n"
+                 "  Serves the Erlang port mapper protocol on port 4369 until killed.\n"
+                 "  --loopback  listen on 127.0.0.1 only (nodes named name@127.0.0.1)\n"
+                 "  --all       listen on every address (the default, as epmd)\n"
+                 "  --quiet     do not log registrations\n"
+                 "Names may be registered from this host only. C nodes start it themselves when\n"
+                 "no port mapper runs; real erl nodes use it as they use epmd.\n");
 }
 
 int main(int argc, char **argv)

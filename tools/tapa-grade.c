@@ -68,25 +68,45 @@ static char **split_words(const char *s)
     size_t n = 0;
     char **v = xmalloc(sizeof(char *) * (strlen(s) / 2 + 2));
     char *copy = xstrdup(s), *save = NULL;
-    for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) v[n++] = xstrdup(w);
+    for (char *w = strtok_r(copy, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
+        v[n++] = xstrdup(w);
     v[n] = NULL;
     free(copy);
     return v;
 }
 
-static const char *c_red(void) { return color ? "\033[31m" : ""; }
-static const char *c_green(void) { return color ? "\033[32m" : ""; }
-static const char *c_yellow(void) { return color ? "\033[33m" : ""; }
-static const char *c_bold(void) { return color ? "\033[1m" : ""; }
-static const char *c_dim(void) { return color ? "\033[2m" : ""; }
-static const char *c_off(void) { return color ? "\033[0m" : ""; }
+static const char *c_red(void)
+{
+    return color ? "\033[31m" : "";
+}
+static const char *c_green(void)
+{
+    return color ? "\033[32m" : "";
+}
+static const char *c_yellow(void)
+{
+    return color ? "\033[33m" : "";
+}
+static const char *c_bold(void)
+{
+    return color ? "\033[1m" : "";
+}
+static const char *c_dim(void)
+{
+    return color ? "\033[2m" : "";
+}
+static const char *c_off(void)
+{
+    return color ? "\033[0m" : "";
+}
 
 static const step_def *find_step(const char *num)
 {
     char want[8];
     snprintf(want, sizeof want, "%02d", atoi(num));
     for (int i = 0; i < NSTEPS; i++)
-        if (strcmp(course_steps[i].num, want) == 0 || strcmp(course_steps[i].slug, num) == 0) return &course_steps[i];
+        if (strcmp(course_steps[i].num, want) == 0 || strcmp(course_steps[i].slug, num) == 0)
+            return &course_steps[i];
     return NULL;
 }
 
@@ -110,9 +130,11 @@ static void random_key(char *buf, size_t size)
         got = n > 0 ? (size_t)n : 0;
         close(fd);
     }
-    for (size_t i = got; i < sizeof raw; i++) raw[i] = (unsigned char)(rand() ^ (int)(grade_now_s() * 1e6) ^ (int)i);
+    for (size_t i = got; i < sizeof raw; i++)
+        raw[i] = (unsigned char)(rand() ^ (int)(grade_now_s() * 1e6) ^ (int)i);
     size_t k = 0;
-    for (size_t i = 0; i < sizeof raw && k + 2 < size; i++) k += (size_t)snprintf(buf + k, size - k, "%02x", raw[i]);
+    for (size_t i = 0; i < sizeof raw && k + 2 < size; i++)
+        k += (size_t)snprintf(buf + k, size - k, "%02x", raw[i]);
     buf[k] = 0;
 }
 
@@ -144,7 +166,8 @@ static run_limits compile_limits(void)
 }
 
 /* cc CFLAGS -I... extra... -c src -o obj */
-static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output);
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box,
+                              char **output);
 static bool compile_object(const char *src, const char *obj, const char *define, char **output)
 {
     return compile_object_in(src, obj, define, NULL, output);
@@ -152,7 +175,8 @@ static bool compile_object(const char *src, const char *obj, const char *define,
 
 /* box: the job's folder when grade-all sandboxes the compiler too (a
  * submission's `.incbin` or #include reads files at compile time). */
-static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box, char **output)
+static bool compile_object_in(const char *src, const char *obj, const char *define, const char *box,
+                              char **output)
 {
     const char *argv[64];
     int n = 0;
@@ -184,7 +208,8 @@ static bool compile_object_in(const char *src, const char *obj, const char *defi
     return ok;
 }
 
-static bool link_program_with(const char *obj1, const char *obj2, const char *exe, const char *extra, char **output)
+static bool link_program_with(const char *obj1, const char *obj2, const char *exe,
+                              const char *extra, char **output)
 {
     const char *argv[64];
     int n = 0;
@@ -277,33 +302,39 @@ static char *describe_run(const run_result *rr, const run_limits *lim, const cha
         }
         if (rr->exit_code == 2 && strstr(rr->err, "deadlock")) {
             *outcome = "deadlock";
-            return xasprintf("deadlock: every process was waiting in a receive that nothing could satisfy, "
-                             "the shell (demo) too. Which receive waits for a message nobody sends?");
+            return xasprintf(
+                "deadlock: every process was waiting in a receive that nothing could satisfy, "
+                "the shell (demo) too. Which receive waits for a message nobody sends?");
         }
         *outcome = "exit";
-        return xasprintf("the shell process (demo) ended abnormally (exit status %d)%s", rr->exit_code,
-                         strstr(rr->err, "[error]") ? ": a process raised an error, see its log below"
-                                                    : "");
+        return xasprintf(
+            "the shell process (demo) ended abnormally (exit status %d)%s", rr->exit_code,
+            strstr(rr->err, "[error]") ? ": a process raised an error, see its log below" : "");
     case RUN_SIGNALED:
         *outcome = "crash";
         return xasprintf("crashed with %s", grade_signal_text(rr->signal));
     case RUN_HUNG:
         *outcome = "hang";
         if (rr->cpu_s > rr->seconds * 0.5)
-            return xasprintf("hung, spinning: it used the CPU for %.0f s without printing or waiting. A loop that "
-                             "never receives, sleeps or yields stops every other process (scheduling is "
-                             "cooperative).", rr->cpu_s);
-        return xasprintf("hung: still running after %.0f s, silent for the last %.0f s. A receive waiting "
-                         "for a message that never comes, in the shell's own process?",
-                         lim->timeout_s, lim->timeout_s / 2);
+            return xasprintf(
+                "hung, spinning: it used the CPU for %.0f s without printing or waiting. A loop that "
+                "never receives, sleeps or yields stops every other process (scheduling is "
+                "cooperative).",
+                rr->cpu_s);
+        return xasprintf(
+            "hung: still running after %.0f s, silent for the last %.0f s. A receive waiting "
+            "for a message that never comes, in the shell's own process?",
+            lim->timeout_s, lim->timeout_s / 2);
     case RUN_BUSY:
         *outcome = "busy";
-        return xasprintf("still running and printing after %.0f s: a loop that never ends or never waits?",
-                         lim->timeout_s);
+        return xasprintf(
+            "still running and printing after %.0f s: a loop that never ends or never waits?",
+            lim->timeout_s);
     case RUN_FLOOD:
         *outcome = "flood";
-        return xasprintf("printed more than %u bytes and was stopped: a loop that prints without end?",
-                         RUN_MAX_OUTPUT);
+        return xasprintf(
+            "printed more than %u bytes and was stopped: a loop that prints without end?",
+            RUN_MAX_OUTPUT);
     case RUN_NOEXEC:
         *outcome = "noexec";
         return xasprintf("could not be started: %s", rr->err);
@@ -362,9 +393,11 @@ static bool match_line(const char *pat, const char *line, bindings *b)
             if (d == 0 || d >= sizeof b->v[0].value || nl >= sizeof b->v[0].name) return false;
             int found = -1;
             for (int i = 0; i < b->n; i++)
-                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0) found = i;
+                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0)
+                    found = i;
             if (found >= 0) {
-                if (strlen(b->v[found].value) != d || strncmp(b->v[found].value, line, d) != 0) return false;
+                if (strlen(b->v[found].value) != d || strncmp(b->v[found].value, line, d) != 0)
+                    return false;
             } else if (b->n < 32) {
                 memcpy(b->v[b->n].name, pat + 1, nl);
                 b->v[b->n].name[nl] = 0;
@@ -395,7 +428,8 @@ static char *show_pattern(const char *pat, const bindings *b)
             size_t nl = (size_t)(close - pat - 1);
             const char *value = NULL;
             for (int i = 0; i < b->n; i++)
-                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0) value = b->v[i].value;
+                if (strlen(b->v[i].name) == nl && strncmp(b->v[i].name, pat + 1, nl) == 0)
+                    value = b->v[i].value;
             if (value) sb_str(&s, value);
             else if (nl == 3 && strncmp(pat + 1, "...", 3) == 0) sb_str(&s, "...");
             else sb_str(&s, "N");
@@ -428,8 +462,10 @@ static char *compare_transcript(const char *expected, const char *got)
             sb_fmt(&s, "the output stops at line %d; expected next: `%s`.\n", i + 1, want);
             free(want);
         } else {
-            sb_fmt(&s, "line %d is extra: `%s` (the tutorial's session ends before it; remove debugging prints).\n",
-                   i + 1, g.v[i]);
+            sb_fmt(
+                &s,
+                "line %d is extra: `%s` (the tutorial's session ends before it; remove debugging prints).\n",
+                i + 1, g.v[i]);
         }
         for (int k = i - 3 < 0 ? 0 : i - 3; k < i; k++) sb_fmt(&s, "  GOOD    %s\n", g.v[k]);
         if (i < g.n) sb_fmt(&s, "  BAD     %s\n", g.v[i]);
@@ -465,12 +501,30 @@ static char *observe(const char *out, const char *prompt, int nth)
 /* ------------------------------------------------ for grade/pair.c -- */
 
 /* What Part 2's other node (grade/pair.c) uses of this file (job.h). */
-const char *grade_kit_dir(void) { return kit; }
-int grade_slow_factor(void) { return slow; }
-const char *grade_common_dir(void) { return common_dir; }
-const char *const *grade_run_env_drop(void) { return run_env_drop; }
-void grade_random_key(char *buf, size_t size) { random_key(buf, size); }
-char *grade_common_object(const char *name, const char *src) { return common_object(name, src); }
+const char *grade_kit_dir(void)
+{
+    return kit;
+}
+int grade_slow_factor(void)
+{
+    return slow;
+}
+const char *grade_common_dir(void)
+{
+    return common_dir;
+}
+const char *const *grade_run_env_drop(void)
+{
+    return run_env_drop;
+}
+void grade_random_key(char *buf, size_t size)
+{
+    random_key(buf, size);
+}
+char *grade_common_object(const char *name, const char *src)
+{
+    return common_object(name, src);
+}
 bool grade_link_program(const char *obj1, const char *obj2, const char *exe, char **output)
 {
     return link_program(obj1, obj2, exe, output);
@@ -569,55 +623,77 @@ static void grade_answers(job *j)
         for (int k = 0; k < na; k++)
             if (!strcmp(ans[k].key, d->key)) given = ans[k].value, line = ans[k].line;
         char *obs = grade_with_names(j, d->obs);
-        r->observed = d->obs && ((d->obs_src == 's' && j->role != 'x') || (d->obs_src == 'x' && j->role == 'x'))
+        r->observed = d->obs && ((d->obs_src == 's' && j->role != 'x') ||
+                                 (d->obs_src == 'x' && j->role == 'x'))
                           ? observe(j->demo_out, obs, d->obs_nth)
                           : NULL;
         free(obs);
         if (na < 0) {
-            set_result(r, false, xasprintf("no answers file: expected %s (make reset STEP=%s restores it).",
-                                           j->answers ? rel(j->answers) : "answers/NN_slug.answers", j->step->num),
+            set_result(r, false,
+                       xasprintf("no answers file: expected %s (make reset STEP=%s restores it).",
+                                 j->answers ? rel(j->answers) : "answers/NN_slug.answers",
+                                 j->step->num),
                        NULL);
         } else if (!given) {
-            set_result(r, false, xasprintf("%s is missing from %s: add the line `%s = your answer`.%s%s", d->key,
-                                           rel(j->answers), d->key, problems ? " Lines that could not be read: " : "",
-                                           problems ? problems : ""), NULL);
+            set_result(r, false,
+                       xasprintf("%s is missing from %s: add the line `%s = your answer`.%s%s",
+                                 d->key, rel(j->answers), d->key,
+                                 problems ? " Lines that could not be read: " : "",
+                                 problems ? problems : ""),
+                       NULL);
         } else if (!*given || !strcmp(given, "?")) {
-            set_result(r, false, xasprintf("not answered yet: write your prediction after `%s =` (line %d of %s).",
-                                           d->key, line, rel(j->answers)), NULL);
+            set_result(
+                r, false,
+                xasprintf("not answered yet: write your prediction after `%s =` (line %d of %s).",
+                          d->key, line, rel(j->answers)),
+                NULL);
         } else if (grade_same_answer(d->type, given, d->truth, &unreadable)) {
             set_result(r, true, NULL, NULL);
         } else if (unreadable) {
-            set_result(r, false, xasprintf("line %d of %s, `%s = %s`: %s. No mark until it says one thing.", line,
-                                           rel(j->answers), d->key, given, unreadable), NULL);
-        } else if (!strcmp(d->type, "choice")) {
-            set_result(r, false, xasprintf("`%s = %s` is not what happens. Re-read the question's choices in %s "
-                                           "and the lesson (lessons/%s_%s.md); run `make %s` and watch.",
-                                           d->key, given, rel(j->answers), j->step->num, j->step->slug, j->step->num),
+            set_result(r, false,
+                       xasprintf("line %d of %s, `%s = %s`: %s. No mark until it says one thing.",
+                                 line, rel(j->answers), d->key, given, unreadable),
                        NULL);
+        } else if (!strcmp(d->type, "choice")) {
+            set_result(
+                r, false,
+                xasprintf("`%s = %s` is not what happens. Re-read the question's choices in %s "
+                          "and the lesson (lessons/%s_%s.md); run `make %s` and watch.",
+                          d->key, given, rel(j->answers), j->step->num, j->step->slug,
+                          j->step->num),
+                NULL);
         } else {
             const char *shows = d->obs_src == 'x' ? "the untouched exercise (before your fix) shows"
                                                   : "the run shows";
-            set_result(r, false, xasprintf("you predicted %s = %s; %s %s%s%s.", d->key, given, shows,
-                                           d->obs ? "`" : "", d->obs ? d->obs : d->truth, d->obs ? "` giving a different value" : ""),
+            set_result(r, false,
+                       xasprintf("you predicted %s = %s; %s %s%s%s.", d->key, given, shows,
+                                 d->obs ? "`" : "", d->obs ? d->obs : d->truth,
+                                 d->obs ? "` giving a different value" : ""),
                        NULL);
             if (d->obs && r->observed && same_answer(d->type, r->observed, d->truth)) {
                 free(r->message);
-                r->message = xasprintf("you predicted %s = %s; your run printed %s after `iex> %s`.", d->key,
-                                       given, r->observed, d->obs);
+                r->message =
+                    xasprintf("you predicted %s = %s; your run printed %s after `iex> %s`.", d->key,
+                              given, r->observed, d->obs);
             } else if (d->obs) {
                 free(r->message);
-                r->message = xasprintf("you predicted %s = %s, which is not what %s after `iex> %s`. Run `make %s` "
-                                       "(for this one: %s) and look.",
-                                       d->key, given, shows, d->obs, j->step->num,
-                                       d->obs_src == 'x' ? "the shipped exercise, before your fix" : "your program");
+                r->message = xasprintf(
+                    "you predicted %s = %s, which is not what %s after `iex> %s`. Run `make %s` "
+                    "(for this one: %s) and look.",
+                    d->key, given, shows, d->obs, j->step->num,
+                    d->obs_src == 'x' ? "the shipped exercise, before your fix" : "your program");
             }
         }
         /* check-course: the truth must be what the run shows */
-        if (d->obs && r->observed == NULL && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')))
-            j->verify = xasprintf("%s: the run shows no result after `iex> %s` (#%d)", d->key, d->obs, d->obs_nth);
-        else if (r->observed && ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')) &&
+        if (d->obs && r->observed == NULL &&
+            ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')))
+            j->verify = xasprintf("%s: the run shows no result after `iex> %s` (#%d)", d->key,
+                                  d->obs, d->obs_nth);
+        else if (r->observed &&
+                 ((d->obs_src == 's' && j->role == 's') || (d->obs_src == 'x' && j->role == 'x')) &&
                  !same_answer(d->type, r->observed, d->truth))
-            j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth, r->observed);
+            j->verify = xasprintf("%s: the truth is %s but the run shows %s", d->key, d->truth,
+                                  r->observed);
         free(unreadable);
     }
     free(problems);
@@ -664,7 +740,8 @@ static int tidy_trace(const job *j, const char *path)
 
 /* Run a demo `exe` with its trace in `trace`, as the graded run was (Part 2:
  * beside the other node, with names of its own). How it ended, or NULL. */
-static char *traced_run(const job *j, const char *exe, const char *dir, const char *trace, int *events)
+static char *traced_run(const job *j, const char *exe, const char *dir, const char *trace,
+                        int *events)
 {
     run_limits lim = program_limits();
     if (j->timeout_s > 0) lim.timeout_s = j->timeout_s * slow;
@@ -699,12 +776,13 @@ static char *draw_chart(const char *trace, const char *svg, const char *title, c
     run_limits lim = {.timeout_s = 30.0 * slow, .fsize_mb = 64};
     run_result rr;
     unlink(svg);
-    grade_run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l", "<0.100.0>=iex shell", (char *)trace,
-                       NULL},
-            run_env, NULL, &lim, &rr);
+    grade_run_cmd((char *[]){chart_tool, "-o", (char *)svg, "-t", (char *)title, "-l",
+                             "<0.100.0>=iex shell", (char *)trace, NULL},
+                  run_env, NULL, &lim, &rr);
     char *text = rr.kind == RUN_EXITED && rr.exit_code == 0 ? grade_read_file(svg, NULL) : NULL;
     if (!text || !strstr(text, "<svg"))
-        *why = xasprintf("%s could not draw it: %s", rel(chart_tool), *grade_trim(rr.err) ? grade_tail_of(rr.err, 400) : "no SVG");
+        *why = xasprintf("%s could not draw it: %s", rel(chart_tool),
+                         *grade_trim(rr.err) ? grade_tail_of(rr.err, 400) : "no SVG");
     grade_free_run(&rr);
     if (*why) {
         free(text);
@@ -714,16 +792,18 @@ static char *draw_chart(const char *trace, const char *svg, const char *title, c
 }
 
 /* One side of the page: the run, then its chart. */
-static void chart_figure(sbuf *h, const job *j, const char *src, const char *exe, const char *dir, const char *tag,
-                         const char *heading, int *drawn)
+static void chart_figure(sbuf *h, const job *j, const char *src, const char *exe, const char *dir,
+                         const char *tag, const char *heading, int *drawn)
 {
     char *trace = xasprintf("%s/%s.trace", dir, tag), *svg = xasprintf("%s/%s.svg", dir, tag);
     int events = -1;
     char *problem = traced_run(j, exe, dir, trace, &events), *why = NULL, *text = NULL;
     char *title = xasprintf("Step %s, %s: %s", j->step->num, heading, rel(src));
     if (events <= 0)
-        why = xasprintf("the run wrote no trace events%s", problem ? " (a crash or a kill loses the events the "
-                                                                     "runtime had not yet written out)" : "");
+        why = xasprintf("the run wrote no trace events%s",
+                        problem ? " (a crash or a kill loses the events the "
+                                  "runtime had not yet written out)"
+                                : "");
     else text = draw_chart(trace, svg, title, &why);
     sb_str(h, "<figure><h2>");
     sb_xml(h, heading);
@@ -733,7 +813,8 @@ static void chart_figure(sbuf *h, const job *j, const char *src, const char *exe
         sb_str(h, " — how this run ended: ");
         sb_xml(h, problem);
     }
-    if (events > CHART_MAX_EVENTS) sb_fmt(h, " (the first %d of its %d events)", CHART_MAX_EVENTS, events);
+    if (events > CHART_MAX_EVENTS)
+        sb_fmt(h, " (the first %d of its %d events)", CHART_MAX_EVENTS, events);
     sb_str(h, "</figcaption>\n");
     if (text) {
         sb_str(h, text);
@@ -754,16 +835,19 @@ static void chart_page(job *j, const char *demo)
     const step_def *s = j->step;
     if (access(chart_tool, X_OK) != 0) {
         const char *tool = rel(chart_tool);
-        j->chart_note = tool != chart_tool
-                            ? xasprintf("No chart of your run: %s is missing (`make %s` builds it).", tool, tool)
-                            : xasprintf("No chart of your run: %s (TAPA_CHART) is missing.", tool);
+        j->chart_note =
+            tool != chart_tool
+                ? xasprintf("No chart of your run: %s is missing (`make %s` builds it).", tool,
+                            tool)
+                : xasprintf("No chart of your run: %s (TAPA_CHART) is missing.", tool);
         return;
     }
     char *dir = xasprintf("%s/chart", j->work);
     grade_mkdir_p(dir);
     /* the expected run: the kit's solution, built as the learner's program is */
     char *sol = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
-    char *sol_obj = xasprintf("%s/solution.o", dir), *sol_exe = xasprintf("%s/solution", dir), *out = NULL;
+    char *sol_obj = xasprintf("%s/solution.o", dir), *sol_exe = xasprintf("%s/solution", dir),
+         *out = NULL;
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
     bool sol_ok = compile_object(sol, sol_obj, "-Dmain=tapa_learner_main", &out);
@@ -773,13 +857,14 @@ static void chart_page(job *j, const char *demo)
     free(out);
 
     sbuf h = {0};
-    sb_fmt(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-               "<title>Step %s: your run and the expected run</title>\n"
-               "<style>body{font-family:sans-serif;margin:1rem;color:#1d2433}"
-               "main{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}"
-               "figure{margin:0;max-width:100%%;overflow-x:auto}h2{font-size:1.15rem;margin:.2rem 0}"
-               "figcaption{color:#555;margin-bottom:.4rem}.note{color:#a31f1f}</style></head><body>\n",
+    sb_fmt(&h,
+           "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+           "<title>Step %s: your run and the expected run</title>\n"
+           "<style>body{font-family:sans-serif;margin:1rem;color:#1d2433}"
+           "main{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}"
+           "figure{margin:0;max-width:100%%;overflow-x:auto}h2{font-size:1.15rem;margin:.2rem 0}"
+           "figcaption{color:#555;margin-bottom:.4rem}.note{color:#a31f1f}</style></head><body>\n",
            s->num);
     sb_fmt(&h, "<h1>Step %s — ", s->num);
     sb_xml(&h, s->title);
@@ -791,11 +876,15 @@ static void chart_page(job *j, const char *demo)
         if (nf++) sb_str(&h, "; ");
         sb_xml(&h, r->def->name);
     }
-    sb_str(&h, ".<br>The demo (the tutorial's session) run again with its trace on and TAPA_FAST=1: your program "
-               "on the left, the solution on the right. Where the two charts part is where to look.");
+    sb_str(
+        &h,
+        ".<br>The demo (the tutorial's session) run again with its trace on and TAPA_FAST=1: your program "
+        "on the left, the solution on the right. Where the two charts part is where to look.");
     if (s->peer)
-        sb_fmt(&h, " Only your program's node (%s) is traced; the other node's processes are marked (not traced).",
-               s->peer == 1 ? "node2" : "node1");
+        sb_fmt(
+            &h,
+            " Only your program's node (%s) is traced; the other node's processes are marked (not traced).",
+            s->peer == 1 ? "node2" : "node1");
     sb_str(&h, "</p>\n<main>\n");
     int drawn = 0;
     chart_figure(&h, j, j->src, demo, dir, "yours", "your run", &drawn);
@@ -809,12 +898,16 @@ static void chart_page(job *j, const char *demo)
     sb_str(&h, "</main>\n</body></html>\n");
     char *cdir = xasprintf("%s/charts", out_dir), *page = xasprintf("%s/%s.html", cdir, s->num);
     grade_mkdir_p(cdir);
-    if (drawn == 0) j->chart_note = xasprintf("No chart of your run: neither run could be drawn (see %s/).", rel(dir));
-    else if (!grade_write_file(page, h.s, h.len)) j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
+    if (drawn == 0)
+        j->chart_note =
+            xasprintf("No chart of your run: neither run could be drawn (see %s/).", rel(dir));
+    else if (!grade_write_file(page, h.s, h.len))
+        j->chart_note = xasprintf("No chart of your run: cannot write %s.", rel(page));
     else j->chart = xstrdup(page);
     if (!j->chart) unlink(page);
     free(h.s);
-    free(cdir), free(page), free(dir), free(sol), free(sol_obj), free(sol_exe), free(demo_main), free(demo_obj);
+    free(cdir), free(page), free(dir), free(sol), free(sol_obj), free(sol_exe), free(demo_main),
+        free(demo_obj);
 }
 
 static void grade_job(job *j)
@@ -830,35 +923,48 @@ static void grade_job(job *j)
     grade_mkdir_p(j->work);
 
     /* 1. compile the learner's file, a copy in the job's own folder */
-    check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run"), *tr = result_for(j, "transcript");
+    check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run"),
+                 *tr = result_for(j, "transcript");
     char *copy = xasprintf("%s/%s_%s.c", j->work, s->num, s->slug);
     char *obj = xasprintf("%s/learner.o", j->work), *demo = xasprintf("%s/demo", j->work);
     char *probe = xasprintf("%s/probe", j->work);
     char *out = NULL;
     if (!copy_for_compiler(j->src, copy)) {
-        set_result(gc, false, xasprintf("%s is missing: `make reset STEP=%s` restores the starter.", rel(j->src), s->num), NULL);
+        set_result(gc, false,
+                   xasprintf("%s is missing: `make reset STEP=%s` restores the starter.",
+                             rel(j->src), s->num),
+                   NULL);
         gc->outcome = "missing";
         fail_all_after(j, 0, "not run: the exercise file is missing.");
         goto done;
     }
-    if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL, &out)) {
+    if (!compile_object_in(copy, obj, "-Dmain=tapa_learner_main", sandbox_bwrap_on ? j->work : NULL,
+                           &out)) {
         gc->outcome = "compile-error";
         const char *hint = grade_compile_hint(out);
-        set_result(gc, false, xasprintf("compile error in %s. The compiler said:\n%s%s%s", rel(j->src), grade_tail_of(out, 3000),
-                                        hint ? "\nWhat it means: " : "", hint ? hint : ""), NULL);
+        set_result(gc, false,
+                   xasprintf("compile error in %s. The compiler said:\n%s%s%s", rel(j->src),
+                             grade_tail_of(out, 3000), hint ? "\nWhat it means: " : "",
+                             hint ? hint : ""),
+                   NULL);
         fail_all_after(j, 0, "not run: the program does not compile (see \"compiles\").");
         goto done;
     }
-    char *warnings = *grade_trim(out) ? xasprintf("compiled, with warnings:\n%s", grade_tail_of(out, 2000)) : NULL;
+    char *warnings = *grade_trim(out)
+                         ? xasprintf("compiled, with warnings:\n%s", grade_tail_of(out, 2000))
+                         : NULL;
     free(out);
     char *demo_main = xasprintf("%s/tests/course/demo_main.c", kit);
     char *demo_obj = common_object("demo_main", demo_main);
     free(demo_main);
     if (!link_program(demo_obj, obj, demo, &out)) {
         gc->outcome = "link-error";
-        set_result(gc, false, xasprintf("%s compiles but does not link. The linker said:\n%s\nA function is used "
-                                        "that nothing defines: check its spelling against tapa.h.",
-                                        rel(j->src), grade_tail_of(out, 2000)), NULL);
+        set_result(
+            gc, false,
+            xasprintf("%s compiles but does not link. The linker said:\n%s\nA function is used "
+                      "that nothing defines: check its spelling against tapa.h.",
+                      rel(j->src), grade_tail_of(out, 2000)),
+            NULL);
         free(out);
         free(demo_obj);
         free(warnings);
@@ -900,7 +1006,10 @@ static void grade_job(job *j)
             free(diff);
             diff = both;
         }
-        set_result(tr, diff == NULL, diff, diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected, grade_tail_of(rr.out, 2000)) : NULL);
+        set_result(tr, diff == NULL, diff,
+                   diff ? xasprintf("expected this output:\n%s\nbut found:\n%s", expected,
+                                    grade_tail_of(rr.out, 2000))
+                        : NULL);
     }
     free(expected);
     free(exp_path);
@@ -920,9 +1029,13 @@ static void grade_job(job *j)
             const char *undef = strstr(out, "undefined reference to `");
             char fn[128] = "";
             if (undef) sscanf(undef + 24, "%127[^'`]", fn);
-            char *why = *fn ? xasprintf("the checks call %s(), which %s no longer defines (or made static). Keep "
-                                        "the functions named and declared as shipped.", fn, rel(j->src))
-                            : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src), grade_tail_of(out, 1500));
+            char *why =
+                *fn ? xasprintf(
+                          "the checks call %s(), which %s no longer defines (or made static). Keep "
+                          "the functions named and declared as shipped.",
+                          fn, rel(j->src))
+                    : xasprintf("the checks could not be linked with %s:\n%s", rel(j->src),
+                                grade_tail_of(out, 1500));
             for (int i = 0; i < n; i++)
                 if (s->checks[i].kind == PROBE) set_result(&j->res[i], false, xstrdup(why), NULL);
             free(why);
@@ -943,13 +1056,17 @@ static void grade_job(job *j)
                 char seedtxt[32];
                 snprintf(seedtxt, sizeof seedtxt, "%lu", seed);
                 random_key(sr->key, sizeof sr->key);
-                grade_run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL}, run_env, j->work, &lim, &sr->rr);
-                lines vl = grade_split_lines(sr->rr.out); /* verdict-like lines without this run's key: forged */
+                grade_run_cmd((char *[]){probe, (char *)d->scenario, seedtxt, sr->key, NULL},
+                              run_env, j->work, &lim, &sr->rr);
+                lines vl = grade_split_lines(
+                    sr->rr.out); /* verdict-like lines without this run's key: forged */
                 size_t kl = strlen(sr->key);
                 for (int k = 0; k < vl.n; k++)
                     if ((!strncmp(vl.v[k], "@pass ", 6) || !strncmp(vl.v[k], "@fail ", 6)) &&
                         (strncmp(vl.v[k] + 6, sr->key, kl) != 0 || vl.v[k][6 + kl] != ' '))
-                        add_review(j, "verdict-like lines without the run's key reached the probe's channel");
+                        add_review(
+                            j,
+                            "verdict-like lines without the run's key reached the probe's channel");
                 grade_free_lines(&vl);
                 sr->problem = describe_run(&sr->rr, &lim, &sr->outcome);
                 sbuf cap = {0};
@@ -963,20 +1080,27 @@ static void grade_job(job *j)
             /* find this check's verdict */
             lines l = grade_split_lines(sr->rr.out);
             bool found = false;
-            char *pass = xasprintf("@pass %s %s", sr->key, d->verdict), *failp = xasprintf("@fail %s %s\t", sr->key, d->verdict);
+            char *pass = xasprintf("@pass %s %s", sr->key, d->verdict),
+                 *failp = xasprintf("@fail %s %s\t", sr->key, d->verdict);
             for (int k = 0; k < l.n && !found; k++) {
                 if (!strcmp(l.v[k], pass)) {
                     set_result(&j->res[i], true, NULL, NULL);
                     found = true;
                 } else if (!strncmp(l.v[k], failp, strlen(failp))) {
                     set_result(&j->res[i], false, xstrdup(l.v[k] + strlen(failp)),
-                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed, grade_tail_of(sr->captured, 1500)) : NULL);
+                               *sr->captured ? xasprintf("your code printed (seed %lu):\n%s", seed,
+                                                         grade_tail_of(sr->captured, 1500))
+                                             : NULL);
                     found = true;
                 }
             }
             if (!found) {
-                char *why = sr->problem ? xasprintf("not judged: the check's run %s before it got here.", sr->problem)
-                                        : xasprintf("not judged: an earlier condition of the same run failed first.");
+                char *why =
+                    sr->problem
+                        ? xasprintf("not judged: the check's run %s before it got here.",
+                                    sr->problem)
+                        : xasprintf(
+                              "not judged: an earlier condition of the same run failed first.");
                 set_result(&j->res[i], false, why, excerpt(sr->captured, sr->rr.err));
             }
             free(pass);
@@ -1006,7 +1130,8 @@ done:
     if (charts_on && j->role == 'l') {
         bool behaviour_failed = false; /* not a compile error, not a prediction */
         for (int i = 0; i < n; i++)
-            behaviour_failed |= !j->res[i].passed && j->res[i].def->kind != ANSWER && j->res[i].def->kind != GATE_COMPILE;
+            behaviour_failed |= !j->res[i].passed && j->res[i].def->kind != ANSWER &&
+                                j->res[i].def->kind != GATE_COMPILE;
         if (gc->passed && behaviour_failed) chart_page(j, demo);
         if (!j->chart) { /* no stale page from an earlier run */
             char *page = xasprintf("%s/charts/%s.html", out_dir, s->num);
@@ -1079,18 +1204,20 @@ static char *step_state(const job *j);
 
 static void print_job(const job *j, bool show_output, bool failed_only)
 {
-    P("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(), rel(j->src));
+    P("%s== %s %s — %s%s  (%s)\n", c_bold(), j->step->num, j->step->slug, j->step->title, c_off(),
+      rel(j->src));
     if (j->step->peer) {
-        P("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n", c_dim(),
-               j->step->peer == 1 ? "node2" : "node1", j->step->peer == 1 ? j->node2 : j->node1,
-               j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2, grade_peer_description(),
-               c_off());
+        P("   %sTwo nodes on 127.0.0.1: your program is %s (%s), the other is %s (%s), %s.%s\n",
+          c_dim(), j->step->peer == 1 ? "node2" : "node1", j->step->peer == 1 ? j->node2 : j->node1,
+          j->step->peer == 1 ? "node1" : "node2", j->step->peer == 1 ? j->node1 : j->node2,
+          grade_peer_description(), c_off());
         if (show_run_output) {
             P("   %s--- what your program printed:%s\n", c_dim(), c_off());
             print_indented(j->demo_out ? j->demo_out : "", "   ", 60);
             char *log = grade_peer_log_text(j);
             if (*log) {
-                P("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2", c_off());
+                P("   %s--- what %s printed:%s\n", c_dim(), j->step->peer == 1 ? "node1" : "node2",
+                  c_off());
                 print_indented(log, "   ", 30);
             }
             free(log);
@@ -1109,27 +1236,31 @@ static void print_job(const job *j, bool show_output, bool failed_only)
         for (int k = 0; k < dots; k++) fputc('.', POUT);
         const char *pts = d->points ? "" : " (not scored)";
         if (r->passed) P(" %sOK%s%s\n", c_green(), c_off(), pts);
-        else if (d->kind == ANSWER && r->message && strstr(r->message, "not answered")) P(" %sTODO%s\n", c_yellow(), c_off());
+        else if (d->kind == ANSWER && r->message && strstr(r->message, "not answered"))
+            P(" %sTODO%s\n", c_yellow(), c_off());
         else P(" %sFAIL%s%s\n", c_red(), c_off(), pts);
         if (!r->passed && r->message) print_indented(r->message, "        ", 30);
-        if (r->passed && r->message && d->kind == GATE_COMPILE) print_indented(r->message, "        ", 12);
-        if (!r->passed && r->output && show_output && d->kind != ANSWER && d->kind != TRANSCRIPT) print_indented(r->output, "        | ", 16);
+        if (r->passed && r->message && d->kind == GATE_COMPILE)
+            print_indented(r->message, "        ", 12);
+        if (!r->passed && r->output && show_output && d->kind != ANSWER && d->kind != TRANSCRIPT)
+            print_indented(r->output, "        | ", 16);
     }
-    P("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(), j->score, j->max,
-           c_off(), j->seconds, seed);
+    P("   Score: %s%d/%d%s  (%.1f s, seed %lu)\n", j->score == j->max ? c_green() : c_bold(),
+      j->score, j->max, c_off(), j->seconds, seed);
     if (j->chart) P("   See the chart of your run next to the expected one: %s\n", rel(j->chart));
     else if (j->chart_note) P("   %s%s%s\n", c_dim(), j->chart_note, c_off());
     if (j->score < j->max && j->role == 'l') {
         char *st = step_state(j);
         if (!strncmp(st, "TODO", 4))
-            P("   Next: your code passes; %s in %s%s%s (the lesson asks the questions), then `make %s`.\n", st + 5,
-              c_bold(), j->answers ? rel(j->answers) : "answers/", c_off(), j->step->num);
+            P("   Next: your code passes; %s in %s%s%s (the lesson asks the questions), then `make %s`.\n",
+              st + 5, c_bold(), j->answers ? rel(j->answers) : "answers/", c_off(), j->step->num);
         else {
             char *more = strstr(st, " (+");
             if (more) *more = 0;
             P("   Next: edit %s%s%s so that it passes \"%s\", then `make %s`. Stuck? `make hint STEP=%s` (%d hints, "
               "from a nudge to most of the answer).\n",
-              c_bold(), rel(j->src), c_off(), st + 5, j->step->num, j->step->num, hint_count(j->step));
+              c_bold(), rel(j->src), c_off(), st + 5, j->step->num, j->step->num,
+              hint_count(j->step));
         }
         free(st);
     }
@@ -1144,29 +1275,39 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     for (int i = 0; i < n; i++) total += jobs[i].score, max += jobs[i].max, tests += jobs[i].nres;
     /* Gradescope */
     sbuf js = {0};
-    sb_fmt(&js, "{\n  \"score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", total, seconds + 0.5);
+    sb_fmt(&js, "{\n  \"score\": %d,\n  \"execution_time\": %.0f,\n  \"output\": ", total,
+           seconds + 0.5);
     char *summary = xasprintf("Tapas in C: %d/%d points (seed %lu)", total, max, seed);
     sb_json(&js, summary);
     free(summary);
-    sb_str(&js, ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"visible\",\n  \"tests\": [");
+    sb_str(
+        &js,
+        ",\n  \"output_format\": \"text\",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"visible\",\n  \"tests\": [");
     int num = 0;
     for (int i = 0; i < n; i++) {
         for (int k = 0; k < jobs[i].nres; k++) {
             const check_result *r = &jobs[i].res[k];
             sb_str(&js, num++ ? ",\n    {" : "\n    {");
-            sb_fmt(&js, "\"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"name\": ", r->passed ? r->def->points : 0,
-                   r->def->points, r->passed ? "passed" : "failed");
-            char *name = xasprintf("%s %s: %s", jobs[i].step->num, jobs[i].step->slug, r->def->name);
+            sb_fmt(&js, "\"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"name\": ",
+                   r->passed ? r->def->points : 0, r->def->points, r->passed ? "passed" : "failed");
+            char *name =
+                xasprintf("%s %s: %s", jobs[i].step->num, jobs[i].step->slug, r->def->name);
             sb_json(&js, name);
             free(name);
             sb_fmt(&js, ", \"number\": \"%d.%d\", \"output\": ", atoi(jobs[i].step->num), k + 1);
-            char *o = xasprintf("%s%s%s", r->message ? r->message : (r->passed ? "passed" : "failed"),
-                                r->output ? "\n\n" : "", r->output ? r->output : "");
+            char *o =
+                xasprintf("%s%s%s", r->message ? r->message : (r->passed ? "passed" : "failed"),
+                          r->output ? "\n\n" : "", r->output ? r->output : "");
             sb_json(&js, o);
             free(o);
-            sb_fmt(&js, ", \"output_format\": \"text\", \"tags\": [\"step%s\", \"%s\"], \"visibility\": \"visible\"}",
-                   jobs[i].step->num, r->def->kind == ANSWER ? "answer" : r->def->kind == PROBE ? "behaviour"
-                                      : r->def->kind == TRANSCRIPT ? "transcript" : "gate");
+            sb_fmt(
+                &js,
+                ", \"output_format\": \"text\", \"tags\": [\"step%s\", \"%s\"], \"visibility\": \"visible\"}",
+                jobs[i].step->num,
+                r->def->kind == ANSWER       ? "answer"
+                : r->def->kind == PROBE      ? "behaviour"
+                : r->def->kind == TRANSCRIPT ? "transcript"
+                                             : "gate");
         }
     }
     sb_str(&js, "\n  ]\n}\n");
@@ -1179,14 +1320,16 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
     sbuf x = {0};
     for (int i = 0; i < n; i++)
         for (int k = 0; k < jobs[i].nres; k++) failures += !jobs[i].res[k].passed;
-    sb_fmt(&x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tapas-in-c\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-           tests, failures, seconds);
+    sb_fmt(
+        &x,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tapas-in-c\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
+        tests, failures, seconds);
     for (int i = 0; i < n; i++) {
         const job *j = &jobs[i];
         int f = 0;
         for (int k = 0; k < j->nres; k++) f += !j->res[k].passed;
-        sb_fmt(&x, "  <testsuite name=\"%s_%s\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n", j->step->num,
-               j->step->slug, j->nres, f, j->seconds);
+        sb_fmt(&x, "  <testsuite name=\"%s_%s\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
+               j->step->num, j->step->slug, j->nres, f, j->seconds);
         for (int k = 0; k < j->nres; k++) {
             const check_result *r = &j->res[k];
             sb_str(&x, "    <testcase classname=\"course.");
@@ -1230,7 +1373,8 @@ static void write_reports(job *jobs, int n, const char *dir, double seconds)
             sb_fmt(&t, "%s %d - %s %s: %s\n", r->passed ? "ok" : "not ok", ++num, jobs[i].step->num,
                    jobs[i].step->slug, r->def->name);
             if (!r->passed) {
-                sb_fmt(&t, "  ---\n  step: \"%s\"\n  points: %d\n  message: |\n", jobs[i].step->num, r->def->points);
+                sb_fmt(&t, "  ---\n  step: \"%s\"\n  points: %d\n  message: |\n", jobs[i].step->num,
+                       r->def->points);
                 sb_yaml_block(&t, r->message ? r->message : "failed", 4);
                 if (r->output) {
                     sb_str(&t, "  output: |\n");
@@ -1258,7 +1402,10 @@ typedef struct progress {
 
 static char *progress_path;
 
-static int step_index(const step_def *s) { return (int)(s - course_steps); }
+static int step_index(const step_def *s)
+{
+    return (int)(s - course_steps);
+}
 
 static progress progress_load(void)
 {
@@ -1276,7 +1423,8 @@ static progress progress_load(void)
         if (!strcmp(what, "hints")) p.hints[step_index(s)] = value;
         if (!strcmp(what, "failed")) { /* NN failed CHECK_ID<TAB>what it observed */
             char *id = strstr(l.v[i], "failed ") + 7, *tab = strchr(id, '\t');
-            snprintf(p.failed[step_index(s)], sizeof p.failed[0], "%.*s", (int)(tab ? tab - id : (long)strlen(id)), id);
+            snprintf(p.failed[step_index(s)], sizeof p.failed[0], "%.*s",
+                     (int)(tab ? tab - id : (long)strlen(id)), id);
             snprintf(p.observed[step_index(s)], sizeof p.observed[0], "%s", tab ? tab + 1 : "");
         }
     }
@@ -1293,7 +1441,8 @@ static void progress_save(const progress *p)
     for (int i = 0; i < NSTEPS; i++) {
         if (p->done[i]) sb_fmt(&b, "%s done\n", course_steps[i].num);
         if (p->hints[i]) sb_fmt(&b, "%s hints %d\n", course_steps[i].num, p->hints[i]);
-        if (p->failed[i][0]) sb_fmt(&b, "%s failed %s\t%s\n", course_steps[i].num, p->failed[i], p->observed[i]);
+        if (p->failed[i][0])
+            sb_fmt(&b, "%s failed %s\t%s\n", course_steps[i].num, p->failed[i], p->observed[i]);
     }
     grade_write_file(progress_path, b.s, b.len);
     free(b.s);
@@ -1389,7 +1538,8 @@ static char *hint_for_failure(const step_def *s, const char *check_id, const cha
 
 /* ------------------------------------------------------------- the jobs -- */
 
-static job make_job(const step_def *s, const char *label, const char *src, const char *answers, char role)
+static job make_job(const step_def *s, const char *label, const char *src, const char *answers,
+                    char role)
 {
     job j = {0};
     j.step = s;
@@ -1436,7 +1586,9 @@ static char *step_state(const job *j)
     int unanswered = 0, wrong = 0, failed = 0;
     for (int k = 0; k < j->nres; k++) {
         const check_result *r = &j->res[k];
-        if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
+        if (r->passed ||
+            (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN))
+            continue;
         if (r->def->kind == ANSWER) {
             if (r->message && strstr(r->message, "not answered")) unanswered++;
             else wrong++;
@@ -1444,9 +1596,11 @@ static char *step_state(const job *j)
     }
     if (first && failed > 1) return xasprintf("FAIL %s (+%d more)", first->def->name, failed - 1);
     if (first) return xasprintf("FAIL %s", first->def->name);
-    if (unanswered && wrong) return xasprintf("TODO %d prediction%s to write, %d to think again about", unanswered,
-                                              unanswered == 1 ? "" : "s", wrong);
-    if (unanswered) return xasprintf("TODO %d prediction%s to write", unanswered, unanswered == 1 ? "" : "s");
+    if (unanswered && wrong)
+        return xasprintf("TODO %d prediction%s to write, %d to think again about", unanswered,
+                         unanswered == 1 ? "" : "s", wrong);
+    if (unanswered)
+        return xasprintf("TODO %d prediction%s to write", unanswered, unanswered == 1 ? "" : "s");
     return xasprintf("TODO %d prediction%s to think again about", wrong, wrong == 1 ? "" : "s");
 }
 
@@ -1460,12 +1614,15 @@ static void print_summary(const job *jobs, int n, double seconds)
         char *st = step_state(j);
         bool ok = j->score == j->max;
         P("  %s %-44.44s %3d/%-3d %s%s%s\n", j->step->num, j->step->title, j->score, j->max,
-          ok ? c_green() : !strncmp(st, "TODO", 4) ? c_yellow() : c_red(), st, c_off());
+          ok                        ? c_green()
+          : !strncmp(st, "TODO", 4) ? c_yellow()
+                                    : c_red(),
+          st, c_off());
         free(st);
         passed += ok, total += j->score, max += j->max;
     }
-    P("%s%d of %d step%s passed, score %d/%d%s  (%.1f s)\n", c_bold(), passed, n, n == 1 ? "" : "s", total, max,
-      c_off(), seconds);
+    P("%s%d of %d step%s passed, score %d/%d%s  (%.1f s)\n", c_bold(), passed, n, n == 1 ? "" : "s",
+      total, max, c_off(), seconds);
 }
 
 /* The whole report, every check of every step, in DIR/report.txt. */
@@ -1525,9 +1682,11 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
             if (r->def->kind == ANSWER) npred++;
             else sb_fmt(&names, "%s%s", nf++ ? "; " : "", r->def->name);
         }
-        if (npred) sb_fmt(&names, "%s%d prediction%s", nf ? "; " : "", npred, npred == 1 ? "" : "s");
-        printf("%s== %s %s%s  %d/%d, not passed: %s  (details: make %s)\n", c_bold(), jobs[i].step->num,
-               jobs[i].step->title, c_off(), jobs[i].score, jobs[i].max, names.s ? names.s : "", jobs[i].step->num);
+        if (npred)
+            sb_fmt(&names, "%s%d prediction%s", nf ? "; " : "", npred, npred == 1 ? "" : "s");
+        printf("%s== %s %s%s  %d/%d, not passed: %s  (details: make %s)\n", c_bold(),
+               jobs[i].step->num, jobs[i].step->title, c_off(), jobs[i].score, jobs[i].max,
+               names.s ? names.s : "", jobs[i].step->num);
         free(names.s);
     }
     write_text_report(jobs, nsel, out_dir, grade_now_s() - t0);
@@ -1540,7 +1699,9 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
         p.failed[si][0] = p.observed[si][0] = 0; /* what this run did wrong: make hint follows it */
         for (int k = 0; k < jobs[i].nres; k++) {
             const check_result *r = &jobs[i].res[k];
-            if (r->passed || (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN)) continue;
+            if (r->passed ||
+                (r->def->points == 0 && r->def->kind != GATE_COMPILE && r->def->kind != GATE_RUN))
+                continue;
             snprintf(p.failed[si], sizeof p.failed[si], "%s", r->def->id);
             snprintf(p.observed[si], sizeof p.observed[si], "%s", r->message ? r->message : "");
             for (char *c = p.observed[si]; *c; c++)
@@ -1548,13 +1709,14 @@ static int cmd_grade(const step_def **sel, int nsel, bool update_progress)
             break;
         }
         if (p.done[si] && !was && update_progress)
-            printf("   %sStep %s done!%s Compare with the reference: `make solution STEP=%s`.\n", c_green(),
-                   jobs[i].step->num, c_off(), jobs[i].step->num);
+            printf("   %sStep %s done!%s Compare with the reference: `make solution STEP=%s`.\n",
+                   c_green(), jobs[i].step->num, c_off(), jobs[i].step->num);
     }
     if (update_progress) progress_save(&p);
     write_reports(jobs, nsel, out_dir, grade_now_s() - t0);
-    printf("%sTotal: %d/%d%s  (the whole report: %s/report.txt; for tools: results.json, junit.xml, results.tap)\n",
-           c_bold(), total, max, c_off(), rel(out_dir));
+    printf(
+        "%sTotal: %d/%d%s  (the whole report: %s/report.txt; for tools: results.json, junit.xml, results.tap)\n",
+        c_bold(), total, max, c_off(), rel(out_dir));
     return total == max ? 0 : 1;
 }
 
@@ -1565,7 +1727,8 @@ static char *first_error_line(const char *out)
     lines l = grade_split_lines(out ? out : "");
     char *found = NULL;
     for (int i = 0; i < l.n && !found; i++)
-        if (strstr(l.v[i], ": error: ") || strstr(l.v[i], ": fatal error: ") || strstr(l.v[i], "undefined reference"))
+        if (strstr(l.v[i], ": error: ") || strstr(l.v[i], ": fatal error: ") ||
+            strstr(l.v[i], "undefined reference"))
             found = xstrdup(l.v[i]);
     grade_free_lines(&l);
     return found;
@@ -1576,7 +1739,8 @@ static int cmd_run(const step_def *s)
     char *src = path_in(tree_exercises, s->num, s->slug, "c");
     char *work = xasprintf("%s/run/%s", work_root, s->num);
     grade_mkdir_p(work);
-    char *obj = xasprintf("%s/learner.o", work), *exe = xasprintf("%s/%s_%s", work, s->num, s->slug), *out = NULL;
+    char *obj = xasprintf("%s/learner.o", work),
+         *exe = xasprintf("%s/%s_%s", work, s->num, s->slug), *out = NULL;
     char *copy = xasprintf("%s/%s_%s.c", work, s->num, s->slug);
     printf("%s$ build %s%s\n", c_dim(), rel(src), c_off());
     fflush(stdout);
@@ -1594,8 +1758,8 @@ static int cmd_run(const step_def *s)
     }
     if (!linked) { /* the verdict first, then what the compiler or linker said */
         char *first = first_error_line(out);
-        printf("%sStep %s does not %s.%s %s%s%s\n", c_red(), s->num, ok ? "link" : "compile", c_off(),
-               first ? "First error: " : "", first ? first : "", "");
+        printf("%sStep %s does not %s.%s %s%s%s\n", c_red(), s->num, ok ? "link" : "compile",
+               c_off(), first ? "First error: " : "", first ? first : "", "");
         print_indented(out, "", ok ? 40 : 60);
         const char *hint = ok ? NULL : grade_compile_hint(out);
         if (hint) printf("%sWhat it means:%s %s\n", c_bold(), c_off(), hint);
@@ -1606,14 +1770,15 @@ static int cmd_run(const step_def *s)
     }
     free(out);
     if (s->peer) {
-        printf("%s$ %s%s  %s(one node of two; the grader starts the other: %s)%s\n", c_dim(), rel(exe), c_off(),
-               c_dim(), grade_peer_description(), c_off());
+        printf("%s$ %s%s  %s(one node of two; the grader starts the other: %s)%s\n", c_dim(),
+               rel(exe), c_off(), c_dim(), grade_peer_description(), c_off());
         fflush(stdout);
         show_run_output = true;
         const step_def *sel[1] = {s};
         return cmd_grade(sel, 1, true);
     }
-    printf("%s$ %s%s  %s(the tutorial's iex session, replayed)%s\n", c_dim(), rel(exe), c_off(), c_dim(), c_off());
+    printf("%s$ %s%s  %s(the tutorial's iex session, replayed)%s\n", c_dim(), rel(exe), c_off(),
+           c_dim(), c_off());
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
@@ -1623,7 +1788,9 @@ static int cmd_run(const step_def *s)
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status)) printf("%sThe program crashed: %s.%s\n", c_red(), grade_signal_text(WTERMSIG(status)), c_off());
+    if (WIFSIGNALED(status))
+        printf("%sThe program crashed: %s.%s\n", c_red(), grade_signal_text(WTERMSIG(status)),
+               c_off());
     printf("\n%s$ checking step %s%s\n", c_dim(), s->num, c_off());
     fflush(stdout);
     const step_def *sel[1] = {s};
@@ -1645,9 +1812,11 @@ static int cmd_hint(const step_def *s)
     }
     char *aimed = p.failed[si][0] ? hint_for_failure(s, p.failed[si], p.observed[si]) : NULL;
     if (aimed) { /* what the last run did wrong comes before the ladder */
-        printf("%sStep %s — about what your last run did: %s%s\n%s\n", c_bold(), s->num, p.failed[si], c_off(), aimed);
+        printf("%sStep %s — about what your last run did: %s%s\n%s\n", c_bold(), s->num,
+               p.failed[si], c_off(), aimed);
         if (p.observed[si][0]) printf("%s(it said: %s)%s\n", c_dim(), p.observed[si], c_off());
-        printf("%s(`make hint STEP=%s` again for the general hints, %d of them.)%s\n", c_dim(), s->num, n, c_off());
+        printf("%s(`make hint STEP=%s` again for the general hints, %d of them.)%s\n", c_dim(),
+               s->num, n, c_off());
         free(aimed);
         p.failed[si][0] = 0; /* shown: the next call climbs the ladder */
         progress_save(&p);
@@ -1655,17 +1824,20 @@ static int cmd_hint(const step_def *s)
     }
     if (p.hints[si] >= n) {
         char *h = hint_number(s, n);
-        printf("%sStep %s — that was the last hint (%d of %d); here it is again.%s\n%s\n", c_bold(), s->num, n, n,
-               c_off(), h ? h : "");
-        printf("%sNo more hints for this step. Run `make %s` and read what the check says it saw; once the step "
-               "passes, `make solution STEP=%s` shows the reference.%s\n", c_dim(), s->num, s->num, c_off());
+        printf("%sStep %s — that was the last hint (%d of %d); here it is again.%s\n%s\n", c_bold(),
+               s->num, n, n, c_off(), h ? h : "");
+        printf(
+            "%sNo more hints for this step. Run `make %s` and read what the check says it saw; once the step "
+            "passes, `make solution STEP=%s` shows the reference.%s\n",
+            c_dim(), s->num, s->num, c_off());
         free(h);
         return 0;
     }
     int k = p.hints[si] + 1;
     char *h = hint_number(s, k);
     printf("%sStep %s — hint %d of %d%s\n%s\n", c_bold(), s->num, k, n, c_off(), h ? h : "");
-    if (k < n) printf("%s(`make hint STEP=%s` again for a bigger one.)%s\n", c_dim(), s->num, c_off());
+    if (k < n)
+        printf("%s(`make hint STEP=%s` again for a bigger one.)%s\n", c_dim(), s->num, c_off());
     else printf("%s(That was the last hint for step %s.)%s\n", c_dim(), s->num, c_off());
     free(h);
     p.hints[si] = k;
@@ -1682,7 +1854,8 @@ static int cmd_solution(const step_def *s)
     job j = make_job(s, "exercises", src, ans, 'l');
     free(src);
     free(ans);
-    printf("%sChecking step %s first (the reference opens once it passes)...%s\n", c_dim(), s->num, c_off());
+    printf("%sChecking step %s first (the reference opens once it passes)...%s\n", c_dim(), s->num,
+           c_off());
     fflush(stdout);
     run_jobs(&j, 1);
     bool passes = j.score == j.max;
@@ -1692,7 +1865,8 @@ static int cmd_solution(const step_def *s)
     if (!passes) {
         printf("Step %s does not pass yet (%d/%d).\n", s->num, j.score, j.max);
         printf("The reference solution of step %s opens once the step passes: `make %s`.\n"
-               "Until then, `make hint STEP=%s` helps step by step.\n", s->num, s->num, s->num);
+               "Until then, `make hint STEP=%s` helps step by step.\n",
+               s->num, s->num, s->num);
         return 1;
     }
     char *path = xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug);
@@ -1714,7 +1888,8 @@ static void watch_arm_polls(void);
 static void watch_check(uv_timer_t *t)
 {
     (void)t;
-    printf("%s\n", color ? "\033[2J\033[H" : "----------------------------------------------------------------");
+    printf("%s\n", color ? "\033[2J\033[H"
+                         : "----------------------------------------------------------------");
     progress p = progress_load();
     if (!watch_step) watch_step = current_step(&p);
     if (!watch_step) {
@@ -1731,9 +1906,11 @@ static void watch_check(uv_timer_t *t)
         p = progress_load();
         const step_def *next = current_step(&p);
         if (next && next != watch_step) {
-            printf("\n%sOn to step %s — %s.%s Read lessons/%s_%s.md, edit exercises/%s_%s.c; this window "
-                   "re-checks on every save.\n",
-                   c_bold(), next->num, next->title, c_off(), next->num, next->slug, next->num, next->slug);
+            printf(
+                "\n%sOn to step %s — %s.%s Read lessons/%s_%s.md, edit exercises/%s_%s.c; this window "
+                "re-checks on every save.\n",
+                c_bold(), next->num, next->title, c_off(), next->num, next->slug, next->num,
+                next->slug);
             watch_step = next;
             watch_arm_polls();
         } else if (!next) {
@@ -1744,7 +1921,10 @@ static void watch_check(uv_timer_t *t)
     fflush(stdout);
 }
 
-static void watch_poke(void) { uv_timer_start(&watch_timer, watch_check, 300, 0); }
+static void watch_poke(void)
+{
+    uv_timer_start(&watch_timer, watch_check, 300, 0);
+}
 
 static void on_fs_event(uv_fs_event_t *h, const char *file, int events, int status)
 {
@@ -1808,7 +1988,8 @@ static bool words_has(const char *list, const char *id)
     if (!list) return false;
     size_t n = strlen(id);
     for (const char *p = list; (p = strstr(p, id)); p++)
-        if ((p == list || p[-1] == ',' || p[-1] == '=') && (p[n] == ',' || p[n] == ' ' || p[n] == 0 || p[n] == '\n'))
+        if ((p == list || p[-1] == ',' || p[-1] == '=') &&
+            (p[n] == ',' || p[n] == ' ' || p[n] == 0 || p[n] == '\n'))
             return true;
     return false;
 }
@@ -1839,34 +2020,40 @@ static char *judge_role(job *j)
         for (int i = 0; i < j->nres; i++) {
             const check_result *r = &j->res[i];
             if ((r->def->kind == GATE_COMPILE || r->def->kind == GATE_RUN) && !r->passed)
-                sb_fmt(&b, "the untouched exercise must build and run, but \"%s\" fails: %s; ", r->def->name,
-                       r->message ? r->message : "");
+                sb_fmt(&b, "the untouched exercise must build and run, but \"%s\" fails: %s; ",
+                       r->def->name, r->message ? r->message : "");
             if (r->def->points > 0 && r->passed)
-                sb_fmt(&b, "the graded check \"%s\" passes on the untouched exercise; ", r->def->name);
+                sb_fmt(&b, "the graded check \"%s\" passes on the untouched exercise; ",
+                       r->def->name);
         }
     } else if (j->role == 'f') {
         char *gate = expect_field(j->expect, "gate"), *fails = expect_field(j->expect, "fail"),
              *passes = expect_field(j->expect, "pass");
         const char *want_gate = gate ? gate : "ok";
         const check_result *gc = result_for(j, "compile"), *gr = result_for(j, "run");
-        const char *got_gate = gc && !gc->passed ? gc->outcome : gr && gr->outcome ? gr->outcome : "?";
+        const char *got_gate = gc && !gc->passed   ? gc->outcome
+                               : gr && gr->outcome ? gr->outcome
+                                                   : "?";
         if (!got_gate) got_gate = "?";
         if (strcmp(want_gate, got_gate) != 0)
             sb_fmt(&b, "expected the run to be told as \"%s\", got \"%s\"; ", want_gate, got_gate);
         for (int i = 0; i < j->nres; i++) {
             const check_result *r = &j->res[i];
-            if (words_has(fails, r->def->id) && r->passed) sb_fmt(&b, "\"%s\" should fail but passes; ", r->def->id);
+            if (words_has(fails, r->def->id) && r->passed)
+                sb_fmt(&b, "\"%s\" should fail but passes; ", r->def->id);
             if (words_has(passes, r->def->id) && !r->passed)
-                sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id, r->message ? r->message : "");
+                sb_fmt(&b, "\"%s\" should pass but fails: %s; ", r->def->id,
+                       r->message ? r->message : "");
         }
-        if (j->score >= j->max) sb_str(&b, "the fixture gets full marks; "); /* a declared fail= always prevents it */
+        if (j->score >= j->max)
+            sb_str(&b, "the fixture gets full marks; "); /* a declared fail= always prevents it */
         if (j->says) { /* "says: ID ~ words": the failure of ID names this mistake */
             char id[64] = "", words[200] = "";
             sscanf(j->says, " %63s ~ %199[^\n]", id, words);
             const check_result *r = result_for(j, id);
             if (!r || r->passed || !r->message || !strcasestr(r->message, grade_trim(words)))
-                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id, grade_trim(words),
-                       r && r->message ? r->message : "(nothing)");
+                sb_fmt(&b, "the failure of \"%s\" should say \"%s\", it says: %s; ", id,
+                       grade_trim(words), r && r->message ? r->message : "(nothing)");
         }
         free(gate);
         free(fails);
@@ -1908,7 +2095,8 @@ static int cmd_check_course(const char *starters)
     int nf = 0;
     while (d && (e = readdir(d)) && nf < 128) {
         size_t l = strlen(e->d_name);
-        if ((l > 2 && !strcmp(e->d_name + l - 2, ".c")) || (l > 8 && !strcmp(e->d_name + l - 8, ".answers")))
+        if ((l > 2 && !strcmp(e->d_name + l - 2, ".c")) ||
+            (l > 8 && !strcmp(e->d_name + l - 8, ".answers")))
             names[nf++] = xstrdup(e->d_name);
     }
     if (d) closedir(d);
@@ -1928,10 +2116,12 @@ static int cmd_check_course(const char *starters)
         bool answers_fixture = strstr(names[i], ".answers") != NULL;
         char *src = answers_fixture ? xasprintf("%s/solutions/%s_%s.c", kit, s->num, s->slug)
                                     : xasprintf("%s/%s", fdir, names[i]);
-        char *ans = answers_fixture ? xasprintf("%s/%s", fdir, names[i])
-                                    : xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
+        char *ans = answers_fixture
+                        ? xasprintf("%s/%s", fdir, names[i])
+                        : xasprintf("%s/solutions/answers/%s_%s.answers", kit, s->num, s->slug);
         char label[128];
-        snprintf(label, sizeof label, "fixture-%.*s", (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
+        snprintf(label, sizeof label, "fixture-%.*s",
+                 (int)(strlen(names[i]) - (answers_fixture ? 8 : 2)), names[i]);
         jobs[n] = make_job(s, label, src, ans, 'f');
         char *text = grade_read_file(answers_fixture ? ans : src, NULL);
         char *says = text ? strstr(text, "says: ") : NULL;
@@ -1961,10 +2151,12 @@ static int cmd_check_course(const char *starters)
         job *j = &jobs[i];
         j->verdict = judge_role(j);
         if (j->role == 'f' && j->pending) { /* not counted either way, but said */
-            printf("  %-40s %s %-18s %3d/%-3d %sPENDING %s%s: %s\n", j->label, j->step->num, j->step->slug, j->score,
-                   j->max, c_yellow(), j->pending, c_off(),
-                   j->verdict ? "still passes where it must fail (expected until that change lands)"
-                              : "now fails as declared: remove its \"pending:\" line so check-course requires it");
+            printf(
+                "  %-40s %s %-18s %3d/%-3d %sPENDING %s%s: %s\n", j->label, j->step->num,
+                j->step->slug, j->score, j->max, c_yellow(), j->pending, c_off(),
+                j->verdict
+                    ? "still passes where it must fail (expected until that change lands)"
+                    : "now fails as declared: remove its \"pending:\" line so check-course requires it");
             free(j->verdict);
             j->verdict = NULL;
             fixtures++;
@@ -1974,13 +2166,15 @@ static int cmd_check_course(const char *starters)
         if (j->role == 's') sol_checks += j->nres;
         if (j->role == 'x')
             for (int k = 0; k < j->nres; k++)
-                if (j->res[k].def->points > 0) starter_graded++, starter_failed += !j->res[k].passed;
+                if (j->res[k].def->points > 0)
+                    starter_graded++, starter_failed += !j->res[k].passed;
         if (j->role == 'f') fixtures++;
         const char *role = j->role == 's' ? "solution" : j->role == 'x' ? "starter" : j->label;
         const char *v = getenv("V"); /* make V=1: a line per job; else only the wrong ones */
         if (j->verdict || (v && !strcmp(v, "1")))
-            printf("  %-40s %s %-18s %3d/%-3d %s%s%s\n", role, j->step->num, j->step->slug, j->score, j->max,
-                   j->verdict ? c_red() : c_green(), j->verdict ? "WRONG" : "as expected", c_off());
+            printf("  %-40s %s %-18s %3d/%-3d %s%s%s\n", role, j->step->num, j->step->slug,
+                   j->score, j->max, j->verdict ? c_red() : c_green(),
+                   j->verdict ? "WRONG" : "as expected", c_off());
         if (j->verdict) {
             bad++;
             print_indented(j->verdict, "      ", 20);
@@ -1988,10 +2182,12 @@ static int cmd_check_course(const char *starters)
         }
     }
     printf("check-course: Part 2's other node: %s.\n", grade_peer_description());
-    printf("check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
-           "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
-           n, grade_now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed, starter_graded, fixtures, pending,
-           bad ? c_red() : c_green(), bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
+    printf(
+        "check-course: %d jobs in %.1f s (-j%d). Solutions: %d checks, %s. Untouched exercises: %d of %d graded "
+        "checks fail. Fixtures: %d, each failing as declared (%d pending a change elsewhere). %s%s%s\n",
+        n, grade_now_s() - t0, njobs, sol_checks, bad ? "see above" : "all pass", starter_failed,
+        starter_graded, fixtures, pending, bad ? c_red() : c_green(),
+        bad ? "NOT DISCRIMINATING — see above" : "OK", c_off());
     return bad ? 1 : 0;
 }
 
@@ -2007,7 +2203,8 @@ static void snapshot_dir(sbuf *b, const char *dir, const char *skip)
     char *names[4096];
     int n = 0;
     while (d && (e = readdir(d)) && n < 4096) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git")) continue;
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git"))
+            continue;
         names[n++] = xstrdup(e->d_name);
     }
     if (d) closedir(d);
@@ -2022,8 +2219,8 @@ static void snapshot_dir(sbuf *b, const char *dir, const char *skip)
         char *p = xasprintf("%s/%s", dir, names[i]);
         struct stat st;
         if (lstat(p, &st) == 0 && strcmp(p, skip) != 0) {
-            sb_fmt(b, "%s %lld %lld.%09ld\n", rel(p), (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                   st.st_mtim.tv_nsec);
+            sb_fmt(b, "%s %lld %lld.%09ld\n", rel(p), (long long)st.st_size,
+                   (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
             if (S_ISDIR(st.st_mode)) snapshot_dir(b, p, skip);
         }
         free(p);
@@ -2059,7 +2256,8 @@ static char *snapshot_diff(const char *before, const char *after)
             char path[600];
             sscanf(a.v[k], "%599s", path);
             bool still = false;
-            for (int i = 0; i < z.n && !still; i++) still = !strncmp(z.v[i], path, strlen(path)) && z.v[i][strlen(path)] == ' ';
+            for (int i = 0; i < z.n && !still; i++)
+                still = !strncmp(z.v[i], path, strlen(path)) && z.v[i][strlen(path)] == ' ';
             if (!still) sb_fmt(&b, "  removed: %s\n", path);
         }
     }
@@ -2124,8 +2322,8 @@ static char *submission_layout_warnings(const char *sdir)
                       (!strcmp(subs[i], "exercises") ? false : known_name(nm, "answers"));
             if (ok) found++;
             else if (strcmp(nm, "course.h") != 0)
-                sb_fmt(&b, "%s%s%s%s not recognised (expected NN_slug.c / NN_slug.answers)", b.len ? "; " : "",
-                       subs[i], *subs[i] ? "/" : "", nm);
+                sb_fmt(&b, "%s%s%s%s not recognised (expected NN_slug.c / NN_slug.answers)",
+                       b.len ? "; " : "", subs[i], *subs[i] ? "/" : "", nm);
         }
         if (dd) closedir(dd);
         free(d);
@@ -2208,7 +2406,8 @@ static int cmd_grade_all(const char *dir)
     free(after);
     sbuf csv = {0};
     sb_str(&csv, "student");
-    for (int k = 0; k < NSTEPS; k++) sb_fmt(&csv, ",%s_%s", course_steps[k].num, course_steps[k].slug);
+    for (int k = 0; k < NSTEPS; k++)
+        sb_fmt(&csv, ",%s_%s", course_steps[k].num, course_steps[k].slug);
     sb_str(&csv, ",total,max,review,warnings\n");
     for (int i = 0; i < ns; i++) {
         int total = 0, max = 0;
@@ -2222,8 +2421,9 @@ static int cmd_grade_all(const char *dir)
         sbuf rev = {0};
         sb_str(&rev, "");
         for (int k = 0; k < NSTEPS; k++)
-            if (jobs[i * NSTEPS + k].review) sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", course_steps[k].num,
-                                                 jobs[i * NSTEPS + k].review);
+            if (jobs[i * NSTEPS + k].review)
+                sb_fmt(&rev, "%sstep %s: %s", rev.len ? "; " : "", course_steps[k].num,
+                       jobs[i * NSTEPS + k].review);
         sb_fmt(&csv, ",%d,%d,", total, max);
         csv_field(&csv, rev.s);
         sb_chr(&csv, ',');
@@ -2238,18 +2438,24 @@ static int cmd_grade_all(const char *dir)
     }
     char *p = book; /* written whole, then renamed into place */
     grade_write_file(p, csv.s, csv.len);
-    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns, grade_now_s() - t0, p, out_dir);
-    printf("grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
-           "CPU, memory and file size%s.\n",
-           sandbox_bwrap_on ? "in a bubblewrap sandbox (own pid, mount, IPC and network namespaces; the kit "
-                              "read-only, its own folder and a private /tmp; Part 2 on the machine's loopback)"
-           : sandbox_on ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
-                        : "without a sandbox",
-           nproc_limit ? " and processes (RLIMIT_NPROC)" : " (RLIMIT_NPROC does not hold for root: forks are bounded "
-                                                            "only by the timeout)");
+    printf("grade-all: %d submissions in %.1f s; gradebook %s, reports in %s/STUDENT/\n", ns,
+           grade_now_s() - t0, p, out_dir);
+    printf(
+        "grade-all: each program ran %s, in its own process group (killed whole at the end), with limits on "
+        "CPU, memory and file size%s.\n",
+        sandbox_bwrap_on
+            ? "in a bubblewrap sandbox (own pid, mount, IPC and network namespaces; the kit "
+              "read-only, its own folder and a private /tmp; Part 2 on the machine's loopback)"
+        : sandbox_on
+            ? "in its own mount namespace, everything read-only but its own folder and a fresh /tmp"
+            : "without a sandbox",
+        nproc_limit ? " and processes (RLIMIT_NPROC)"
+                    : " (RLIMIT_NPROC does not hold for root: forks are bounded "
+                      "only by the timeout)");
     if (*changed) {
-        printf("grade-all: WARNING: the kit changed while grading (a submission wrote outside its folder?):\n%s",
-               changed);
+        printf(
+            "grade-all: WARNING: the kit changed while grading (a submission wrote outside its folder?):\n%s",
+            changed);
         char *wp = xasprintf("%s/kit-changes.txt", out_dir);
         grade_write_file(wp, changed, strlen(changed));
         free(wp);
@@ -2266,16 +2472,17 @@ static int cmd_grade_all(const char *dir)
 
 static void usage(FILE *to)
 {
-    fprintf(to,
-            "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
-            "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
-            "  --progress FILE --starters DIR --seed N -j N -q --no-charts --list-steps\n"
-            "\n"
-            "grade-all DIR: one folder per student, in the kit's layout or flat:\n"
-            "  DIR/STUDENT/exercises/NN_slug.c  DIR/STUDENT/answers/NN_slug.answers\n"
-            "  DIR/STUDENT/NN_slug.c            DIR/STUDENT/NN_slug.answers\n"
-            "  (e.g. 05_mailbox_growth.c); anything else is a warning in the summary and the gradebook.\n"
-            "  Each submission is built and run in a bubblewrap sandbox where bwrap can run.\n");
+    fprintf(
+        to,
+        "usage: tapa-grade [grade|run|hint|solution|watch|check-course|grade-all] [STEP...] [options]\n"
+        "  --kit DIR --tree DIR --exercises DIR --answers DIR --out DIR --work DIR\n"
+        "  --progress FILE --starters DIR --seed N -j N -q --no-charts --list-steps\n"
+        "\n"
+        "grade-all DIR: one folder per student, in the kit's layout or flat:\n"
+        "  DIR/STUDENT/exercises/NN_slug.c  DIR/STUDENT/answers/NN_slug.answers\n"
+        "  DIR/STUDENT/NN_slug.c            DIR/STUDENT/NN_slug.answers\n"
+        "  (e.g. 05_mailbox_growth.c); anything else is a warning in the summary and the gradebook.\n"
+        "  Each submission is built and run in a bubblewrap sandbox where bwrap can run.\n");
 }
 
 static long count_user_processes(void)
@@ -2320,13 +2527,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) return usage(stdout), 0;
         else if (!strcmp(a, "--list-steps")) { /* NUMBER SLUG TITLE, as tools/course-steps.txt */
             for (int k = 0; k < NSTEPS; k++)
-                printf("%s %s %s\n", course_steps[k].num, course_steps[k].slug, course_steps[k].title);
+                printf("%s %s %s\n", course_steps[k].num, course_steps[k].slug,
+                       course_steps[k].title);
             return 0;
-        }
-        else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") || !strcmp(a, "solution") ||
-                 !strcmp(a, "watch") || !strcmp(a, "check-course") || !strcmp(a, "grade-all"))
+        } else if (!strcmp(a, "grade") || !strcmp(a, "run") || !strcmp(a, "hint") ||
+                   !strcmp(a, "solution") || !strcmp(a, "watch") || !strcmp(a, "check-course") ||
+                   !strcmp(a, "grade-all"))
             cmd = a;
-        else if (!strcmp(cmd, "grade-all") && !starters && a[0] != '-') starters = a; /* the submissions folder */
+        else if (!strcmp(cmd, "grade-all") && !starters && a[0] != '-')
+            starters = a; /* the submissions folder */
         else if (find_step(a) && nsel < NSTEPS) sel[nsel++] = find_step(a);
         else if (*a) {
             fprintf(stderr, "tapa-grade: %s is not a step (01..%02d) or an option\n", a, NSTEPS);
@@ -2343,20 +2552,25 @@ int main(int argc, char **argv)
     if (!work_root) work_root = xasprintf("%s/work", out_dir);
     const char *e;
     if ((e = getenv("TAPA_CC")) && *e) cc = xstrdup(e);
-    cflags = split_words((e = getenv("TAPA_CFLAGS")) && *e ? e
-                         : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror=int-conversion "
-                           "-Werror=incompatible-pointer-types -Werror=format -Werror=nonnull "
-                           "-Werror=implicit-function-declaration"); /* the Makefile's LEARNER_CFLAGS */
+    cflags = split_words(
+        (e = getenv("TAPA_CFLAGS")) && *e
+            ? e
+            : "-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror=int-conversion "
+              "-Werror=incompatible-pointer-types -Werror=format -Werror=nonnull "
+              "-Werror=implicit-function-declaration"); /* the Makefile's LEARNER_CFLAGS */
     libs = split_words((e = getenv("TAPA_LIBS")) && *e ? e : "-luv -lcrypto -lz -lm -lpthread");
     /* e.g. -fno-lto: libtapa.a has fat LTO objects; linking their plain code is 10x faster */
     ldflags = split_words((e = getenv("TAPA_LDFLAGS")) ? e : "");
-    libtapa = (e = getenv("TAPA_LIB")) && *e ? grade_abs_path(e) : xasprintf("%s/build/release/lib/libtapa.a", kit);
+    libtapa = (e = getenv("TAPA_LIB")) && *e ? grade_abs_path(e)
+                                             : xasprintf("%s/build/release/lib/libtapa.a", kit);
     if ((e = getenv("TAPA_SLOW")) && atoi(e) > 1) slow = atoi(e);
     if ((e = getenv("TAPA_GRADE_SEED")) && *e) seed = strtoul(e, NULL, 10);
-    chart_tool = (e = getenv("TAPA_CHART")) && *e ? grade_abs_path(e) : xasprintf("%s/build/bin/tapa-chart", kit);
+    chart_tool = (e = getenv("TAPA_CHART")) && *e ? grade_abs_path(e)
+                                                  : xasprintf("%s/build/bin/tapa-chart", kit);
     if ((e = getenv("TAPA_NO_CHARTS")) && *e && strcmp(e, "0")) no_charts = true;
     /* charts of failed checks: for a learner (grade, run, watch), never in check-course or grade-all */
-    charts_on = !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
+    charts_on =
+        !no_charts && (!strcmp(cmd, "grade") || !strcmp(cmd, "run") || !strcmp(cmd, "watch"));
     color = isatty(1) && !getenv("NO_COLOR");
     nproc_limit = count_user_processes() + 256;
     grade_choose_peer();
@@ -2375,17 +2589,20 @@ int main(int argc, char **argv)
             for (int i = 0; i < NSTEPS; i++) sel[nsel++] = &course_steps[i];
         rc = cmd_grade(sel, nsel, true);
     } else if (!strcmp(cmd, "run")) {
-        rc = nsel ? cmd_run(sel[0]) : (fprintf(stderr, "tapa-grade run: which step? e.g. `make 05`\n"), 2);
+        rc = nsel ? cmd_run(sel[0])
+                  : (fprintf(stderr, "tapa-grade run: which step? e.g. `make 05`\n"), 2);
     } else if (!strcmp(cmd, "hint")) {
         rc = cmd_hint(nsel ? sel[0] : NULL);
     } else if (!strcmp(cmd, "solution")) {
-        rc = nsel ? cmd_solution(sel[0]) : (fprintf(stderr, "tapa-grade solution: which step?\n"), 2);
+        rc = nsel ? cmd_solution(sel[0])
+                  : (fprintf(stderr, "tapa-grade solution: which step?\n"), 2);
     } else if (!strcmp(cmd, "watch")) {
         rc = cmd_watch(nsel ? sel[0] : NULL);
     } else if (!strcmp(cmd, "check-course")) {
         rc = cmd_check_course(starters ? starters : tree_exercises);
     } else {
-        rc = starters ? cmd_grade_all(starters) : (fprintf(stderr, "tapa-grade grade-all DIR\n"), 2);
+        rc =
+            starters ? cmd_grade_all(starters) : (fprintf(stderr, "tapa-grade grade-all DIR\n"), 2);
     }
     cleanup_common();
     return rc;

@@ -72,7 +72,8 @@ static void shell_node(tapa_term arg)
 {
     (void)arg;
     if (opts.name && !tapa_node_start(opts.name, opts.cookie, 0)) {
-        fprintf(stderr, "tapa-iex: the node %s could not start (see above); is the name taken?\n", opts.name);
+        fprintf(stderr, "tapa-iex: the node %s could not start (see above); is the name taken?\n",
+                opts.name);
         tapa_exit(tapa_atom("no_node"));
     }
     tiex_route_remote_output();
@@ -81,7 +82,8 @@ static void shell_node(tapa_term arg)
     if (tiex_input_interactive()) {
         uv_signal_init(sched_loop(), &sigint_watch);
         uv_signal_start(&sigint_watch, on_sigint, SIGINT);
-        printf("Interactive Tapas in C (tapa-iex, libtapa) - press Ctrl+C to exit (type h() ENTER for help)\n");
+        printf(
+            "Interactive Tapas in C (tapa-iex, libtapa) - press Ctrl+C to exit (type h() ENTER for help)\n");
         fflush(stdout);
     }
     tiex_supervise();

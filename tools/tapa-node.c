@@ -21,29 +21,30 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: tapa-node --name NAME [--cookie COOKIE] [--ticktime SECONDS] [--quiet]\n"
-            "\n"
-            "Starts a hidden Erlang node written in C and runs until SIGINT (Ctrl-C) or\n"
-            "SIGTERM, then leaves cleanly. Other C nodes and real erl/iex nodes with the same\n"
-            "cookie can talk to it.\n"
-            "  --name NAME      node1@127.0.0.1 (long name) or node1 (short: node1@this-host)\n"
-            "  --cookie COOKIE  the shared secret; default: ~/.erlang.cookie (created, mode\n"
-            "                   0400, when absent; refused when others can read it)\n"
-            "  --ticktime S     net tick time in seconds (default 60): a silent peer is\n"
-            "                   dropped after about S seconds\n"
-            "  --quiet          do not print the startup line\n"
-            "\n"
-            "What it offers:\n"
-            "  a process registered as `echo`: send it {from, msg} and it sends {:echo, msg}\n"
-            "    to from, e.g. in iex: send({:echo, :\"node1@127.0.0.1\"}, {self(), :hi}); flush()\n"
-            "  Tapa.Demo.whoami/0: prints `pid: #PID<0.N.0>` here and returns that pid, e.g.\n"
-            "    Node.spawn(:\"node1@127.0.0.1\", Tapa.Demo, :whoami, [])\n"
-            "  Tapa.Demo.add/2: returns a + b, e.g. :rpc.call(:\"node1@127.0.0.1\", Tapa.Demo, :add, [1, 2])\n"
-            "  Tapa.Demo.sleep/1 (ms), Tapa.Demo.apply/2 (fun, x: fun.(x)) and the fun\n"
-            "    add_n/1 with n captured (step 13: add_42 applied to 100 gives 142)\n"
-            "  :erlang.display/1, :erlang.node/0 and :erlang.exit/1 also run here.\n"
-            "Anyone with the cookie can run these exported functions on this node.\n");
+    fprintf(
+        out,
+        "usage: tapa-node --name NAME [--cookie COOKIE] [--ticktime SECONDS] [--quiet]\n"
+        "\n"
+        "Starts a hidden Erlang node written in C and runs until SIGINT (Ctrl-C) or\n"
+        "SIGTERM, then leaves cleanly. Other C nodes and real erl/iex nodes with the same\n"
+        "cookie can talk to it.\n"
+        "  --name NAME      node1@127.0.0.1 (long name) or node1 (short: node1@this-host)\n"
+        "  --cookie COOKIE  the shared secret; default: ~/.erlang.cookie (created, mode\n"
+        "                   0400, when absent; refused when others can read it)\n"
+        "  --ticktime S     net tick time in seconds (default 60): a silent peer is\n"
+        "                   dropped after about S seconds\n"
+        "  --quiet          do not print the startup line\n"
+        "\n"
+        "What it offers:\n"
+        "  a process registered as `echo`: send it {from, msg} and it sends {:echo, msg}\n"
+        "    to from, e.g. in iex: send({:echo, :\"node1@127.0.0.1\"}, {self(), :hi}); flush()\n"
+        "  Tapa.Demo.whoami/0: prints `pid: #PID<0.N.0>` here and returns that pid, e.g.\n"
+        "    Node.spawn(:\"node1@127.0.0.1\", Tapa.Demo, :whoami, [])\n"
+        "  Tapa.Demo.add/2: returns a + b, e.g. :rpc.call(:\"node1@127.0.0.1\", Tapa.Demo, :add, [1, 2])\n"
+        "  Tapa.Demo.sleep/1 (ms), Tapa.Demo.apply/2 (fun, x: fun.(x)) and the fun\n"
+        "    add_n/1 with n captured (step 13: add_42 applied to 100 gives 142)\n"
+        "  :erlang.display/1, :erlang.node/0 and :erlang.exit/1 also run here.\n"
+        "Anyone with the cookie can run these exported functions on this node.\n");
 }
 
 static tapa_term whoami(const tapa_term *captured, const tapa_term *args)
@@ -85,7 +86,8 @@ static void echo(tapa_term arg)
     (void)arg;
     for (;;) {
         tapa_match m = {0};
-        if (tapa_receive(&m, TAPA_INFINITY, "{from, msg}") == 0 && tapa_is_pid(tapa_var(&m, "from")))
+        if (tapa_receive(&m, TAPA_INFINITY, "{from, msg}") == 0 &&
+            tapa_is_pid(tapa_var(&m, "from")))
             tapa_send(tapa_var(&m, "from"), tapa_tuple(tapa_atom("echo"), tapa_var(&m, "msg")));
     }
 }
@@ -106,7 +108,8 @@ static void node_main(tapa_term arg)
     tapa_export("Tapa.Demo", "add", 2, add);
     tapa_export("Tapa.Demo", "sleep", 1, sleep_ms);
     tapa_export("Tapa.Demo", "add_n", 1, add_n);
-    (void)tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(0)); /* its funs carry n: add_n/1 alone is undef */
+    (void)tapa_fun("Tapa.Demo", "add_n", 1,
+                   tapa_int(0)); /* its funs carry n: add_n/1 alone is undef */
     tapa_export("Tapa.Demo", "apply", 2, apply1);
     tapa_register(tapa_spawn(echo, tapa_empty_list()), "echo");
     if (!opts.quiet) tapa_printf("tapa-node %pT is up (Ctrl-C stops it)\n", tapa_node());

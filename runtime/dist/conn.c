@@ -26,7 +26,10 @@ static sock **socks; /* every open socket, for the setup timeout */
 static size_t nsocks, socks_cap;
 static uint64_t *sock_born;
 
-uint64_t dist_now(void) { return uv_now(sched_loop()); }
+uint64_t dist_now(void)
+{
+    return uv_now(sched_loop());
+}
 
 void dist_log(const char *fmt, ...)
 {
@@ -423,7 +426,8 @@ static void sock_frames(sock *s)
         size_t len = (size_t)p[0] << 24 | (size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3];
         if (len > dn.max_packet) {
             char why[128];
-            snprintf(why, sizeof why, "a packet of %zu bytes (the limit is %zu)", len, dn.max_packet);
+            snprintf(why, sizeof why, "a packet of %zu bytes (the limit is %zu)", len,
+                     dn.max_packet);
             dist_log("closing the connection to %s: %s", s->peer->name, why);
             sock_fail(s, why);
             return;
@@ -513,7 +517,8 @@ static void sock_up(sock *s)
     uint32_t index;
     const char *why;
     if (!peer_identity(s, &atom, &index, &why)) {
-        dist_log("connection %s %s refused: %s", s->initiator ? "to" : "from", s->hs.peer_name, why);
+        dist_log("connection %s %s refused: %s", s->initiator ? "to" : "from", s->hs.peer_name,
+                 why);
         sock_fail(s, why);
         return;
     }
@@ -678,7 +683,8 @@ static void start_connect(peer *pr)
         s->resolving = NULL;
         free(r);
         char why[300];
-        snprintf(why, sizeof why, "cannot resolve the host %s (%s)", strchr(pr->name, '@') + 1, uv_strerror(rc));
+        snprintf(why, sizeof why, "cannot resolve the host %s (%s)", strchr(pr->name, '@') + 1,
+                 uv_strerror(rc));
         sock_fail(s, why);
     }
 }
@@ -736,7 +742,8 @@ static void bound_pending_accepts(void)
     if (pending < MAX_PENDING_ACCEPTS || oldest == SIZE_MAX) return;
     static uint64_t last_log;
     if (dist_now() - last_log > 1000) { /* once a second at most: a flood must not flood the log */
-        dist_log("%zu handshakes in progress (the limit is %d): closing the oldest", pending, MAX_PENDING_ACCEPTS);
+        dist_log("%zu handshakes in progress (the limit is %d): closing the oldest", pending,
+                 MAX_PENDING_ACCEPTS);
         last_log = dist_now();
     }
     sock_fail(socks[oldest], "too many handshakes in progress");

@@ -48,7 +48,10 @@ static bool ctl_payload(tapa_term t)
 }
 
 /* Sends the packet ctl_begin, ctl_term and ctl_payload built in pkt. */
-static void ctl_send_built(peer *pr) { peer_send(pr, &pkt); }
+static void ctl_send_built(peer *pr)
+{
+    peer_send(pr, &pkt);
+}
 
 void ctrl_send(peer *pr, tapa_term control, tapa_term payload)
 {
@@ -60,9 +63,15 @@ void ctrl_send(peer *pr, tapa_term control, tapa_term payload)
     ctl_send_built(pr);
 }
 
-static tapa_term empty_atom(void) { return tapa_atom(""); }
+static tapa_term empty_atom(void)
+{
+    return tapa_atom("");
+}
 
-static tapa_term node_of(tapa_term pid) { return node_at(PID_NODE(pid))->name; }
+static tapa_term node_of(tapa_term pid)
+{
+    return node_at(PID_NODE(pid))->name;
+}
 
 /* ----------------------------------------------------- outgoing hooks -- */
 
@@ -80,7 +89,8 @@ static void h_reg_send(tapa_term from, tapa_term name, tapa_term node, tapa_term
     peer *pr = peer_connect(node);
     if (!pr) return;
     ctl_begin(4, OP_REG_SEND);
-    if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message)) ctl_send_built(pr);
+    if (ctl_term(from) && ctl_term(empty_atom()) && ctl_term(name) && ctl_payload(message))
+        ctl_send_built(pr);
     dist_throttle(pr->atom);
 }
 
@@ -172,8 +182,16 @@ static bool h_is_alive(tapa_term pid)
 }
 
 const dist_hooks dist_hook_table = {
-    .send = h_send, .reg_send = h_reg_send, .link = h_link, .unlink = h_unlink, .exit = h_exit,
-    .monitor = h_monitor, .demonitor = h_demonitor, .down = h_down, .is_alive = h_is_alive, .shutdown = dist_shutdown,
+    .send = h_send,
+    .reg_send = h_reg_send,
+    .link = h_link,
+    .unlink = h_unlink,
+    .exit = h_exit,
+    .monitor = h_monitor,
+    .demonitor = h_demonitor,
+    .down = h_down,
+    .is_alive = h_is_alive,
+    .shutdown = dist_shutdown,
 };
 
 /* ----------------------------------------------------------- nodedown -- */
@@ -280,8 +298,14 @@ void nodedown_local(peer *pr)
 
 /* ------------------------------------------------------------ incoming -- */
 
-static bool is_op_tuple(tapa_term t, size_t arity) { return tapa_is_tuple(t) && tapa_tuple_size(t) == arity; }
-static tapa_term el(tapa_term t, size_t i) { return ((box_tuple *)BOX_OF(t))->elements[i]; }
+static bool is_op_tuple(tapa_term t, size_t arity)
+{
+    return tapa_is_tuple(t) && tapa_tuple_size(t) == arity;
+}
+static tapa_term el(tapa_term t, size_t i)
+{
+    return ((box_tuple *)BOX_OF(t))->elements[i];
+}
 
 static process *live(tapa_term pid)
 {
@@ -296,10 +320,11 @@ static void net_kernel_call(peer *pr, tapa_term message)
     if (!is_op_tuple(message, 3) || el(message, 0) != tapa_atom("$gen_call")) return;
     tapa_term from = el(message, 1), req = el(message, 2);
     if (!is_op_tuple(from, 2) || !tapa_is_pid(el(from, 0))) return;
-    tapa_term answer = is_op_tuple(req, 2) && el(req, 0) == tapa_atom("is_auth") ? tapa_atom("yes")
-                                                                                 : A(error);
+    tapa_term answer =
+        is_op_tuple(req, 2) && el(req, 0) == tapa_atom("is_auth") ? tapa_atom("yes") : A(error);
     ctl_begin(3, OP_SEND);
-    if (ctl_term(empty_atom()) && ctl_term(el(from, 0)) && ctl_payload(tapa_tuple(el(from, 1), answer)))
+    if (ctl_term(empty_atom()) && ctl_term(el(from, 0)) &&
+        ctl_payload(tapa_tuple(el(from, 1), answer)))
         ctl_send_built(pr);
 }
 
@@ -377,7 +402,8 @@ static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref
      * it is up as long as the connection is */
     if (target == tapa_atom("net_kernel")) return;
     ctl_begin(4, OP_PAYLOAD_MONITOR_P_EXIT);
-    if (ctl_term(target) && ctl_term(from) && ctl_term(ref) && ctl_payload(A(noproc))) ctl_send_built(pr);
+    if (ctl_term(target) && ctl_term(from) && ctl_term(ref) && ctl_payload(A(noproc)))
+        ctl_send_built(pr);
 }
 
 /* Takes from p the half (origin: p watches) of the monitor with that ref
@@ -385,7 +411,8 @@ static void in_monitor(peer *pr, tapa_term from, tapa_term target, tapa_term ref
  * by name, the name it was monitored by). A peer may only end monitors
  * between our processes and its own: not one between two of ours, nor one
  * with a third node, whose ref it may have seen or guessed. */
-static bool take_monitor(peer *pr, process *p, tapa_term ref, bool origin, tapa_term other, monitor *out)
+static bool take_monitor(peer *pr, process *p, tapa_term ref, bool origin, tapa_term other,
+                         monitor *out)
 {
     uint32_t w[5], node;
     uint8_t len;
@@ -434,10 +461,22 @@ static bool dispatch_send(peer *pr, long op, tapa_term c, size_t n, tapa_term pa
 {
     if (!pay) return false;
     switch (op) {
-    case OP_SEND: case OP_SEND_SENDER: if (n != 3) return false; break;
-    case OP_SEND_TT: case OP_SEND_SENDER_TT: if (n != 4) return false; break;
-    case OP_REG_SEND: if (n != 4) return false; in_reg_send(pr, el(c, 3), pay); return true;
-    case OP_REG_SEND_TT: if (n != 5) return false; in_reg_send(pr, el(c, 3), pay); return true;
+    case OP_SEND:
+    case OP_SEND_SENDER:
+        if (n != 3) return false;
+        break;
+    case OP_SEND_TT:
+    case OP_SEND_SENDER_TT:
+        if (n != 4) return false;
+        break;
+    case OP_REG_SEND:
+        if (n != 4) return false;
+        in_reg_send(pr, el(c, 3), pay);
+        return true;
+    case OP_REG_SEND_TT:
+        if (n != 5) return false;
+        in_reg_send(pr, el(c, 3), pay);
+        return true;
     }
     in_send(pr, el(c, 2), pay);
     return true;
@@ -447,7 +486,8 @@ static bool dispatch_send(peer *pr, long op, tapa_term c, size_t n, tapa_term pa
  * token, or the payload. */
 static bool dispatch_exit(long op, tapa_term c, size_t n, tapa_term pay)
 {
-    bool via_link = op == OP_EXIT || op == OP_EXIT_TT || op == OP_PAYLOAD_EXIT || op == OP_PAYLOAD_EXIT_TT;
+    bool via_link =
+        op == OP_EXIT || op == OP_EXIT_TT || op == OP_PAYLOAD_EXIT || op == OP_PAYLOAD_EXIT_TT;
     tapa_term reason;
     if (op == OP_EXIT || op == OP_EXIT2) reason = n == 4 ? el(c, 3) : TAPA_NONE;
     else if (op == OP_EXIT_TT || op == OP_EXIT2_TT) reason = n == 5 ? el(c, 4) : TAPA_NONE;
@@ -462,38 +502,69 @@ static bool dispatch_exit(long op, tapa_term c, size_t n, tapa_term pay)
 static size_t sender_at(long op)
 {
     switch (op) {
-    case OP_LINK: case OP_UNLINK: case OP_SEND_SENDER: case OP_SEND_SENDER_TT: case OP_REG_SEND:
-    case OP_REG_SEND_TT: case OP_EXIT: case OP_EXIT_TT: case OP_EXIT2: case OP_EXIT2_TT:
-    case OP_PAYLOAD_EXIT: case OP_PAYLOAD_EXIT_TT: case OP_PAYLOAD_EXIT2: case OP_PAYLOAD_EXIT2_TT:
-    case OP_MONITOR_P: case OP_DEMONITOR_P: case OP_MONITOR_P_EXIT: case OP_PAYLOAD_MONITOR_P_EXIT:
-    case OP_ALIAS_SEND: case OP_ALIAS_SEND_TT:
+    case OP_LINK:
+    case OP_UNLINK:
+    case OP_SEND_SENDER:
+    case OP_SEND_SENDER_TT:
+    case OP_REG_SEND:
+    case OP_REG_SEND_TT:
+    case OP_EXIT:
+    case OP_EXIT_TT:
+    case OP_EXIT2:
+    case OP_EXIT2_TT:
+    case OP_PAYLOAD_EXIT:
+    case OP_PAYLOAD_EXIT_TT:
+    case OP_PAYLOAD_EXIT2:
+    case OP_PAYLOAD_EXIT2_TT:
+    case OP_MONITOR_P:
+    case OP_DEMONITOR_P:
+    case OP_MONITOR_P_EXIT:
+    case OP_PAYLOAD_MONITOR_P_EXIT:
+    case OP_ALIAS_SEND:
+    case OP_ALIAS_SEND_TT:
         return 1;
-    case OP_UNLINK_ID: case OP_SPAWN_REQUEST: case OP_SPAWN_REQUEST_TT: return 2;
+    case OP_UNLINK_ID:
+    case OP_SPAWN_REQUEST:
+    case OP_SPAWN_REQUEST_TT:
+        return 2;
     }
     return 0;
 }
 
 static bool dispatch(peer *pr, tapa_term c, tapa_term pay, const char **why)
 {
-    if (!tapa_is_tuple(c) || tapa_tuple_size(c) < 2 || TERM_TAG(el(c, 0)) != TAG_SMALL) return false;
+    if (!tapa_is_tuple(c) || tapa_tuple_size(c) < 2 || TERM_TAG(el(c, 0)) != TAG_SMALL)
+        return false;
     size_t n = tapa_tuple_size(c);
     long op = (long)SMALL_VALUE(el(c, 0));
     size_t from_at = sender_at(op);
     /* a DOWN names the monitored process, or the name it was monitored by */
-    bool by_name = (op == OP_MONITOR_P_EXIT || op == OP_PAYLOAD_MONITOR_P_EXIT) && n > 1 && tapa_is_atom(el(c, 1));
+    bool by_name = (op == OP_MONITOR_P_EXIT || op == OP_PAYLOAD_MONITOR_P_EXIT) && n > 1 &&
+                   tapa_is_atom(el(c, 1));
     if (from_at && n > from_at && !by_name && !from_peer(pr, el(c, from_at))) {
         *why = "whose sender is not a process of the peer's node";
         return false;
     }
     switch (op) {
-    case OP_SEND: case OP_SEND_SENDER: case OP_SEND_TT: case OP_SEND_SENDER_TT:
-    case OP_REG_SEND: case OP_REG_SEND_TT:
+    case OP_SEND:
+    case OP_SEND_SENDER:
+    case OP_SEND_TT:
+    case OP_SEND_SENDER_TT:
+    case OP_REG_SEND:
+    case OP_REG_SEND_TT:
         return dispatch_send(pr, op, c, n, pay);
-    case OP_EXIT: case OP_EXIT_TT: case OP_EXIT2: case OP_EXIT2_TT: case OP_PAYLOAD_EXIT:
-    case OP_PAYLOAD_EXIT_TT: case OP_PAYLOAD_EXIT2: case OP_PAYLOAD_EXIT2_TT:
+    case OP_EXIT:
+    case OP_EXIT_TT:
+    case OP_EXIT2:
+    case OP_EXIT2_TT:
+    case OP_PAYLOAD_EXIT:
+    case OP_PAYLOAD_EXIT_TT:
+    case OP_PAYLOAD_EXIT2:
+    case OP_PAYLOAD_EXIT2_TT:
         return dispatch_exit(op, c, n, pay);
     case OP_LINK: /* to a pid of this node (any incarnation: a stale one gets noproc) */
-        if (n != 3 || !tapa_is_pid(el(c, 2)) || node_at(PID_NODE(el(c, 2)))->name != dn.atom) return false;
+        if (n != 3 || !tapa_is_pid(el(c, 2)) || node_at(PID_NODE(el(c, 2)))->name != dn.atom)
+            return false;
         in_link(pr, el(c, 1), el(c, 2));
         return true;
     case OP_UNLINK:
@@ -504,7 +575,8 @@ static bool dispatch(peer *pr, tapa_term c, tapa_term pay, const char **why)
         if (n != 4) return false;
         in_unlink_id(pr, c);
         return true;
-    case OP_UNLINK_ID_ACK: return n == 4;
+    case OP_UNLINK_ID_ACK:
+        return n == 4;
     case OP_MONITOR_P:
         if (n != 4) return false;
         in_monitor(pr, el(c, 1), el(c, 2), el(c, 3));
@@ -521,15 +593,18 @@ static bool dispatch(peer *pr, tapa_term c, tapa_term pay, const char **why)
         if (n != 4 || !pay) return false;
         in_down(pr, el(c, 1), el(c, 2), el(c, 3), pay);
         return true;
-    case OP_SPAWN_REQUEST: case OP_SPAWN_REQUEST_TT:
+    case OP_SPAWN_REQUEST:
+    case OP_SPAWN_REQUEST_TT:
         if (n < 6 || !pay) return false;
         spawn_request_in(pr, c, pay);
         return true;
-    case OP_SPAWN_REPLY: case OP_SPAWN_REPLY_TT:
+    case OP_SPAWN_REPLY:
+    case OP_SPAWN_REPLY_TT:
         if (n < 5) return false;
         spawn_reply_in(pr, c);
         return true;
-    case OP_ALIAS_SEND: case OP_ALIAS_SEND_TT:
+    case OP_ALIAS_SEND:
+    case OP_ALIAS_SEND_TT:
         /* No C process can make an alias: tapa.h has no alias API, and the
          * replies the kit waits for (ping's {Tag, yes}, SPAWN_REPLY, rpc's
          * DOWN) come to pids because our tags are plain refs, never
@@ -589,10 +664,11 @@ void ctrl_packet(peer *pr, const uint8_t *p, size_t len)
         tapa_term op = tuple ? el(ctl, 0) : TAPA_NONE;
         if (tuple && TERM_TAG(op) == TAG_SMALL)
             snprintf(err, sizeof err, "a control message %lld of %zu elements%s %s",
-                     (long long)SMALL_VALUE(op), tapa_tuple_size(ctl), pay ? " (with a payload)" : "",
-                     why ? why : "that is unknown or malformed");
+                     (long long)SMALL_VALUE(op), tapa_tuple_size(ctl),
+                     pay ? " (with a payload)" : "", why ? why : "that is unknown or malformed");
         else
-            snprintf(err, sizeof err, "a control message that is not a tuple starting with an operation");
+            snprintf(err, sizeof err,
+                     "a control message that is not a tuple starting with an operation");
         bad_packet(pr, err);
     }
     tapa_current_heap = saved;

@@ -21,13 +21,34 @@ enum sock_stage { SK_RESOLVE, SK_EPMD, SK_CONNECT, SK_HANDSHAKE, SK_UP, SK_CLOSI
 
 /* Control message operations (erl_dist_protocol). */
 enum {
-    OP_LINK = 1, OP_SEND = 2, OP_EXIT = 3, OP_UNLINK = 4, OP_REG_SEND = 6, OP_EXIT2 = 8,
-    OP_SEND_TT = 12, OP_EXIT_TT = 13, OP_REG_SEND_TT = 16, OP_EXIT2_TT = 18, OP_MONITOR_P = 19,
-    OP_DEMONITOR_P = 20, OP_MONITOR_P_EXIT = 21, OP_SEND_SENDER = 22, OP_SEND_SENDER_TT = 23,
-    OP_PAYLOAD_EXIT = 24, OP_PAYLOAD_EXIT_TT = 25, OP_PAYLOAD_EXIT2 = 26, OP_PAYLOAD_EXIT2_TT = 27,
-    OP_PAYLOAD_MONITOR_P_EXIT = 28, OP_SPAWN_REQUEST = 29, OP_SPAWN_REQUEST_TT = 30,
-    OP_SPAWN_REPLY = 31, OP_SPAWN_REPLY_TT = 32, OP_ALIAS_SEND = 33, OP_ALIAS_SEND_TT = 34,
-    OP_UNLINK_ID = 35, OP_UNLINK_ID_ACK = 36,
+    OP_LINK = 1,
+    OP_SEND = 2,
+    OP_EXIT = 3,
+    OP_UNLINK = 4,
+    OP_REG_SEND = 6,
+    OP_EXIT2 = 8,
+    OP_SEND_TT = 12,
+    OP_EXIT_TT = 13,
+    OP_REG_SEND_TT = 16,
+    OP_EXIT2_TT = 18,
+    OP_MONITOR_P = 19,
+    OP_DEMONITOR_P = 20,
+    OP_MONITOR_P_EXIT = 21,
+    OP_SEND_SENDER = 22,
+    OP_SEND_SENDER_TT = 23,
+    OP_PAYLOAD_EXIT = 24,
+    OP_PAYLOAD_EXIT_TT = 25,
+    OP_PAYLOAD_EXIT2 = 26,
+    OP_PAYLOAD_EXIT2_TT = 27,
+    OP_PAYLOAD_MONITOR_P_EXIT = 28,
+    OP_SPAWN_REQUEST = 29,
+    OP_SPAWN_REQUEST_TT = 30,
+    OP_SPAWN_REPLY = 31,
+    OP_SPAWN_REPLY_TT = 32,
+    OP_ALIAS_SEND = 33,
+    OP_ALIAS_SEND_TT = 34,
+    OP_UNLINK_ID = 35,
+    OP_UNLINK_ID_ACK = 36,
 };
 
 #define PEER_NODE_BUDGET 512
@@ -104,7 +125,9 @@ typedef struct dist_node {
     tapa_heap scratch; /* where incoming packets are decoded */
     bool verbose;
     /* monitor_node: (node atom, pid) pairs */
-    struct { tapa_term node, pid; } *watch;
+    struct {
+        tapa_term node, pid;
+    } * watch;
     uint32_t nwatch, watch_cap;
     uint64_t unlink_id;
 } dist_node;

@@ -37,7 +37,8 @@ tapa_term tapa_ping(tapa_term node)
     waiter_add(pr, self->pid, ref, false, false);
     tapa_term call = tapa_tuple(tapa_atom("$gen_call"), tapa_tuple(self->pid, ref),
                                 tapa_tuple(tapa_atom("is_auth"), dn.atom));
-    tapa_term ctl = tapa_tuple(tapa_int(OP_REG_SEND), self->pid, tapa_atom(""), tapa_atom("net_kernel"));
+    tapa_term ctl =
+        tapa_tuple(tapa_int(OP_REG_SEND), self->pid, tapa_atom(""), tapa_atom("net_kernel"));
     ctrl_send(pr, ctl, call);
     tapa_term reply = await_reply(ref, (int64_t)(dn.setup_ms + dn.ticktime_ms));
     pr = peer_find(node);
@@ -114,24 +115,25 @@ static tapa_term spawn_request(tapa_term node, tapa_term m, tapa_term f, tapa_te
     waiter_add(pr, self->pid, req, link, watch);
     tapa_term mfa = tapa_tuple(m, f, tapa_int((int64_t)tapa_length(args)));
     tapa_term ctl = tapa_tuple(tapa_int(OP_SPAWN_REQUEST), req, self->pid,
-                                self->group_leader ? self->group_leader : self->pid, mfa, opts);
+                               self->group_leader ? self->group_leader : self->pid, mfa, opts);
     ctrl_send(pr, ctl, args);
     return await_reply(req, TAPA_INFINITY);
 }
 
 /* A spawn that could not happen returns a pid that is never alive, as
  * erlang:spawn/4 does, and says why. */
-static tapa_term spawn_on(tapa_term node, const char *module, const char *function, tapa_term args, bool link)
+static tapa_term spawn_on(tapa_term node, const char *module, const char *function, tapa_term args,
+                          bool link)
 {
     tapa_term req, opts = link ? tapa_list(tapa_atom("link")) : TERM_NIL;
-    tapa_term r = spawn_request(node, module_atom(module), tapa_atom(function), args, opts, link, false, &req);
+    tapa_term r = spawn_request(node, module_atom(module), tapa_atom(function), args, opts, link,
+                                false, &req);
     if (tapa_is_pid(r)) return r;
     tapa_printf("tapa: spawn of %s.%s on %pT failed: %pT\n", module, function, node, r);
     if (link) {
         if (proc_current()->trap_exit)
             deliver_message(proc_current(), tapa_tuple(A(EXIT), MAKE_PID(0, 0, 0), r));
-        else
-            tapa_exit(r);
+        else tapa_exit(r);
     }
     return MAKE_PID(node_index_of(node, 0), 0, 0);
 }
@@ -143,7 +145,8 @@ tapa_term tapa_spawn_on(tapa_term node, const char *module, const char *function
     return spawn_on(node, module, function, args, false);
 }
 
-tapa_term tapa_spawn_link_on(tapa_term node, const char *module, const char *function, tapa_term args)
+tapa_term tapa_spawn_link_on(tapa_term node, const char *module, const char *function,
+                             tapa_term args)
 {
     TERM_ARG(node, "tapa_spawn_link_on", 1);
     TERM_ARG(args, "tapa_spawn_link_on", 4);
@@ -168,7 +171,8 @@ tapa_term tapa_rpc(tapa_term node, const char *module, const char *function, tap
     tapa_term reason = tapa_var(&m, "reason");
     tapa_term badrpc = tapa_atom("badrpc");
     if (reason == A(noconnection)) return tapa_tuple(badrpc, A(nodedown));
-    if (!tapa_is_tuple(reason) || tapa_tuple_size(reason) < 3 || !tapa_equal(tapa_element(reason, 0), res))
+    if (!tapa_is_tuple(reason) || tapa_tuple_size(reason) < 3 ||
+        !tapa_equal(tapa_element(reason, 0), res))
         return tapa_tuple(badrpc, tapa_tuple(A(EXIT), reason));
     tapa_term kind = tapa_element(reason, 1), v = tapa_element(reason, 2);
     if (kind == tapa_atom("return") || kind == tapa_atom("throw")) return v;
@@ -188,7 +192,8 @@ tapa_term tapa_list_to_pid(const char *text)
         term_badarg(":erlang.list_to_pid: expected text like '<0.42.0>'");
     if (a == 0) return MAKE_PID(0, b, c);
     for (peer *p = dn.peers; p; p = p->next)
-        if (p->state == PEER_UP && node_at(p->node_index)->channel == a) return MAKE_PID(p->node_index, b, c);
+        if (p->state == PEER_UP && node_at(p->node_index)->channel == a)
+            return MAKE_PID(p->node_index, b, c);
     term_badarg(":erlang.list_to_pid: no connected node has that channel number (connect first)");
 }
 
@@ -197,6 +202,7 @@ tapa_term tapa_pid_to_list(tapa_term pid)
     TERM_ARG(pid, "tapa_pid_to_list", 1);
     if (!tapa_is_pid(pid)) term_badarg(":erlang.pid_to_list: not a pid");
     char buf[64];
-    snprintf(buf, sizeof buf, "<%u.%u.%u>", node_at(PID_NODE(pid))->channel, PID_ID(pid), PID_SERIAL(pid));
+    snprintf(buf, sizeof buf, "<%u.%u.%u>", node_at(PID_NODE(pid))->channel, PID_ID(pid),
+             PID_SERIAL(pid));
     return tapa_charlist(buf);
 }

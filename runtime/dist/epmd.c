@@ -52,7 +52,10 @@ static void pause_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-static bool executable(const char *path) { return access(path, X_OK) == 0; }
+static bool executable(const char *path)
+{
+    return access(path, X_OK) == 0;
+}
 
 /* The kit's mapper: $TAPA_EPMD, next to this program (build/bin and the
  * directories around it), or installed; else OTP's epmd from the PATH. */
@@ -77,7 +80,8 @@ static bool find_epmd_binary(char *path, size_t size, bool *otp)
             }
         }
     }
-    const char *installed[] = {"/usr/local/bin/tapa-epmd", "/opt/homebrew/bin/tapa-epmd", "/usr/bin/tapa-epmd"};
+    const char *installed[] = {"/usr/local/bin/tapa-epmd", "/opt/homebrew/bin/tapa-epmd",
+                               "/usr/bin/tapa-epmd"};
     for (size_t i = 0; i < sizeof installed / sizeof *installed; i++) {
         snprintf(path, size, "%s", installed[i]);
         if (executable(path)) return true;
@@ -93,7 +97,10 @@ static bool find_epmd_binary(char *path, size_t size, bool *otp)
     return false;
 }
 
-static void on_spawned_closed(uv_handle_t *h) { free(h); }
+static void on_spawned_closed(uv_handle_t *h)
+{
+    free(h);
+}
 
 /* Start the mapper as a detached process of its own (it outlives the
  * node, as epmd outlives erl): libuv's spawn, no fork of this process. */
@@ -102,16 +109,22 @@ static bool start_daemon(bool loopback_only, char *err, size_t errlen)
     char path[PATH_MAX];
     bool otp;
     if (!find_epmd_binary(path, sizeof path, &otp)) {
-        set_err(err, errlen, "no port mapper runs on 127.0.0.1:4369 and none was found to start "
-                             "(build the kit's tapa-epmd, set TAPA_EPMD to its path, or start "
-                             "OTP's epmd -daemon)%s", NULL);
+        set_err(err, errlen,
+                "no port mapper runs on 127.0.0.1:4369 and none was found to start "
+                "(build the kit's tapa-epmd, set TAPA_EPMD to its path, or start "
+                "OTP's epmd -daemon)%s",
+                NULL);
         return false;
     }
     char *kit_args[] = {path, loopback_only ? "--loopback" : "--all", "--quiet", NULL};
     char *otp_args[] = {path, "-daemon", NULL};
-    uv_stdio_container_t stdio[3] = {{.flags = UV_IGNORE}, {.flags = UV_IGNORE}, {.flags = UV_IGNORE}};
-    uv_process_options_t o = {.file = path, .args = otp ? otp_args : kit_args,
-                              .flags = UV_PROCESS_DETACHED, .stdio_count = 3, .stdio = stdio};
+    uv_stdio_container_t stdio[3] = {
+        {.flags = UV_IGNORE}, {.flags = UV_IGNORE}, {.flags = UV_IGNORE}};
+    uv_process_options_t o = {.file = path,
+                              .args = otp ? otp_args : kit_args,
+                              .flags = UV_PROCESS_DETACHED,
+                              .stdio_count = 3,
+                              .stdio = stdio};
     uv_process_t *h = calloc(1, sizeof *h);
     if (!h) abort();
     int rc = uv_spawn(sched_loop(), h, &o);
@@ -184,7 +197,8 @@ bool epmd_register(const char *alive, uint16_t port, bool loopback_only, int *fd
     int fd = connect_or_start(loopback_only, err, errlen);
     if (fd == -2) return false; /* err says why */
     if (fd < 0) {
-        set_err(err, errlen, "cannot reach or start a port mapper on 127.0.0.1:4369 (%s)", strerror(errno));
+        set_err(err, errlen, "cannot reach or start a port mapper on 127.0.0.1:4369 (%s)",
+                strerror(errno));
         return false;
     }
     dbuf req = {0};

@@ -83,8 +83,7 @@ static bool peer_is_local(int fd)
         return (ntohl(((struct sockaddr_in *)&ss)->sin_addr.s_addr) >> 24) == 127;
     if (ss.ss_family == AF_INET6) {
         const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
-        return IN6_IS_ADDR_LOOPBACK(a) ||
-               (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+        return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
     }
     return false;
 }
@@ -99,12 +98,16 @@ static size_t count_names(void)
 static client *find_name(const char *name, size_t n)
 {
     for (size_t i = 0; i < nclients; i++)
-        if (clients[i].registered && strlen(clients[i].name) == n && memcmp(clients[i].name, name, n) == 0)
+        if (clients[i].registered && strlen(clients[i].name) == n &&
+            memcmp(clients[i].name, name, n) == 0)
             return &clients[i];
     return NULL;
 }
 
-static void send_all(int fd, const void *p, size_t n) { (void)!write(fd, p, n); }
+static void send_all(int fd, const void *p, size_t n)
+{
+    (void)!write(fd, p, n);
+}
 
 /* ALIVE2_REQ: Port:16 Type Proto Hi:16 Lo:16 Nlen:16 Name Elen:16 Extra */
 static bool alive2(client *c, const uint8_t *b, size_t n)
@@ -133,7 +136,8 @@ static bool alive2(client *c, const uint8_t *b, size_t n)
     c->registered = true;
     uint32_t cr = next_creation++;
     if (!next_creation) next_creation = 1;
-    uint8_t ok[6] = {EPMD_ALIVE2_X_RESP, 0, (uint8_t)(cr >> 24), (uint8_t)(cr >> 16), (uint8_t)(cr >> 8), (uint8_t)cr};
+    uint8_t ok[6] = {EPMD_ALIVE2_X_RESP, 0,          (uint8_t)(cr >> 24), (uint8_t)(cr >> 16),
+                     (uint8_t)(cr >> 8), (uint8_t)cr};
     send_all(c->fd, ok, 6);
     say("tapa-epmd: %s registered\n", c->name);
     return true;
@@ -169,7 +173,8 @@ static void names(client *c)
     for (size_t i = 0; i < nclients; i++) {
         if (!clients[i].registered) continue;
         char line[320];
-        int k = snprintf(line, sizeof line, "name %s at port %u\n", clients[i].name, clients[i].port);
+        int k =
+            snprintf(line, sizeof line, "name %s at port %u\n", clients[i].name, clients[i].port);
         send_all(c->fd, line, (size_t)k);
     }
 }
@@ -178,9 +183,14 @@ static void names(client *c)
 static bool handle(client *c, const uint8_t *b, size_t n, bool *stop)
 {
     switch (b[0]) {
-    case EPMD_ALIVE2_REQ: return alive2(c, b, n);
-    case EPMD_PORT2_REQ: port2(c, b, n); return false;
-    case EPMD_NAMES_REQ: names(c); return false;
+    case EPMD_ALIVE2_REQ:
+        return alive2(c, b, n);
+    case EPMD_PORT2_REQ:
+        port2(c, b, n);
+        return false;
+    case EPMD_NAMES_REQ:
+        names(c);
+        return false;
     case EPMD_KILL_REQ:
         if (!peer_is_local(c->fd)) return false;
         if (count_names()) { /* nodes would lose their registration: as epmd, refuse */
@@ -213,7 +223,8 @@ static long oldest_unregistered(void)
 {
     long best = -1;
     for (size_t i = 0; i < nclients; i++)
-        if (!clients[i].registered && (best < 0 || clients[i].born < clients[best].born)) best = (long)i;
+        if (!clients[i].registered && (best < 0 || clients[i].born < clients[best].born))
+            best = (long)i;
     return best;
 }
 
@@ -251,7 +262,8 @@ int epmd_serve(int lfd)
     bool stop = false;
     while (!stop) {
         fds[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
-        for (size_t i = 0; i < nclients; i++) fds[i + 1] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
+        for (size_t i = 0; i < nclients; i++)
+            fds[i + 1] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
         size_t polled = nclients;
         int every = idle_ms < 1000 ? (int)(idle_ms / 4 + 1) : 1000;
         if (poll(fds, polled + 1, every) < 0) {
@@ -278,7 +290,9 @@ int epmd_daemon_main(bool loopback_only, bool quiet)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(EPMD_PORT)};
     a.sin_addr.s_addr = htonl(loopback_only ? INADDR_LOOPBACK : INADDR_ANY);
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 128) != 0) {
-        if (!quiet) fprintf(stderr, "tapa-epmd: cannot listen on port %d: %s\n", EPMD_PORT, strerror(errno));
+        if (!quiet)
+            fprintf(stderr, "tapa-epmd: cannot listen on port %d: %s\n", EPMD_PORT,
+                    strerror(errno));
         close(fd);
         return 1;
     }

@@ -16,7 +16,9 @@
 #include <zlib.h>
 
 etf_limits etf_default_limits = {
-    .max_depth = 100000, .max_new_atoms = 10000, .max_inflated = 64u << 20,
+    .max_depth = 100000,
+    .max_new_atoms = 10000,
+    .max_inflated = 64u << 20,
 };
 
 /* ------------------------------------------------------------- buffer -- */
@@ -40,7 +42,10 @@ void dbuf_put(dbuf *b, const void *bytes, size_t n)
     b->len += n;
 }
 
-void dbuf_u8(dbuf *b, uint8_t v) { dbuf_put(b, &v, 1); }
+void dbuf_u8(dbuf *b, uint8_t v)
+{
+    dbuf_put(b, &v, 1);
+}
 void dbuf_u16(dbuf *b, uint16_t v)
 {
     uint8_t x[2] = {(uint8_t)(v >> 8), (uint8_t)v};
@@ -257,14 +262,20 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
         for (uint32_t i = tu->h.size; i-- > 0;) ws_push(s, tu->elements[i]);
         return true;
     }
-    case BOX_CONS: enc_list(b, s, t); return true;
+    case BOX_CONS:
+        enc_list(b, s, t);
+        return true;
     case BOX_BINARY:
         dbuf_u8(b, ETF_BINARY_EXT);
         dbuf_u32(b, box->size);
         dbuf_put(b, ((box_binary *)box)->bytes, box->size);
         return true;
-    case BOX_FLOAT: enc_float(b, ((box_float *)box)->value); return true;
-    case BOX_BIGINT: enc_bigint(b, (box_bigint *)box); return true;
+    case BOX_FLOAT:
+        enc_float(b, ((box_float *)box)->value);
+        return true;
+    case BOX_BIGINT:
+        enc_bigint(b, (box_bigint *)box);
+        return true;
     case BOX_MAP: {
         box_map *m = (box_map *)box;
         dbuf_u8(b, ETF_MAP_EXT);
@@ -272,9 +283,14 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
         for (uint32_t i = 2 * m->h.size; i-- > 0;) ws_push(s, m->kv[i]);
         return true;
     }
-    case BOX_REF: enc_ref(b, (box_ref *)box); return true;
-    case BOX_PORT: enc_port(b, (box_port *)box); return true;
-    case BOX_FUN: return enc_fun(b, (box_fun *)box, err, errlen);
+    case BOX_REF:
+        enc_ref(b, (box_ref *)box);
+        return true;
+    case BOX_PORT:
+        enc_port(b, (box_port *)box);
+        return true;
+    case BOX_FUN:
+        return enc_fun(b, (box_fun *)box, err, errlen);
     }
     set_err(err, errlen, "term_to_binary: unknown box type %d", box->type);
     return false;
@@ -283,10 +299,18 @@ static bool enc_box(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
 static bool enc_one(dbuf *b, wstack *s, tapa_term t, char *err, size_t errlen)
 {
     switch (TERM_TAG(t)) {
-    case TAG_SMALL: enc_small(b, SMALL_VALUE(t)); return true;
-    case TAG_ATOM: enc_atom(b, t); return true;
-    case TAG_PID: enc_pid(b, t); return true;
-    case TAG_NIL: dbuf_u8(b, ETF_NIL_EXT); return true;
+    case TAG_SMALL:
+        enc_small(b, SMALL_VALUE(t));
+        return true;
+    case TAG_ATOM:
+        enc_atom(b, t);
+        return true;
+    case TAG_PID:
+        enc_pid(b, t);
+        return true;
+    case TAG_NIL:
+        dbuf_u8(b, ETF_NIL_EXT);
+        return true;
     case TAG_BOXED:
         if (t) return enc_box(b, s, t, err, errlen);
         break;
@@ -394,8 +418,10 @@ static bool charge(dec *d, size_t boxes, size_t bytes)
         d->spent += cost;
         return true;
     }
-    fail(d, "a term that would take more than %zu bytes of memory (the limit for a term of "
-            "its size: tapa_dist_limits)", d->budget);
+    fail(d,
+         "a term that would take more than %zu bytes of memory (the limit for a term of "
+         "its size: tapa_dist_limits)",
+         d->budget);
     return false;
 }
 
@@ -406,8 +432,14 @@ static bool need(dec *d, size_t n)
     return false;
 }
 
-static size_t left(const dec *d) { return (size_t)(d->end - d->p); }
-static uint8_t rd8(dec *d) { return *d->p++; }
+static size_t left(const dec *d)
+{
+    return (size_t)(d->end - d->p);
+}
+static uint8_t rd8(dec *d)
+{
+    return *d->p++;
+}
 static uint16_t rd16(dec *d)
 {
     uint16_t v = (uint16_t)(d->p[0] << 8 | d->p[1]);
@@ -416,7 +448,8 @@ static uint16_t rd16(dec *d)
 }
 static uint32_t rd32(dec *d)
 {
-    uint32_t v = (uint32_t)d->p[0] << 24 | (uint32_t)d->p[1] << 16 | (uint32_t)d->p[2] << 8 | d->p[3];
+    uint32_t v =
+        (uint32_t)d->p[0] << 24 | (uint32_t)d->p[1] << 16 | (uint32_t)d->p[2] << 8 | d->p[3];
     d->p += 4;
     return v;
 }
@@ -430,7 +463,8 @@ static tapa_term make_atom(dec *d, const char *s, size_t n)
 {
     tapa_term a = atom_lookup(s, n);
     if (a) return a;
-    if (d->lim->existing_atoms_only) return fail(d, "the atom '%.*s' does not exist (safe mode)", (int)(n > 64 ? 64 : n), s);
+    if (d->lim->existing_atoms_only)
+        return fail(d, "the atom '%.*s' does not exist (safe mode)", (int)(n > 64 ? 64 : n), s);
     if (++d->new_atoms > d->lim->max_new_atoms)
         return fail(d, "more than %u new atoms in one term", d->lim->max_new_atoms);
     if (d->lim->atoms_left && *d->lim->atoms_left == 0)
@@ -439,7 +473,8 @@ static tapa_term make_atom(dec *d, const char *s, size_t n)
      * and the names of nodes that connect: peers cannot fill it */
     size_t limit = atom_limit();
     if (atom_count() >= limit - limit / 16)
-        return fail(d, "the atom table is full for atoms from other nodes (%zu of %zu)", atom_count(), limit);
+        return fail(d, "the atom table is full for atoms from other nodes (%zu of %zu)",
+                    atom_count(), limit);
     a = atom_intern(s, n);
     if (a && d->lim->atoms_left) (*d->lim->atoms_left)--;
     return a ? a : fail(d, "the atom table is full");
@@ -473,11 +508,16 @@ static tapa_term dec_atom_body(dec *d, size_t n, bool utf8)
 static tapa_term dec_atom_tagged(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case ETF_SMALL_ATOM_UTF8_EXT: return need(d, 1) ? dec_atom_body(d, rd8(d), true) : TAPA_NONE;
-    case ETF_ATOM_UTF8_EXT: return need(d, 2) ? dec_atom_body(d, rd16(d), true) : TAPA_NONE;
-    case ETF_SMALL_ATOM_EXT: return need(d, 1) ? dec_atom_body(d, rd8(d), false) : TAPA_NONE;
-    case ETF_ATOM_EXT: return need(d, 2) ? dec_atom_body(d, rd16(d), false) : TAPA_NONE;
-    case ETF_ATOM_CACHE_REF: return fail(d, "an atom cache reference (never negotiated)");
+    case ETF_SMALL_ATOM_UTF8_EXT:
+        return need(d, 1) ? dec_atom_body(d, rd8(d), true) : TAPA_NONE;
+    case ETF_ATOM_UTF8_EXT:
+        return need(d, 2) ? dec_atom_body(d, rd16(d), true) : TAPA_NONE;
+    case ETF_SMALL_ATOM_EXT:
+        return need(d, 1) ? dec_atom_body(d, rd8(d), false) : TAPA_NONE;
+    case ETF_ATOM_EXT:
+        return need(d, 2) ? dec_atom_body(d, rd16(d), false) : TAPA_NONE;
+    case ETF_ATOM_CACHE_REF:
+        return fail(d, "an atom cache reference (never negotiated)");
     }
     return fail(d, "expected an atom, found tag %u", tag);
 }
@@ -495,7 +535,10 @@ static tapa_term dec_atom(dec *d)
  * their pids always decode. */
 #define MAX_DECODED_NODES 4096
 #define MAX_TRUSTED_NODES 2048
-static struct { tapa_term name; uint32_t creation; } seen_nodes[MAX_DECODED_NODES + MAX_TRUSTED_NODES];
+static struct {
+    tapa_term name;
+    uint32_t creation;
+} seen_nodes[MAX_DECODED_NODES + MAX_TRUSTED_NODES];
 static uint32_t nseen_nodes, ndecoded_nodes;
 
 static bool node_seen(tapa_term name, uint32_t creation)
@@ -645,8 +688,10 @@ static tapa_term dec_binary(dec *d, bool bits)
     unsigned last_bits = bits ? rd8(d) : 8;
     if (!need(d, n)) return TAPA_NONE;
     if (last_bits != 8 && n > 0)
-        return fail(d, "a bitstring of %zu bytes with %u bits in the last (only whole bytes are "
-                       "supported)", n, last_bits);
+        return fail(d,
+                    "a bitstring of %zu bytes with %u bits in the last (only whole bytes are "
+                    "supported)",
+                    n, last_bits);
     if (!charge(d, 1, n)) return TAPA_NONE;
     tapa_term t = tapa_binary(d->p, n);
     d->p += n;
@@ -680,18 +725,24 @@ static tapa_term dec_export(dec *d)
     tapa_term m = dec_atom(d);
     tapa_term f = m ? dec_atom(d) : TAPA_NONE;
     if (!f || !need(d, 2)) return TAPA_NONE;
-    if (rd8(d) != ETF_SMALL_INTEGER_EXT) return fail(d, "an EXPORT_EXT whose arity is not a small integer");
+    if (rd8(d) != ETF_SMALL_INTEGER_EXT)
+        return fail(d, "an EXPORT_EXT whose arity is not a small integer");
     return TERM_OF_BOX(new_fun(FUN_EXPORTED, m, f, rd8(d), 0));
 }
 
 static tapa_term dec_number(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case ETF_SMALL_INTEGER_EXT: return need(d, 1) ? MAKE_SMALL(rd8(d)) : TAPA_NONE;
-    case ETF_INTEGER_EXT: return need(d, 4) ? MAKE_SMALL((int32_t)rd32(d)) : TAPA_NONE;
-    case ETF_SMALL_BIG_EXT: return need(d, 1) ? dec_big(d, rd8(d)) : TAPA_NONE;
-    case ETF_LARGE_BIG_EXT: return need(d, 4) ? dec_big(d, rd32(d)) : TAPA_NONE;
-    case ETF_FLOAT_EXT: return dec_old_float(d);
+    case ETF_SMALL_INTEGER_EXT:
+        return need(d, 1) ? MAKE_SMALL(rd8(d)) : TAPA_NONE;
+    case ETF_INTEGER_EXT:
+        return need(d, 4) ? MAKE_SMALL((int32_t)rd32(d)) : TAPA_NONE;
+    case ETF_SMALL_BIG_EXT:
+        return need(d, 1) ? dec_big(d, rd8(d)) : TAPA_NONE;
+    case ETF_LARGE_BIG_EXT:
+        return need(d, 4) ? dec_big(d, rd32(d)) : TAPA_NONE;
+    case ETF_FLOAT_EXT:
+        return dec_old_float(d);
     case ETF_NEW_FLOAT_EXT: {
         if (!need(d, 8)) return TAPA_NONE;
         uint64_t bits = rd64(d);
@@ -707,21 +758,45 @@ static tapa_term dec_number(dec *d, uint8_t tag)
 static tapa_term dec_leaf(dec *d, uint8_t tag)
 {
     switch (tag) {
-    case ETF_SMALL_INTEGER_EXT: case ETF_INTEGER_EXT: case ETF_SMALL_BIG_EXT: case ETF_LARGE_BIG_EXT:
-    case ETF_FLOAT_EXT: case ETF_NEW_FLOAT_EXT: return dec_number(d, tag);
-    case ETF_SMALL_ATOM_UTF8_EXT: case ETF_ATOM_UTF8_EXT: case ETF_SMALL_ATOM_EXT: case ETF_ATOM_EXT:
-    case ETF_ATOM_CACHE_REF: return dec_atom_tagged(d, tag);
-    case ETF_PID_EXT: return dec_pid(d, false);
-    case ETF_NEW_PID_EXT: return dec_pid(d, true);
-    case ETF_PORT_EXT: case ETF_NEW_PORT_EXT: case ETF_V4_PORT_EXT: return dec_port(d, tag);
-    case ETF_REFERENCE_EXT: case ETF_NEW_REFERENCE_EXT: case ETF_NEWER_REFERENCE_EXT: return dec_ref(d, tag);
-    case ETF_NIL_EXT: return TERM_NIL;
-    case ETF_STRING_EXT: return dec_string(d);
-    case ETF_BINARY_EXT: return dec_binary(d, false);
-    case ETF_BIT_BINARY_EXT: return dec_binary(d, true);
-    case ETF_EXPORT_EXT: return dec_export(d);
-    case ETF_FUN_EXT: return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
-    case ETF_COMPRESSED: return fail(d, "a compressed term inside a term");
+    case ETF_SMALL_INTEGER_EXT:
+    case ETF_INTEGER_EXT:
+    case ETF_SMALL_BIG_EXT:
+    case ETF_LARGE_BIG_EXT:
+    case ETF_FLOAT_EXT:
+    case ETF_NEW_FLOAT_EXT:
+        return dec_number(d, tag);
+    case ETF_SMALL_ATOM_UTF8_EXT:
+    case ETF_ATOM_UTF8_EXT:
+    case ETF_SMALL_ATOM_EXT:
+    case ETF_ATOM_EXT:
+    case ETF_ATOM_CACHE_REF:
+        return dec_atom_tagged(d, tag);
+    case ETF_PID_EXT:
+        return dec_pid(d, false);
+    case ETF_NEW_PID_EXT:
+        return dec_pid(d, true);
+    case ETF_PORT_EXT:
+    case ETF_NEW_PORT_EXT:
+    case ETF_V4_PORT_EXT:
+        return dec_port(d, tag);
+    case ETF_REFERENCE_EXT:
+    case ETF_NEW_REFERENCE_EXT:
+    case ETF_NEWER_REFERENCE_EXT:
+        return dec_ref(d, tag);
+    case ETF_NIL_EXT:
+        return TERM_NIL;
+    case ETF_STRING_EXT:
+        return dec_string(d);
+    case ETF_BINARY_EXT:
+        return dec_binary(d, false);
+    case ETF_BIT_BINARY_EXT:
+        return dec_binary(d, true);
+    case ETF_EXPORT_EXT:
+        return dec_export(d);
+    case ETF_FUN_EXT:
+        return fail(d, "an old FUN_EXT (BEAM has not sent these since OTP R8)");
+    case ETF_COMPRESSED:
+        return fail(d, "a compressed term inside a term");
     }
     return fail(d, "unknown tag %u", tag);
 }
@@ -781,10 +856,14 @@ static dframe *push_frame(dec *d, uint8_t kind, size_t n)
 static tapa_term *frame_slot(dframe *f)
 {
     switch (f->kind) {
-    case FR_LIST: return f->i < f->n - 1 ? &f->cell->head : &f->cell->tail;
-    case FR_CFUN: return f->i == 0 ? &f->fun->function : &f->fun->captured[f->i - 1];
-    case FR_BEAMFUN: return &f->scrap;
-    default: return &f->slots[f->i];
+    case FR_LIST:
+        return f->i < f->n - 1 ? &f->cell->head : &f->cell->tail;
+    case FR_CFUN:
+        return f->i == 0 ? &f->fun->function : &f->fun->captured[f->i - 1];
+    case FR_BEAMFUN:
+        return &f->scrap;
+    default:
+        return &f->slots[f->i];
     }
 }
 
@@ -829,8 +908,7 @@ static bool advance(dec *d)
 {
     while (d->nframes) {
         dframe *f = &d->frames[d->nframes - 1];
-        if (f->kind == FR_LIST && f->i + 1 < f->n - 1)
-            f->cell = (box_cons *)BOX_OF(f->cell->tail);
+        if (f->kind == FR_LIST && f->i + 1 < f->n - 1) f->cell = (box_cons *)BOX_OF(f->cell->tail);
         if (++f->i < f->n) return true;
         if (!frame_done(d, f)) return false;
         d->nframes--;
@@ -940,8 +1018,8 @@ static step_result open_new_fun(dec *d, tapa_term *slot)
     }
     size_t ncaptured = ours ? nfree - 1 : 0;
     if (!charge(d, 1, ncaptured * sizeof(tapa_term))) return STEP_FAIL;
-    box_fun *fun = new_fun(ours ? FUN_EXPORTED : FUN_FOREIGN, module, ours ? TERM_NIL : A(undefined),
-                           arity, ncaptured);
+    box_fun *fun = new_fun(ours ? FUN_EXPORTED : FUN_FOREIGN, module,
+                           ours ? TERM_NIL : A(undefined), arity, ncaptured);
     *slot = TERM_OF_BOX(fun);
     dframe *f = push_frame(d, ours ? FR_CFUN : FR_BEAMFUN, nfree);
     if (!f) return STEP_FAIL;
@@ -958,11 +1036,16 @@ static step_result dec_step(dec *d, tapa_term *slot)
     if (d->failed || !need(d, 1) || !charge(d, 1, 0)) return STEP_FAIL;
     uint8_t tag = rd8(d);
     switch (tag) {
-    case ETF_SMALL_TUPLE_EXT: return need(d, 1) ? open_tuple(d, slot, rd8(d)) : STEP_FAIL;
-    case ETF_LARGE_TUPLE_EXT: return need(d, 4) ? open_tuple(d, slot, rd32(d)) : STEP_FAIL;
-    case ETF_MAP_EXT: return open_map(d, slot);
-    case ETF_LIST_EXT: return open_list(d, slot);
-    case ETF_NEW_FUN_EXT: return open_new_fun(d, slot);
+    case ETF_SMALL_TUPLE_EXT:
+        return need(d, 1) ? open_tuple(d, slot, rd8(d)) : STEP_FAIL;
+    case ETF_LARGE_TUPLE_EXT:
+        return need(d, 4) ? open_tuple(d, slot, rd32(d)) : STEP_FAIL;
+    case ETF_MAP_EXT:
+        return open_map(d, slot);
+    case ETF_LIST_EXT:
+        return open_list(d, slot);
+    case ETF_NEW_FUN_EXT:
+        return open_new_fun(d, slot);
     }
     tapa_term t = dec_leaf(d, tag);
     if (!t || d->failed) return STEP_FAIL;
@@ -992,7 +1075,8 @@ static tapa_term dec_compressed(dec *d)
     if (!need(d, 4)) return TAPA_NONE;
     size_t size = rd32(d);
     if (size > d->lim->max_inflated)
-        return fail(d, "a compressed term of %zu bytes (the limit is %zu)", size, d->lim->max_inflated);
+        return fail(d, "a compressed term of %zu bytes (the limit is %zu)", size,
+                    d->lim->max_inflated);
     if (!charge(d, 0, size)) return TAPA_NONE;
     uint8_t *out = malloc(size ? size : 1);
     if (!out) return fail(d, "out of memory inflating %zu bytes", size);
@@ -1013,7 +1097,8 @@ static tapa_term dec_compressed(dec *d)
         d->p = out;
         d->end = out + size;
         t = dec_term(d);
-        if (t && d->p != d->end) t = fail(d, "%zu stray bytes after a compressed term", (size_t)(d->end - d->p));
+        if (t && d->p != d->end)
+            t = fail(d, "%zu stray bytes after a compressed term", (size_t)(d->end - d->p));
         d->p = p;
         d->end = end;
     }
@@ -1029,12 +1114,17 @@ static size_t budget_for(const etf_limits *lim, size_t len)
     return b < floor ? floor : b;
 }
 
-tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
-                     char *err, size_t errlen)
+tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim, char *err,
+                     size_t errlen)
 {
     dframe inline_frames[INLINE_FRAMES];
-    dec d = {.p = buf, .end = buf + len, .lim = lim ? lim : &etf_default_limits,
-             .err = err, .errlen = errlen, .frames = inline_frames, .frames_cap = INLINE_FRAMES,
+    dec d = {.p = buf,
+             .end = buf + len,
+             .lim = lim ? lim : &etf_default_limits,
+             .err = err,
+             .errlen = errlen,
+             .frames = inline_frames,
+             .frames_cap = INLINE_FRAMES,
              .inline_frames = inline_frames};
     d.budget = budget_for(d.lim, len);
     if (err && errlen) err[0] = 0;

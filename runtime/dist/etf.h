@@ -52,8 +52,8 @@ bool etf_encode(dbuf *b, tapa_term t, char *err, size_t errlen);
  * tapa_current_heap. *used (may be NULL) gets the bytes consumed; extra
  * bytes after the term are left for the caller (a packet holds two terms).
  * Returns TAPA_NONE with a reason in err on bad input. */
-tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim,
-                     char *err, size_t errlen);
+tapa_term etf_decode(const uint8_t *buf, size_t len, size_t *used, const etf_limits *lim, char *err,
+                     size_t errlen);
 
 /* A node we completed a handshake with: pids, refs and ports of it always
  * decode, however many made-up nodes other terms have named. */

@@ -12,9 +12,14 @@
 #include <string.h>
 
 enum {
-    I_WAIT_STATUS = 1, I_WAIT_CHALLENGE, I_WAIT_ACK,
-    A_WAIT_NAME, A_WAIT_ALIVE_ANSWER, A_WAIT_REPLY,
-    S_DONE, S_FAILED,
+    I_WAIT_STATUS = 1,
+    I_WAIT_CHALLENGE,
+    I_WAIT_ACK,
+    A_WAIT_NAME,
+    A_WAIT_ALIVE_ANSWER,
+    A_WAIT_REPLY,
+    S_DONE,
+    S_FAILED,
 };
 
 void hs_digest(const char *cookie, size_t cookie_len, uint32_t challenge, uint8_t out[16])
@@ -200,7 +205,8 @@ static hs_result initiator_frame(handshake *hs, const uint8_t *p, size_t len)
 {
     switch (hs->state) {
     case I_WAIT_STATUS:
-        if (len < 1 || p[0] != 's') return hs_fail(hs, "expected a status, got something else", NULL);
+        if (len < 1 || p[0] != 's')
+            return hs_fail(hs, "expected a status, got something else", NULL);
         if (is_status(p, len, "ok") || is_status(p, len, "ok_simultaneous")) {
             hs->status = len == 3 ? "ok" : "ok_simultaneous";
         } else if (is_status(p, len, "alive")) {
@@ -217,7 +223,8 @@ static hs_result initiator_frame(handshake *hs, const uint8_t *p, size_t len)
         return HS_MORE;
     case I_WAIT_CHALLENGE:
         if (len < 1 || p[0] != 'N' || !read_peer(hs, p, len, true))
-            return hs_fail(hs, "a malformed challenge, or from a node other than %s", hs->peer_name);
+            return hs_fail(hs, "a malformed challenge, or from a node other than %s",
+                           hs->peer_name);
         if (check_flags(hs) == HS_FAIL) return HS_FAIL;
         send_reply(hs);
         hs->state = I_WAIT_ACK;
@@ -234,7 +241,8 @@ static hs_result initiator_frame(handshake *hs, const uint8_t *p, size_t len)
 static hs_result accept_name(handshake *hs, const uint8_t *p, size_t len)
 {
     if (len >= 1 && p[0] == 'n')
-        return hs_fail(hs, "the peer uses the old 'n' handshake; only 'N' (OTP 23+) is spoken", NULL);
+        return hs_fail(hs, "the peer uses the old 'n' handshake; only 'N' (OTP 23+) is spoken",
+                       NULL);
     if (len < 1 || p[0] != 'N' || !read_peer(hs, p, len, false))
         return hs_fail(hs, "a malformed send_name", NULL);
     if (check_flags(hs) == HS_FAIL) {
@@ -257,9 +265,11 @@ static hs_result accept_name(handshake *hs, const uint8_t *p, size_t len)
 static hs_result acceptor_frame(handshake *hs, const uint8_t *p, size_t len)
 {
     switch (hs->state) {
-    case A_WAIT_NAME: return accept_name(hs, p, len);
+    case A_WAIT_NAME:
+        return accept_name(hs, p, len);
     case A_WAIT_ALIVE_ANSWER:
-        if (!is_status(p, len, "true")) return hs_fail(hs, "the peer keeps its old connection", NULL);
+        if (!is_status(p, len, "true"))
+            return hs_fail(hs, "the peer keeps its old connection", NULL);
         send_challenge(hs);
         hs->state = A_WAIT_REPLY;
         return HS_MORE;
@@ -267,7 +277,8 @@ static hs_result acceptor_frame(handshake *hs, const uint8_t *p, size_t len)
         if (len != 21 || p[0] != 'r') return hs_fail(hs, "a malformed challenge reply", NULL);
         if (!digest_ok(hs, p + 5)) {
             hs->refused_cookie = true;
-            return hs_fail(hs, "%s sent a wrong digest: its cookie differs from ours", hs->peer_name);
+            return hs_fail(hs, "%s sent a wrong digest: its cookie differs from ours",
+                           hs->peer_name);
         }
         hs->peer_challenge = be32(p + 1);
         send_ack(hs);

@@ -44,7 +44,7 @@
 #define DFLAG_MANDATORY_25 0x1070F94ULL
 /* What we offer: OTP 25's and 26's mandatory sets and the control messages
  * we handle. Never the atom cache or fragments, never PUBLISHED (hidden). */
-#define DFLAG_TAPA                                                                           \
+#define DFLAG_TAPA                                                                               \
     (DFLAG_MANDATORY_25 | DFLAG_DIST_MONITOR | DFLAG_DIST_MONITOR_NAME | DFLAG_SMALL_ATOM_TAGS | \
      DFLAG_SEND_SENDER | DFLAG_BIG_SEQTRACE_LABELS | DFLAG_EXIT_PAYLOAD | DFLAG_UNLINK_ID |      \
      DFLAG_MANDATORY_25_DIGEST | DFLAG_SPAWN | DFLAG_V4_NC | DFLAG_ALIAS)

@@ -35,7 +35,8 @@ static bool route_to_group_leader(const char *data, size_t len)
     if (!gl || !tapa_is_pid(gl) || PID_NODE(gl) == 0) return false;
     tapa_term ref = tapa_make_ref();
     tapa_term mon = tapa_monitor(gl);
-    tapa_term req = tapa_tuple(tapa_atom("put_chars"), tapa_atom("unicode"), tapa_binary(data, len));
+    tapa_term req =
+        tapa_tuple(tapa_atom("put_chars"), tapa_atom("unicode"), tapa_binary(data, len));
     tapa_send(gl, tapa_tuple(tapa_atom("io_request"), p->pid, ref, req));
     tapa_match m = {0};
     tapa_pin(&m, "ref", ref);
@@ -47,8 +48,14 @@ static bool route_to_group_leader(const char *data, size_t len)
     return true;
 }
 
-void io_protocol_start(void) { term_stdout_route = route_to_group_leader; }
-void io_protocol_stop(void) { term_stdout_route = NULL; }
+void io_protocol_start(void)
+{
+    term_stdout_route = route_to_group_leader;
+}
+void io_protocol_stop(void)
+{
+    term_stdout_route = NULL;
+}
 
 /* ------------------------------------------------ serving a request -- */
 
@@ -80,7 +87,10 @@ static bool chars_to_utf8(tapa_term t, dbuf *out)
     return true;
 }
 
-static tapa_term el(tapa_term t, size_t i) { return ((box_tuple *)BOX_OF(t))->elements[i]; }
+static tapa_term el(tapa_term t, size_t i)
+{
+    return ((box_tuple *)BOX_OF(t))->elements[i];
+}
 
 static bool is_tuple_of(tapa_term t, size_t n, const char *tag)
 {
@@ -92,7 +102,8 @@ static bool is_tuple_of(tapa_term t, size_t n, const char *tag)
 static bool put_chars_of(tapa_term req, tapa_term *chars)
 {
     if (is_tuple_of(req, 2, "put_chars")) return *chars = el(req, 1), true;
-    if (is_tuple_of(req, 3, "put_chars") && tapa_is_atom(el(req, 1))) return *chars = el(req, 2), true;
+    if (is_tuple_of(req, 3, "put_chars") && tapa_is_atom(el(req, 1)))
+        return *chars = el(req, 2), true;
     return false;
 }
 
@@ -113,7 +124,8 @@ static tapa_term serve(tapa_term req)
     tapa_term chars;
     if (is_tuple_of(req, 2, "requests") && tapa_is_list(el(req, 1))) {
         tapa_term reply = tapa_atom("ok");
-        for (tapa_term l = el(req, 1); IS_BOX_TYPE(l, BOX_CONS) && reply == tapa_atom("ok"); l = tapa_tl(l))
+        for (tapa_term l = el(req, 1); IS_BOX_TYPE(l, BOX_CONS) && reply == tapa_atom("ok");
+             l = tapa_tl(l))
             reply = serve(tapa_hd(l));
         return reply;
     }

@@ -62,7 +62,9 @@ static bool read_cookie_file(char *out, size_t size)
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(out, 1, size - 1, f) : 0;
     if (f) fclose(f);
-    while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' ' || out[n - 1] == '\t')) n--;
+    while (n > 0 &&
+           (out[n - 1] == '\n' || out[n - 1] == '\r' || out[n - 1] == ' ' || out[n - 1] == '\t'))
+        n--;
     out[n] = 0;
     if (!n) say("the cookie file %s is empty or unreadable%s", path, "");
     return n > 0;
@@ -110,8 +112,10 @@ static void on_tick(uv_timer_t *t)
 
 static bool is_loopback(const struct sockaddr *a)
 {
-    if (a->sa_family == AF_INET) return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
-    return a->sa_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)a)->sin6_addr);
+    if (a->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >> 24) == 127;
+    return a->sa_family == AF_INET6 &&
+           IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)a)->sin6_addr);
 }
 
 /* Listen on the host of our name, on a port the system picks. */
@@ -150,7 +154,8 @@ static void close_handles(void)
     node_handles *nh = dn.h;
     dn.h = NULL;
     if (!nh) return;
-    uv_handle_t *hs[] = {(uv_handle_t *)&nh->listener, (uv_handle_t *)&nh->tick, (uv_handle_t *)&nh->flusher};
+    uv_handle_t *hs[] = {(uv_handle_t *)&nh->listener, (uv_handle_t *)&nh->tick,
+                         (uv_handle_t *)&nh->flusher};
     int opened = nh->open;
     for (int i = 0; i < opened; i++) {
         hs[i]->data = nh;
@@ -244,10 +249,10 @@ bool tapa_node_start(const char *name, const char *cookie, int ticktime_s)
     dn.atom = tapa_atom(dn.name);
     /* the atoms a ping, an rpc and a spawn from erl use: made now, so they
      * exist even if peers have used up the atoms they may add */
-    static const char *const dist_atoms[] = {"$gen_call", "is_auth", "yes", "net_kernel", "alias",
-                                             "rex", "call", "erlang", "apply", "noconnection",
-                                             "badrpc", "EXIT", "monitor", "io_request", "io_reply",
-                                             "put_chars", "unicode", "spawn_reply", "nodedown"};
+    static const char *const dist_atoms[] = {
+        "$gen_call", "is_auth",   "yes",          "net_kernel",  "alias",   "rex",     "call",
+        "erlang",    "apply",     "noconnection", "badrpc",      "EXIT",    "monitor", "io_request",
+        "io_reply",  "put_chars", "unicode",      "spawn_reply", "nodedown"};
     for (size_t i = 0; i < sizeof dist_atoms / sizeof *dist_atoms; i++) tapa_atom(dist_atoms[i]);
     node_set_local(dn.atom, dn.creation);
     heap_init(&dn.scratch);
@@ -281,12 +286,21 @@ static void stop(bool notify)
     dn.name[0] = 0;
 }
 
-void tapa_node_stop(void) { stop(true); }
+void tapa_node_stop(void)
+{
+    stop(true);
+}
 
 /* tapa_run is ending: close everything, tell no local process. */
-void dist_shutdown(void) { stop(false); }
+void dist_shutdown(void)
+{
+    stop(false);
+}
 
-bool tapa_node_alive(void) { return dn.alive; }
+bool tapa_node_alive(void)
+{
+    return dn.alive;
+}
 
 /* Incoming terms are decoded on an explicit heap stack: the depth limit
  * only guards memory (which the decoder bounds by the packet's size

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static tapa_term el(tapa_term t, size_t i) { return ((box_tuple *)BOX_OF(t))->elements[i]; }
+static tapa_term el(tapa_term t, size_t i)
+{
+    return ((box_tuple *)BOX_OF(t))->elements[i];
+}
 
 /* Module atom -> the Elixir-form name tapa_fun wants. */
 static tapa_term fun_for(tapa_term module, tapa_term function, int arity)
@@ -34,7 +37,8 @@ static tapa_term fun_for(tapa_term module, tapa_term function, int arity)
 static size_t list_to_array(tapa_term list, tapa_term *out, size_t max)
 {
     size_t n = 0;
-    for (; tapa_is_list(list) && list != TERM_NIL && n < max; list = tapa_tl(list)) out[n++] = tapa_hd(list);
+    for (; tapa_is_list(list) && list != TERM_NIL && n < max; list = tapa_tl(list))
+        out[n++] = tapa_hd(list);
     return n;
 }
 
@@ -95,7 +99,8 @@ void spawn_request_in(peer *pr, tapa_term c, tapa_term args)
         reply(pr, req, from, 0, A(badarg));
         return;
     }
-    bool erpc = el(mfa, 0) == tapa_atom("erpc") && el(mfa, 1) == tapa_atom("execute_call") && n == 4;
+    bool erpc =
+        el(mfa, 0) == tapa_atom("erpc") && el(mfa, 1) == tapa_atom("execute_call") && n == 4;
     tapa_term arg = erpc ? tapa_tuple_v(4, (tapa_term[]){tapa_hd(args), tapa_hd(tapa_tl(args)),
                                                          tapa_hd(tapa_tl(tapa_tl(args))),
                                                          tapa_hd(tapa_tl(tapa_tl(tapa_tl(args))))})
@@ -138,7 +143,8 @@ void spawn_reply_in(peer *pr, tapa_term c)
         return;
     }
     if (!p) {
-        if (f & 1) ctrl_send(pr, tapa_tuple(tapa_int(OP_EXIT), w.pid, result, A(noproc)), TAPA_NONE);
+        if (f & 1)
+            ctrl_send(pr, tapa_tuple(tapa_int(OP_EXIT), w.pid, result, A(noproc)), TAPA_NONE);
         return;
     }
     if (f & 1) link_add(p, result);

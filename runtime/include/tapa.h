@@ -112,26 +112,26 @@ _Static_assert(sizeof(tapa_term) == 8, "tapa needs a 64-bit target (x86-64 or ar
 
 /* Counting a macro's arguments (1 to 16) so tapa_tuple(a, b) can pass an
  * array and its length; 17 or more names the _v form in the error. */
-#define TAPA_PICK_33_(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,  \
-                      a16, a17, a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28,  \
-                      a29, a30, a31, a32, n, ...)                                       \
+#define TAPA_PICK_33_(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15, a16, a17, \
+                      a18, a19, a20, a21, a22, a23, a24, a25, a26, a27, a28, a29, a30, a31, a32,  \
+                      n, ...)                                                                     \
     n
 #define TAPA_TOO_MANY_ tapa_more_than_16_terms__use_the_v_form_with_an_array
-#define TAPA_NARGS(...)                                                                \
-    TAPA_PICK_33_(__VA_ARGS__, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,         \
-                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,      \
-                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,      \
-                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,      \
-                  TAPA_TOO_MANY_, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define TAPA_NARGS(...)                                                                            \
+    TAPA_PICK_33_(__VA_ARGS__, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,     \
+                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,  \
+                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_, TAPA_TOO_MANY_,  \
+                  TAPA_TOO_MANY_, TAPA_TOO_MANY_, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, \
+                  2, 1, 0)
 /* 1 for one argument, 2 for more: picks a macro by its number (digits,
  * which no program can #define, unlike ONE or MANY). */
-#define TAPA_ONE_OR_MORE_(...)                                                         \
-    TAPA_PICK_33_(__VA_ARGS__, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,  \
-                  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 0)
+#define TAPA_ONE_OR_MORE_(...)                                                                   \
+    TAPA_PICK_33_(__VA_ARGS__, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, \
+                  2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 0)
 /* 3 for three arguments, 4 for more, 0 for fewer. */
-#define TAPA_THREE_OR_MORE_(...)                                                       \
-    TAPA_PICK_33_(__VA_ARGS__, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  \
-                  4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 0, 0, 0)
+#define TAPA_THREE_OR_MORE_(...)                                                                 \
+    TAPA_PICK_33_(__VA_ARGS__, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, \
+                  4, 4, 4, 4, 4, 4, 4, 3, 0, 0, 0)
 #define TAPA_CAT_(a, b) a##b
 #define TAPA_CAT(a, b) TAPA_CAT_(a, b)
 #define TAPA_TERMS_(...) ((const tapa_term[]){__VA_ARGS__})
@@ -268,7 +268,7 @@ void tapa_export(const char *module, const char *function, int arity, tapa_fun_f
 #define tapa_fun(...) TAPA_CAT(TAPA_FUN_, TAPA_THREE_OR_MORE_(__VA_ARGS__))(__VA_ARGS__)
 #define TAPA_FUN_0(...) tapa_fun_needs_a_module_a_function_and_an_arity
 #define TAPA_FUN_3(module, function, arity) tapa_fun_v(module, function, arity, 0, NULL)
-#define TAPA_FUN_4(module, function, arity, ...)                                         \
+#define TAPA_FUN_4(module, function, arity, ...) \
     tapa_fun_v(module, function, arity, TAPA_NARGS(__VA_ARGS__), TAPA_TERMS_(__VA_ARGS__))
 tapa_term tapa_fun_v(const char *module, const char *function, int arity, size_t nfree,
                      const tapa_term *captured);
@@ -329,7 +329,7 @@ tapa_term tapa_send(tapa_term dest, tapa_term msg) TAPA_TERM_ARGS(1, 2);
  * Elixir refuses to compile it), or when timeout_ms is negative and not
  * TAPA_INFINITY (TAPA_TIMEOUT included), or above 4294967295 (2^32-1) ms
  * (:timeout_value, as BEAM; tapa_sleep has no upper limit, as timer:sleep). */
-#define tapa_receive(m, timeout_ms, ...)                                          \
+#define tapa_receive(m, timeout_ms, ...) \
     tapa_receive_((m), (timeout_ms), (const char *const[]){__VA_ARGS__, (const char *)0})
 /* The patterns as a NULL-terminated array (not varargs: a variadic frame
  * would keep a 176-byte register save area on every waiting stack). */

@@ -13,8 +13,9 @@ process *proc_self_or_fail(const char *what)
 {
     process *p = proc_current();
     if (!p) {
-        fprintf(stderr, "tapa: %s was called outside a process.\n"
-                        "Start your program with tapa_run(main_process, arg) and call it from there.\n",
+        fprintf(stderr,
+                "tapa: %s was called outside a process.\n"
+                "Start your program with tapa_run(main_process, arg) and call it from there.\n",
                 what);
         abort();
     }
@@ -29,9 +30,15 @@ static process *live_local(tapa_term pid)
     return p && p->state != PS_EXITING && !p->exit_pending ? p : NULL;
 }
 
-tapa_term tapa_self(void) { return proc_self_or_fail("self()")->pid; }
+tapa_term tapa_self(void)
+{
+    return proc_self_or_fail("self()")->pid;
+}
 
-tapa_term tapa_node(void) { return node_at(0)->name; }
+tapa_term tapa_node(void)
+{
+    return node_at(0)->name;
+}
 
 /* ---------------------------------------------------------------- spawn -- */
 
@@ -94,9 +101,10 @@ tapa_term tapa_send(tapa_term dest, tapa_term m)
     } else if (TERM_TAG(dest) == TAG_ATOM) {
         tapa_term pid = registry_whereis(dest);
         if (!pid)
-            term_badarg("send: no process is registered as %s. Check the name with "
-                        "Process.registered() (tapa_registered()), or whether that process has exited.",
-                        term_shown(dest));
+            term_badarg(
+                "send: no process is registered as %s. Check the name with "
+                "Process.registered() (tapa_registered()), or whether that process has exited.",
+                term_shown(dest));
         send_to_pid(from, pid, m);
     } else if (dest != TAPA_NONE && tapa_is_tuple(dest) && tapa_tuple_size(dest) == 2 &&
                tapa_is_atom(tapa_element(dest, 0)) && tapa_is_atom(tapa_element(dest, 1))) {
@@ -147,7 +155,8 @@ bool tapa_alive(tapa_term pid)
 {
     TERM_ARG(pid, "tapa_alive", 1);
     if (!tapa_is_pid(pid)) term_badarg("Process.alive?: %s is not a pid.", term_shown(pid));
-    if (PID_NODE(pid) != 0) term_badarg("Process.alive?: %s is a pid of another node; ask that node.", term_shown(pid));
+    if (PID_NODE(pid) != 0)
+        term_badarg("Process.alive?: %s is a pid of another node; ask that node.", term_shown(pid));
     process *p = proc_lookup(pid);
     return p && p->state != PS_EXITING && !p->exit_pending;
 }
@@ -255,7 +264,8 @@ tapa_term tapa_monitor(tapa_term target)
         mine.name = tapa_element(target, 0);
         node = tapa_element(target, 1);
     } else if (!tapa_is_pid(target)) {
-        term_badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.", term_shown(target));
+        term_badarg("Process.monitor: %s is not a pid, a registered name or {name, node}.",
+                    term_shown(target));
     }
     new_ref_words(mine.ref);
     tapa_term ref = monitor_ref_term(&mine);
@@ -291,7 +301,8 @@ void tapa_demonitor(tapa_term ref, bool flush)
 {
     process *self = proc_self_or_fail("Process.demonitor");
     TERM_ARG(ref, "tapa_demonitor", 1);
-    if (!IS_BOX_TYPE(ref, BOX_REF)) term_badarg("Process.demonitor: %s is not a reference.", term_shown(ref));
+    if (!IS_BOX_TYPE(ref, BOX_REF))
+        term_badarg("Process.demonitor: %s is not a reference.", term_shown(ref));
     box_ref *r = (box_ref *)BOX_OF(ref);
     monitor m;
     /* Only a monitor the caller made (origin): the watched process may hold
@@ -314,7 +325,10 @@ void tapa_demonitor(tapa_term ref, bool flush)
 
 /* ------------------------------------------------------------- registry -- */
 
-static tapa_term name_atom(const char *name) { return tapa_atom(name); }
+static tapa_term name_atom(const char *name)
+{
+    return tapa_atom(name);
+}
 
 void tapa_register(tapa_term pid, const char *name)
 {
@@ -323,11 +337,14 @@ void tapa_register(tapa_term pid, const char *name)
     tapa_term atom = name_atom(name);
     process *p = proc_lookup(pid);
     if (!p) term_badarg("Process.register: %s is not a live local process.", term_shown(pid));
-    if (atom == A(undefined)) term_badarg("Process.register: %s cannot be registered.", term_shown(atom));
+    if (atom == A(undefined))
+        term_badarg("Process.register: %s cannot be registered.", term_shown(atom));
     if (p->registered_name)
-        term_badarg("Process.register: the process is already registered as %s.", term_shown(p->registered_name));
+        term_badarg("Process.register: the process is already registered as %s.",
+                    term_shown(p->registered_name));
     if (!registry_add(atom, pid))
-        term_badarg("Process.register: the name %s is taken. Pick another, or unregister it first.", term_shown(atom));
+        term_badarg("Process.register: the name %s is taken. Pick another, or unregister it first.",
+                    term_shown(atom));
     p->registered_name = atom;
 }
 
@@ -348,4 +365,7 @@ tapa_term tapa_whereis(const char *name)
     return pid ? pid : A(nil);
 }
 
-tapa_term tapa_registered(void) { return registry_names(); }
+tapa_term tapa_registered(void)
+{
+    return registry_names();
+}

@@ -16,8 +16,10 @@ static _Noreturn void fail_current(tapa_term reason, const char *kind, const cha
 {
     process *p = proc_current();
     if (!p) {
-        fprintf(stderr, "tapa: %s outside any process: %s\n"
-                        "Call the runtime from a process started by tapa_run().\n", kind, why);
+        fprintf(stderr,
+                "tapa: %s outside any process: %s\n"
+                "Call the runtime from a process started by tapa_run().\n",
+                kind, why);
         abort();
     }
     strbuf sb = {0};
@@ -30,10 +32,11 @@ static _Noreturn void fail_current(tapa_term reason, const char *kind, const cha
 
 _Noreturn void term_fail(tapa_term reason, const char *why)
 {
-    const char *kind = reason == A(badarg) || (tapa_is_tuple(reason) && tapa_tuple_size(reason) > 0 &&
-                                               tapa_element(reason, 0) == A(badarg))
-                           ? "ArgumentError"
-                           : "ErlangError";
+    const char *kind =
+        reason == A(badarg) || (tapa_is_tuple(reason) && tapa_tuple_size(reason) > 0 &&
+                                tapa_element(reason, 0) == A(badarg))
+            ? "ArgumentError"
+            : "ErlangError";
     fail_current(reason, kind, why);
 }
 
@@ -69,7 +72,10 @@ void log_crash(process *p)
  * empties, or a list that only grows. TAPA_MAX_HEAP_MB sets the limit. */
 static size_t limit;
 
-void tapa_set_max_heap_mb(size_t mb) { limit = mb << 20; }
+void tapa_set_max_heap_mb(size_t mb)
+{
+    limit = mb << 20;
+}
 
 static size_t heap_limit_bytes(void)
 {
@@ -85,9 +91,10 @@ bool proc_heap_over_limit(process *p)
 {
     if (p->heap.bytes <= heap_limit_bytes()) return false;
     strbuf sb = {0};
-    sb_printf(&sb, "was killed: its heap grew past %zu MiB (%u messages waiting in its mailbox).\n"
-                   "Check that it receives what is sent to it, and that nothing it keeps grows "
-                   "forever. TAPA_MAX_HEAP_MB changes the limit.",
+    sb_printf(&sb,
+              "was killed: its heap grew past %zu MiB (%u messages waiting in its mailbox).\n"
+              "Check that it receives what is sent to it, and that nothing it keeps grows "
+              "forever. TAPA_MAX_HEAP_MB changes the limit.",
               heap_limit_bytes() >> 20, p->mbox.len);
     free(p->crash_message);
     p->crash_message = sb.data;

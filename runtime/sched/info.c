@@ -14,7 +14,10 @@ static tapa_term info_status(process *p)
     return tapa_atom(p->state == PS_RUNNABLE ? "runnable" : "waiting");
 }
 
-static tapa_term info_queue_len(process *p) { return tapa_int(p->mbox.len); }
+static tapa_term info_queue_len(process *p)
+{
+    return tapa_int(p->mbox.len);
+}
 
 static tapa_term info_messages(process *p)
 {
@@ -43,16 +46,26 @@ static tapa_term monitors_where(process *p, bool origin)
         if (m->origin != origin) continue;
         tapa_term item = m->other;
         if (origin)
-            item = tapa_tuple(A(process), m->name ? tapa_tuple(m->name, node_at(PID_NODE(m->other))->name)
-                                                  : m->other);
+            item = tapa_tuple(A(process),
+                              m->name ? tapa_tuple(m->name, node_at(PID_NODE(m->other))->name)
+                                      : m->other);
         list = tapa_cons(item, list);
     }
     return list;
 }
 
-static tapa_term info_monitors(process *p) { return monitors_where(p, true); }
-static tapa_term info_monitored_by(process *p) { return monitors_where(p, false); }
-static tapa_term info_trap_exit(process *p) { return tapa_bool(p->trap_exit); }
+static tapa_term info_monitors(process *p)
+{
+    return monitors_where(p, true);
+}
+static tapa_term info_monitored_by(process *p)
+{
+    return monitors_where(p, false);
+}
+static tapa_term info_trap_exit(process *p)
+{
+    return tapa_bool(p->trap_exit);
+}
 static tapa_term info_registered_name(process *p)
 {
     return p->registered_name ? p->registered_name : TERM_NIL;
@@ -65,7 +78,10 @@ static tapa_term info_memory(process *p)
     return tapa_int((int64_t)bytes);
 }
 
-static const struct { const char *key; info_fn fn; } keys[] = {
+static const struct {
+    const char *key;
+    info_fn fn;
+} keys[] = {
     {"registered_name", info_registered_name},
     {"status", info_status},
     {"message_queue_len", info_queue_len},
@@ -81,7 +97,8 @@ static const struct { const char *key; info_fn fn; } keys[] = {
 static process *info_target(tapa_term pid)
 {
     if (!tapa_is_pid(pid)) term_badarg("Process.info: %s is not a pid", term_shown(pid));
-    if (PID_NODE(pid) != 0) term_badarg("Process.info: that pid belongs to another node; call it there");
+    if (PID_NODE(pid) != 0)
+        term_badarg("Process.info: that pid belongs to another node; call it there");
     process *p = proc_lookup(pid);
     return p && p->state != PS_EXITING && !p->exit_pending ? p : NULL;
 }
@@ -108,7 +125,8 @@ tapa_term tapa_info_key(tapa_term pid, const char *key)
         if (!p) return A(nil);
         return tapa_tuple(tapa_atom(key), keys[i].fn(p));
     }
-    term_badarg("Process.info: :%s is not a key this runtime knows; try message_queue_len, "
-                "messages, links, monitors, monitored_by, trap_exit, status, registered_name or memory",
-                key);
+    term_badarg(
+        "Process.info: :%s is not a key this runtime knows; try message_queue_len, "
+        "messages, links, monitors, monitored_by, trap_exit, status, registered_name or memory",
+        key);
 }

@@ -25,7 +25,10 @@ static process **table;
 static size_t table_cap, table_used;
 static uint32_t next_id = FIRST_ID, next_serial;
 
-static size_t slot_of(uint32_t id) { return id & (table_cap - 1); }
+static size_t slot_of(uint32_t id)
+{
+    return id & (table_cap - 1);
+}
 
 static void table_grow(void)
 {

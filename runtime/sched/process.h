@@ -50,7 +50,8 @@ typedef struct process {
     bool crashed; /* ended by an error (raise, badarg): logged */
     bool timed_out; /* the receive/sleep timer fired */
     bool in_timer_heap;
-    bool exit_pending; /* an exit signal killed it: dies as it resumes, or at its next runtime call if running */
+    bool
+        exit_pending; /* an exit signal killed it: dies as it resumes, or at its next runtime call if running */
     struct process *rq_next, *rq_prev;
 
     void *sp; /* saved stack pointer while switched out */
@@ -115,8 +116,10 @@ void deliver_exit_signal(tapa_term from, process *to, tapa_term reason, bool via
 void link_add(process *p, tapa_term other);
 bool link_remove(process *p, tapa_term other);
 void monitor_add(process *p, const monitor *m);
-bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
-bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out);
+bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node,
+                    monitor *out);
+bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node,
+                           monitor *out);
 uint32_t monitor_ref_len(const monitor *m);
 void monitor_drop(process *p, uint32_t i); /* keeps the others' order */
 tapa_term monitor_ref_term(const monitor *m);
@@ -163,9 +166,18 @@ void stack_hide(process *p); /* p has just switched out */
 void stack_unhide(process *p); /* p is about to resume */
 void stack_hide_release(process *p); /* p's stack is about to be freed */
 #else
-static inline void stack_hide(process *p) { (void)p; }
-static inline void stack_unhide(process *p) { (void)p; }
-static inline void stack_hide_release(process *p) { (void)p; }
+static inline void stack_hide(process *p)
+{
+    (void)p;
+}
+static inline void stack_unhide(process *p)
+{
+    (void)p;
+}
+static inline void stack_hide_release(process *p)
+{
+    (void)p;
+}
 #endif
 
 /* ---- distribution hooks: set when a node is alive (dist/), else NULL */

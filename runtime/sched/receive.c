@@ -27,10 +27,10 @@ typedef struct clauses {
 /* Cold and out of line: its buffers would otherwise sit in every receive's
  * frame, and a waiting process keeps its frame (copy stacks). */
 static __attribute__((noinline, cold)) _Noreturn void bad_pattern(const char *src,
-                                                                   const tapa_parse_error *err)
+                                                                  const tapa_parse_error *err)
 {
-    term_badarg("receive: the pattern \"%s\" is malformed at line %d, column %d: %s", src, err->line,
-                err->column, err->message);
+    term_badarg("receive: the pattern \"%s\" is malformed at line %d, column %d: %s", src,
+                err->line, err->column, err->message);
 }
 
 /* Out of line so the parse error buffer is not in receive's frame. */
@@ -78,10 +78,11 @@ static void maybe_collect(process *p)
  * loudly, since skipping it would leave the process waiting for ever. */
 static __attribute__((noinline, cold)) _Noreturn void no_room(const tapa_match *m)
 {
-    term_badarg("receive: a message matched, but the pattern's variables and the %d values already "
-                "in the tapa_match (pins included) are more than TAPA_MAX_VARS (%d). Use _ for the "
-                "values you do not need, or pin fewer. (Declare each one as `tapa_match m = {0};`.)",
-                m->count, TAPA_MAX_VARS);
+    term_badarg(
+        "receive: a message matched, but the pattern's variables and the %d values already "
+        "in the tapa_match (pins included) are more than TAPA_MAX_VARS (%d). Use _ for the "
+        "values you do not need, or pin fewer. (Declare each one as `tapa_match m = {0};`.)",
+        m->count, TAPA_MAX_VARS);
 }
 
 static int match_one(const clauses *c, tapa_term t, tapa_match *m)
@@ -133,7 +134,7 @@ static void keep_only_pins(tapa_match *m)
      * below would read and write past its arrays. */
     if (m->count < 0 || m->count > TAPA_MAX_VARS)
         term_badarg("receive: the tapa_match holds garbage; declare it as "
-                             "`tapa_match m = {0};` before the first receive");
+                    "`tapa_match m = {0};` before the first receive");
     int kept = 0;
     for (int i = 0; i < m->count; i++) {
         if (!is_pin_name(m->names[i])) continue;
@@ -188,8 +189,8 @@ static __attribute__((noinline)) void check_pins(const clauses *c, const char *c
 /* One pass over the mailbox from *at (NULL: from the start, or from the
  * save point these patterns left). Out of line, so the compiled clauses
  * live only in its frame and not on the stack of a waiting process. */
-static __attribute__((noinline)) int scan_pass(process *p, const char *const *patterns,
-                                               msg ***at, tapa_match *m)
+static __attribute__((noinline)) int scan_pass(process *p, const char *const *patterns, msg ***at,
+                                               tapa_match *m)
 {
     clauses c;
     compile_clauses(&c, patterns);

@@ -5,7 +5,9 @@
 
 #include <stdlib.h>
 
-typedef struct { tapa_term name, pid; } entry;
+typedef struct {
+    tapa_term name, pid;
+} entry;
 static entry *entries;
 static size_t nentries, cap;
 

@@ -24,17 +24,32 @@ static bool reaped; /* a process ended since run_ready last asked `done` */
 
 const dist_hooks *tapa_dist;
 
-process *proc_current(void) { return running; }
-bool sched_running(void) { return loop_ready; }
-uv_loop_t *sched_loop(void) { return &loop; }
+process *proc_current(void)
+{
+    return running;
+}
+bool sched_running(void)
+{
+    return loop_ready;
+}
+uv_loop_t *sched_loop(void)
+{
+    return &loop;
+}
 /* "Now" for a timeout is read from the clock at the call, not from the
  * loop's cached time, which is as old as the last poll: a process that
  * computed for 15 ms would otherwise have its `after 100` end at 85 ms.
  * Deadlines round the start up to the next ms, and the timer heap fires
  * on the loop's time, which never runs ahead of this clock: a timeout
  * never ends early. */
-uint64_t sched_now_ms(void) { return uv_hrtime() / 1000000; }
-uint64_t sched_deadline_in(int64_t ms) { return (uv_hrtime() + 999999) / 1000000 + (uint64_t)ms; }
+uint64_t sched_now_ms(void)
+{
+    return uv_hrtime() / 1000000;
+}
+uint64_t sched_deadline_in(int64_t ms)
+{
+    return (uv_hrtime() + 999999) / 1000000 + (uint64_t)ms;
+}
 
 /* ------------------------------------------------------------ run queue -- */
 
@@ -212,7 +227,10 @@ _Noreturn void sched_exit_current(tapa_term reason)
 
 /* --------------------------------------------------------------- loop -- */
 
-static void on_wake(uv_timer_t *t) { (void)t; }
+static void on_wake(uv_timer_t *t)
+{
+    (void)t;
+}
 
 static void arm_wake_timer(void)
 {
@@ -261,12 +279,14 @@ bool sched_init(void)
     int rc = uv_loop_init(&loop);
     if (rc != 0) {
         fflush(stdout);
-        fprintf(stderr, "tapa: cannot start the runtime's event loop: %s (uv_loop_init). %s\n", uv_strerror(rc),
-                rc == UV_EMFILE || rc == UV_ENFILE
-                    ? "The program has too many files open: close the ones it no longer needs, or raise "
-                      "the limit (ulimit -n), then run it again."
-                    : "Nothing was run; run it again, and if it keeps failing check the machine's memory "
-                      "and open files.");
+        fprintf(
+            stderr, "tapa: cannot start the runtime's event loop: %s (uv_loop_init). %s\n",
+            uv_strerror(rc),
+            rc == UV_EMFILE || rc == UV_ENFILE
+                ? "The program has too many files open: close the ones it no longer needs, or raise "
+                  "the limit (ulimit -n), then run it again."
+                : "Nothing was run; run it again, and if it keeps failing check the machine's memory "
+                  "and open files.");
         return false;
     }
     uv_timer_init(&loop, &wake_timer);

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 /* ------------------------------------------------------------ messages -- */
 
 static void kill_process(process *to, tapa_term reason);
@@ -67,7 +65,10 @@ void monitor_add(process *p, const monitor *m)
     p->monitors[p->nmonitors++] = *m;
 }
 
-uint32_t monitor_ref_len(const monitor *m) { return m->ref_len ? m->ref_len : 3; }
+uint32_t monitor_ref_len(const monitor *m)
+{
+    return m->ref_len ? m->ref_len : 3;
+}
 
 /* Removes monitors[i], keeping the others in the order they were made:
  * DOWN messages go out in that order, as on BEAM. */
@@ -77,7 +78,8 @@ void monitor_drop(process *p, uint32_t i)
     p->nmonitors--;
 }
 
-bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out)
+bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node,
+                    monitor *out)
 {
     for (uint32_t i = 0; i < p->nmonitors; i++) {
         monitor *m = &p->monitors[i];
@@ -93,7 +95,8 @@ bool monitor_remove(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t 
 
 /* The same, for the monitor p made (origin) with that ref: demonitor must
  * not find the watched half, which has the same ref. */
-bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node, monitor *out)
+bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, uint32_t ref_node,
+                           monitor *out)
 {
     for (uint32_t i = 0; i < p->nmonitors; i++) {
         monitor *m = &p->monitors[i];
@@ -107,7 +110,10 @@ bool monitor_remove_origin(process *p, const uint32_t *ref, uint32_t ref_len, ui
     return false;
 }
 
-tapa_term monitor_ref_term(const monitor *m) { return term_ref_make(m->ref_node, m->ref, monitor_ref_len(m)); }
+tapa_term monitor_ref_term(const monitor *m)
+{
+    return term_ref_make(m->ref_node, m->ref, monitor_ref_len(m));
+}
 
 tapa_term down_message(tapa_term ref, tapa_term who, tapa_term reason)
 {
@@ -184,15 +190,14 @@ static void fire_monitors(process *p)
             continue;
         }
         process *q = proc_lookup(m.other);
-        if (!q || !monitor_remove(q, m.ref, monitor_ref_len(&m), m.ref_node, NULL) || m.origin) continue;
+        if (!q || !monitor_remove(q, m.ref, monitor_ref_len(&m), m.ref_node, NULL) || m.origin)
+            continue;
         tapa_term ref = monitor_ref_term(&m);
         tapa_term who = m.name ? tapa_tuple(m.name, tapa_node()) : p->pid;
         TRACE(TR_DOWN, p->pid, q->pid, p->exit_reason);
         deliver_message(q, down_message(ref, who, p->exit_reason));
     }
 }
-
-
 
 /* Runs on the scheduler's stack (or the killer's), never on p's. New terms
  * made here go to p's heap, which still exists until proc_free. */

@@ -35,7 +35,10 @@ static void mark_from(void *lo, void *arg)
  * process (not copied into a jmp_buf: glibc's setjmp mangles some of them,
  * and a callee's save area may lie below a local buffer, as gcc lays out
  * arm64 frames), then the whole stack from there up is scanned. */
-void stack_mark_roots(process *p) { ctx_with_regs_spilled(mark_from, p); }
+void stack_mark_roots(process *p)
+{
+    ctx_with_regs_spilled(mark_from, p);
+}
 
 #ifdef TAPA_DEDICATED_STACKS
 
@@ -67,7 +70,8 @@ void stack_prepare(process *p)
     p->stack_hi = top;
     p->sp = ctx_make(top, proc_entry);
 #ifdef TAPA_VALGRIND
-    p->saved_cap = VALGRIND_STACK_REGISTER(p->stack_base, top); /* unused field here: keeps the id */
+    p->saved_cap =
+        VALGRIND_STACK_REGISTER(p->stack_base, top); /* unused field here: keeps the id */
 #endif
 }
 
@@ -115,8 +119,9 @@ void stack_entered(void)
 #endif
 }
 
-void stack_shutdown(void) {}
-
+void stack_shutdown(void)
+{
+}
 
 #else /* copy stacks */
 
@@ -132,7 +137,10 @@ typedef struct shared_stack {
 
 static shared_stack stacks[NSTACKS];
 
-static shared_stack *stack_of(const process *p) { return &stacks[PID_ID(p->pid) % NSTACKS]; }
+static shared_stack *stack_of(const process *p)
+{
+    return &stacks[PID_ID(p->pid) % NSTACKS];
+}
 
 /* 4 KB on x86-64, 16 KB on Apple Silicon, 64 KB on some arm64 Linux kernels */
 static size_t guard_size(void)
@@ -191,7 +199,10 @@ void stack_release(process *p)
     p->saved_len = p->saved_cap = 0;
 }
 
-void stack_switch_to(process *p) { ctx_switch(&scheduler_sp, p->sp); }
+void stack_switch_to(process *p)
+{
+    ctx_switch(&scheduler_sp, p->sp);
+}
 
 void stack_switch_out(process *p, bool exiting)
 {
@@ -199,7 +210,9 @@ void stack_switch_out(process *p, bool exiting)
     ctx_switch(&p->sp, scheduler_sp);
 }
 
-void stack_entered(void) {}
+void stack_entered(void)
+{
+}
 
 void stack_shutdown(void)
 {
@@ -208,6 +221,5 @@ void stack_shutdown(void)
         stacks[i] = (shared_stack){0};
     }
 }
-
 
 #endif

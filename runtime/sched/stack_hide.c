@@ -41,7 +41,10 @@
 
 #define SCRIBBLE 0xdb
 
-static size_t in_use(const process *p) { return (size_t)((uint8_t *)p->stack_hi - (uint8_t *)p->sp); }
+static size_t in_use(const process *p)
+{
+    return (size_t)((uint8_t *)p->stack_hi - (uint8_t *)p->sp);
+}
 
 /* The side buffer: saved bytes, or valgrind's definedness bits. */
 static uint8_t *side_buffer(process *p, size_t len)

@@ -19,8 +19,14 @@
 #define TAPA_FNV64_PRIME 1099511628211ull
 
 /* One FNV-1a step: mix v (a byte, or a whole word) into h. */
-static inline uint32_t tapa_fnv32_mix(uint32_t h, uint32_t v) { return (h ^ v) * TAPA_FNV32_PRIME; }
-static inline uint64_t tapa_fnv64_mix(uint64_t h, uint64_t v) { return (h ^ v) * TAPA_FNV64_PRIME; }
+static inline uint32_t tapa_fnv32_mix(uint32_t h, uint32_t v)
+{
+    return (h ^ v) * TAPA_FNV32_PRIME;
+}
+static inline uint64_t tapa_fnv64_mix(uint64_t h, uint64_t v)
+{
+    return (h ^ v) * TAPA_FNV64_PRIME;
+}
 
 /* FNV-1a of the bytes data[0..len), continuing from h (TAPA_FNV32_BASIS /
  * TAPA_FNV64_BASIS to start). */
@@ -38,7 +44,13 @@ static inline uint64_t tapa_fnv64_bytes(uint64_t h, const void *data, size_t len
     return h;
 }
 
-static inline uint32_t tapa_fnv1a32(const void *data, size_t len) { return tapa_fnv32_bytes(TAPA_FNV32_BASIS, data, len); }
-static inline uint64_t tapa_fnv1a64(const void *data, size_t len) { return tapa_fnv64_bytes(TAPA_FNV64_BASIS, data, len); }
+static inline uint32_t tapa_fnv1a32(const void *data, size_t len)
+{
+    return tapa_fnv32_bytes(TAPA_FNV32_BASIS, data, len);
+}
+static inline uint64_t tapa_fnv1a64(const void *data, size_t len)
+{
+    return tapa_fnv64_bytes(TAPA_FNV64_BASIS, data, len);
+}
 
 #endif

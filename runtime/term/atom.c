@@ -37,13 +37,23 @@ static struct {
 
 /* The texts of the fixed atoms, in the order of the enum in term.h. */
 static const char *const fixed_atoms[ATOM__FIXED_COUNT] = {
-    "false", "true", "nil", "ok", "error", "normal", "kill", "killed", "noproc",
-    "noconnection", "EXIT", "DOWN", "process", "badarg", "undefined",
-    "nonode@nohost", "infinity", "shutdown", "badmatch", "__struct__", "message",
-    "Elixir.RuntimeError", "nodedown", "pong", "pang", "system_limit",
+    "false",     "true",
+    "nil",       "ok",
+    "error",     "normal",
+    "kill",      "killed",
+    "noproc",    "noconnection",
+    "EXIT",      "DOWN",
+    "process",   "badarg",
+    "undefined", "nonode@nohost",
+    "infinity",  "shutdown",
+    "badmatch",  "__struct__",
+    "message",   "Elixir.RuntimeError",
+    "nodedown",  "pong",
+    "pang",      "system_limit",
 };
 
-static void *xrealloc(void *p, size_t n) {
+static void *xrealloc(void *p, size_t n)
+{
     void *q = realloc(p, n);
     if (!q) {
         fputs("tapa: out of memory\n", stderr);
@@ -53,14 +63,19 @@ static void *xrealloc(void *p, size_t n) {
 }
 
 /* FNV-1a: short strings, good enough spread for a power-of-two table. */
-static uint32_t text_hash(const char *s, size_t len) { return tapa_fnv1a32(s, len); }
+static uint32_t text_hash(const char *s, size_t len)
+{
+    return tapa_fnv1a32(s, len);
+}
 
-bool atom_name_valid(const char *utf8, size_t len) {
+bool atom_name_valid(const char *utf8, size_t len)
+{
     long chars = tapa_utf8_count((const uint8_t *)utf8, len);
     return chars >= 0 && chars <= ATOM_MAX_CHARS;
 }
 
-static void slots_grow(void) {
+static void slots_grow(void)
+{
     size_t n = at.nslots ? at.nslots * 2 : 1024;
     uint32_t *slots = xrealloc(NULL, n * sizeof *slots);
     for (size_t i = 0; i < n; i++) slots[i] = SLOT_EMPTY;
@@ -76,7 +91,8 @@ static void slots_grow(void) {
 
 /* The slot holding the atom with this text, or the empty slot where it
  * would go. */
-static size_t slot_find(const char *s, size_t len, uint32_t h) {
+static size_t slot_find(const char *s, size_t len, uint32_t h)
+{
     size_t mask = at.nslots - 1, i = h & mask;
     for (;;) {
         uint32_t a = at.slots[i];
@@ -87,7 +103,8 @@ static size_t slot_find(const char *s, size_t len, uint32_t h) {
     }
 }
 
-static tapa_term atom_add(const char *s, size_t len, uint32_t h, size_t slot) {
+static tapa_term atom_add(const char *s, size_t len, uint32_t h, size_t slot)
+{
     if (at.count == at.cap) {
         at.cap = at.cap ? at.cap * 2 : 256;
         at.entries = xrealloc(at.entries, at.cap * sizeof *at.entries);
@@ -102,7 +119,8 @@ static tapa_term atom_add(const char *s, size_t len, uint32_t h, size_t slot) {
     return MAKE_ATOM(index);
 }
 
-static tapa_term intern_checked(const char *s, size_t len) {
+static tapa_term intern_checked(const char *s, size_t len)
+{
     if (!at.nslots) slots_grow();
     uint32_t h = text_hash(s, len);
     size_t slot = slot_find(s, len, h);
@@ -120,14 +138,16 @@ static tapa_term intern_checked(const char *s, size_t len) {
     return atom_add(s, len, h, slot);
 }
 
-void atoms_init(void) {
+void atoms_init(void)
+{
     if (at.ready) return;
     for (size_t i = 0; i < ATOM__FIXED_COUNT; i++)
         intern_checked(fixed_atoms[i], strlen(fixed_atoms[i]));
     at.ready = true;
 }
 
-tapa_term atom_intern(const char *utf8, size_t len) {
+tapa_term atom_intern(const char *utf8, size_t len)
+{
     atoms_init();
     long chars = tapa_utf8_count((const uint8_t *)utf8, len);
     if (chars < 0) term_badarg("atom name is not valid UTF-8");
@@ -135,13 +155,15 @@ tapa_term atom_intern(const char *utf8, size_t len) {
     return intern_checked(utf8, len);
 }
 
-tapa_term atom_lookup(const char *utf8, size_t len) {
+tapa_term atom_lookup(const char *utf8, size_t len)
+{
     atoms_init();
     size_t slot = slot_find(utf8, len, text_hash(utf8, len));
     return at.slots[slot] == SLOT_EMPTY ? TAPA_NONE : MAKE_ATOM(at.slots[slot]);
 }
 
-const char *atom_text(tapa_term atom, size_t *len) {
+const char *atom_text(tapa_term atom, size_t *len)
+{
     atoms_init();
     uint32_t i = ATOM_INDEX(atom);
     if (TERM_TAG(atom) != TAG_ATOM || i >= at.count) {
@@ -152,14 +174,19 @@ const char *atom_text(tapa_term atom, size_t *len) {
     return at.entries[i].text;
 }
 
-size_t atom_count(void) {
+size_t atom_count(void)
+{
     atoms_init();
     return at.count;
 }
 
-size_t atom_limit(void) { return at.limit; }
+size_t atom_limit(void)
+{
+    return at.limit;
+}
 
-void atom_set_limit(size_t max_atoms) {
+void atom_set_limit(size_t max_atoms)
+{
     at.limit = max_atoms < ATOM__FIXED_COUNT ? ATOM__FIXED_COUNT : max_atoms;
     at.warned = false;
 }
@@ -171,13 +198,15 @@ void atom_set_limit(size_t max_atoms) {
 static node_entry nodes[MAX_NODES];
 static uint32_t node_count;
 
-static void nodes_init(void) {
+static void nodes_init(void)
+{
     if (node_count) return;
     nodes[0] = (node_entry){A(nonode_nohost), 0, 0};
     node_count = 1;
 }
 
-uint32_t node_index_of(tapa_term name, uint32_t creation) {
+uint32_t node_index_of(tapa_term name, uint32_t creation)
+{
     uint32_t i;
     if (!node_index_try(name, creation, &i))
         term_fail(A(system_limit), "too many node incarnations (node table full)");
@@ -190,7 +219,8 @@ uint32_t node_index_of(tapa_term name, uint32_t creation) {
  * fill the table. */
 static uint32_t node_stamp[MAX_NODES], node_clock;
 
-bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint32_t *out) {
+bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint32_t *out)
+{
     nodes_init();
     uint32_t same = 0, oldest = 0;
     for (uint32_t i = 1; i < node_count; i++) {
@@ -208,7 +238,8 @@ bool node_index_recycling(tapa_term name, uint32_t creation, uint32_t keep, uint
     return true;
 }
 
-bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out) {
+bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out)
+{
     nodes_init();
     for (uint32_t i = 0; i < node_count; i++)
         if (nodes[i].name == name && nodes[i].creation == creation) return *out = i, true;
@@ -222,12 +253,14 @@ bool node_index_try(tapa_term name, uint32_t creation, uint32_t *out) {
     return true;
 }
 
-const node_entry *node_at(uint32_t index) {
+const node_entry *node_at(uint32_t index)
+{
     nodes_init();
     return index < node_count ? &nodes[index] : &nodes[0];
 }
 
-void node_set_local(tapa_term name, uint32_t creation) {
+void node_set_local(tapa_term name, uint32_t creation)
+{
     nodes_init();
     nodes[0].name = name;
     nodes[0].creation = creation;

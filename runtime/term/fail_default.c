@@ -8,7 +8,8 @@
 
 #include <stdlib.h>
 
-__attribute__((weak)) _Noreturn void term_fail(tapa_term reason, const char *why) {
+__attribute__((weak)) _Noreturn void term_fail(tapa_term reason, const char *why)
+{
     strbuf sb = {0};
     inspect_into(&sb, reason);
     fprintf(stderr, "tapa: ** (exit) %s: %s\n", sb.data ? sb.data : "?", why ? why : "");

@@ -38,15 +38,20 @@ typedef struct box_prefix {
 static tapa_heap global_heap; /* zero-initialised is a valid empty heap */
 tapa_heap *tapa_current_heap = &global_heap;
 
-tapa_heap *heap_global(void) { return &global_heap; }
+tapa_heap *heap_global(void)
+{
+    return &global_heap;
+}
 
 /* ------------------------------------------------------- address set -- */
 
-static size_t addr_hash(uintptr_t a, size_t mask) {
+static size_t addr_hash(uintptr_t a, size_t mask)
+{
     return (size_t)(((uint64_t)a >> 4) * 0x9E3779B97F4A7C15ull >> 17) & mask;
 }
 
-static void set_insert_raw(uintptr_t *set, size_t cap, uintptr_t a) {
+static void set_insert_raw(uintptr_t *set, size_t cap, uintptr_t a)
+{
     size_t i = addr_hash(a, cap - 1);
     while (set[i]) i = (i + 1) & (cap - 1);
     set[i] = a;
@@ -54,7 +59,8 @@ static void set_insert_raw(uintptr_t *set, size_t cap, uintptr_t a) {
 
 /* Rebuild the set from the box list with room to grow (also drops the
  * addresses of swept boxes). */
-static void set_rebuild(tapa_heap *h, size_t min_cap) {
+static void set_rebuild(tapa_heap *h, size_t min_cap)
+{
     size_t cap = 64;
     while (cap < min_cap * 2) cap *= 2;
     free(h->set);
@@ -71,7 +77,8 @@ static void set_rebuild(tapa_heap *h, size_t min_cap) {
     }
 }
 
-bool heap_owns(const tapa_heap *h, const void *p) {
+bool heap_owns(const tapa_heap *h, const void *p)
+{
     if (!h->set_cap || !p) return false;
     uintptr_t a = (uintptr_t)p;
     for (size_t i = addr_hash(a, h->set_cap - 1);; i = (i + 1) & (h->set_cap - 1)) {
@@ -86,7 +93,8 @@ bool heap_owns(const tapa_heap *h, const void *p) {
  * looking back in 16-byte steps; bigger ones are kept in h->large. */
 #define BACK_SPAN 256
 
-static void large_push(tapa_heap *h, tapa_box *b) {
+static void large_push(tapa_heap *h, tapa_box *b)
+{
     if (h->nlarge == h->large_cap) {
         h->large_cap = h->large_cap ? h->large_cap * 2 : 16;
         tapa_box **a = realloc(h->large, h->large_cap * sizeof *a);
@@ -101,24 +109,28 @@ static void large_push(tapa_heap *h, tapa_box *b) {
 }
 
 /* Every new box widens the span of addresses and, if big, joins h->large. */
-static inline void note_box(tapa_heap *h, tapa_box *b, size_t bytes) {
+static inline void note_box(tapa_heap *h, tapa_box *b, size_t bytes)
+{
     uintptr_t a = (uintptr_t)b, end = a + bytes;
     if (a - 1 < h->lo - 1) h->lo = a; /* lo == 0 (empty) wraps to the maximum */
     if (end > h->hi) h->hi = end;
     if (__builtin_expect(bytes > BACK_SPAN, 0)) large_push(h, b);
 }
 
-static int cmp_addr(const void *x, const void *y) {
+static int cmp_addr(const void *x, const void *y)
+{
     uintptr_t a = (uintptr_t) * (tapa_box *const *)x, b = (uintptr_t) * (tapa_box *const *)y;
     return a < b ? -1 : a > b;
 }
 
 /* w lies in b (one past the end counts, as C allows such a pointer). */
-static bool box_covers(tapa_box *b, uintptr_t w) {
+static bool box_covers(tapa_box *b, uintptr_t w)
+{
     return w >= (uintptr_t)b && w <= (uintptr_t)b + PREFIX_OF(b)->bytes;
 }
 
-static tapa_box *large_containing(tapa_heap *h, uintptr_t w) {
+static tapa_box *large_containing(tapa_heap *h, uintptr_t w)
+{
     if (!h->nlarge) return NULL;
     if (!h->large_sorted) {
         qsort(h->large, h->nlarge, sizeof *h->large, cmp_addr);
@@ -134,7 +146,8 @@ static tapa_box *large_containing(tapa_heap *h, uintptr_t w) {
 }
 
 /* The box of this heap that w points to or into, or NULL. */
-static tapa_box *box_containing(tapa_heap *h, uintptr_t w) {
+static tapa_box *box_containing(tapa_heap *h, uintptr_t w)
+{
     if (w < h->lo || w > h->hi) return NULL;
     uintptr_t a = w & ~(uintptr_t)15;
     for (int step = 0; step <= BACK_SPAN / 16 && a >= h->lo; step++, a -= 16) {
@@ -147,7 +160,10 @@ static tapa_box *box_containing(tapa_heap *h, uintptr_t w) {
 
 /* -------------------------------------------------------- allocation -- */
 
-void heap_init(tapa_heap *h) { memset(h, 0, sizeof *h); }
+void heap_init(tapa_heap *h)
+{
+    memset(h, 0, sizeof *h);
+}
 
 /* Small blocks are recycled through free lists by size (the runtime is
  * single-threaded), so a process that receives and drops a message per
@@ -155,11 +171,14 @@ void heap_init(tapa_heap *h) { memset(h, 0, sizeof *h); }
  * builds skip the lists so every use after free is still caught. */
 #define SMALL_CLASSES 8 /* blocks of 32, 48, ... 144 bytes */
 #define SMALL_KEEP 4096
-typedef struct free_block { struct free_block *next; } free_block;
+typedef struct free_block {
+    struct free_block *next;
+} free_block;
 static free_block *small_free[SMALL_CLASSES];
 static size_t small_count[SMALL_CLASSES];
 
-static int small_class(size_t total) {
+static int small_class(size_t total)
+{
 #ifdef TAPA_DEDICATED_STACKS
     (void)total;
     return -1;
@@ -169,7 +188,8 @@ static int small_class(size_t total) {
 #endif
 }
 
-static void *block_alloc(size_t total) {
+static void *block_alloc(size_t total)
+{
     int c = small_class(total);
     if (c >= 0 && small_free[c]) {
         free_block *f = small_free[c];
@@ -180,7 +200,8 @@ static void *block_alloc(size_t total) {
     return calloc(1, c >= 0 ? (size_t)(c + 2) * 16 : total);
 }
 
-static void block_free(void *block, size_t total) {
+static void block_free(void *block, size_t total)
+{
     int c = small_class(total);
     if (c < 0 || small_count[c] >= SMALL_KEEP) {
         free(block);
@@ -192,7 +213,8 @@ static void block_free(void *block, size_t total) {
     small_count[c]++;
 }
 
-tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes) {
+tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes)
+{
     if (bytes < sizeof(tapa_box)) bytes = sizeof(tapa_box);
     /* zeroed: a half-built box must never show garbage to the collector */
     box_prefix *p = block_alloc(sizeof(box_prefix) + bytes);
@@ -217,12 +239,14 @@ tapa_box *heap_alloc(tapa_heap *h, box_type type, uint32_t size, size_t bytes) {
     return b;
 }
 
-static void box_free(tapa_box *b) {
+static void box_free(tapa_box *b)
+{
     box_prefix *p = PREFIX_OF(b);
     block_free(p, sizeof(box_prefix) + p->bytes);
 }
 
-void heap_destroy(tapa_heap *h) {
+void heap_destroy(tapa_heap *h)
+{
     for (tapa_box *b = h->boxes, *next; b; b = next) {
         next = b->next;
         box_free(b);
@@ -239,7 +263,8 @@ typedef struct term_stack {
     size_t len, cap;
 } term_stack;
 
-static void ts_push(term_stack *s, tapa_term t) {
+static void ts_push(term_stack *s, tapa_term t)
+{
     if (s->len == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 256;
         tapa_term *items = realloc(s->items, s->cap * sizeof *items);
@@ -253,7 +278,8 @@ static void ts_push(term_stack *s, tapa_term t) {
 }
 
 /* Calls visit(t, ctx) on each term in the box, in order. */
-static void box_children(tapa_box *b, void (*visit)(tapa_term, void *), void *ctx) {
+static void box_children(tapa_box *b, void (*visit)(tapa_term, void *), void *ctx)
+{
     switch (b->type) {
     case BOX_TUPLE:
         for (uint32_t i = 0; i < b->size; i++) visit(((box_tuple *)b)->elements[i], ctx);
@@ -285,18 +311,21 @@ typedef struct mark_ctx {
 
 /* Only boxes of this heap are marked and followed: terms that live
  * elsewhere (a pattern's literals, the node's own heap) are not ours. */
-static bool mark_one(tapa_heap *h, tapa_term t) {
+static bool mark_one(tapa_heap *h, tapa_term t)
+{
     if (!IS_BOXED(t) || !heap_owns(h, BOX_OF(t)) || BOX_OF(t)->mark) return false;
     BOX_OF(t)->mark = 1;
     return true;
 }
 
-static void mark_visit(tapa_term t, void *ctx) {
+static void mark_visit(tapa_term t, void *ctx)
+{
     mark_ctx *m = ctx;
     if (mark_one(m->h, t)) ts_push(&m->stack, t);
 }
 
-void heap_mark_term(tapa_heap *h, tapa_term t) {
+void heap_mark_term(tapa_heap *h, tapa_term t)
+{
     mark_ctx m = {h, {0}};
     if (mark_one(h, t)) ts_push(&m.stack, t);
     while (m.stack.len) {
@@ -305,7 +334,10 @@ void heap_mark_term(tapa_heap *h, tapa_term t) {
         while (IS_BOX_TYPE(cur, BOX_CONS)) {
             box_cons *c = (box_cons *)BOX_OF(cur);
             mark_visit(c->head, &m);
-            if (!mark_one(h, c->tail)) { cur = 0; break; }
+            if (!mark_one(h, c->tail)) {
+                cur = 0;
+                break;
+            }
             cur = c->tail;
         }
         if (cur) box_children(BOX_OF(cur), mark_visit, &m);
@@ -316,11 +348,13 @@ void heap_mark_term(tapa_heap *h, tapa_term t) {
 /* Reads words the compiler may consider out of bounds (other frames,
  * redzones), so AddressSanitizer must not instrument it. */
 __attribute__((no_sanitize_address)) static void copy_words(uintptr_t *dst, const uintptr_t *src,
-                                                           size_t n) {
+                                                            size_t n)
+{
     for (size_t i = 0; i < n; i++) dst[i] = ((const volatile uintptr_t *)src)[i];
 }
 
-void heap_mark_range(tapa_heap *h, const void *lo, const void *hi) {
+void heap_mark_range(tapa_heap *h, const void *lo, const void *hi)
+{
     uintptr_t a = ((uintptr_t)lo + 7) & ~(uintptr_t)7;
     uintptr_t end = (uintptr_t)hi & ~(uintptr_t)7;
     enum { CHUNK = 512 };
@@ -341,7 +375,8 @@ void heap_mark_range(tapa_heap *h, const void *lo, const void *hi) {
     }
 }
 
-void heap_sweep(tapa_heap *h) {
+void heap_sweep(tapa_heap *h)
+{
     tapa_box **link = &h->boxes;
     h->lo = h->hi = 0;
     h->nlarge = 0;
@@ -362,7 +397,8 @@ void heap_sweep(tapa_heap *h) {
     h->bytes_at_last_gc = h->bytes;
 }
 
-bool heap_wants_gc(const tapa_heap *h) {
+bool heap_wants_gc(const tapa_heap *h)
+{
     size_t threshold = 2 * h->bytes_at_last_gc;
     if (threshold < GC_MIN_BYTES) threshold = GC_MIN_BYTES;
     return h->bytes > threshold;
@@ -382,7 +418,8 @@ typedef struct copy_ctx {
     size_t len, cap;
 } copy_ctx;
 
-static void job_push(copy_ctx *c, tapa_term src, tapa_term *dst) {
+static void job_push(copy_ctx *c, tapa_term src, tapa_term *dst)
+{
     if (!IS_BOXED(src)) {
         *dst = src;
         return;
@@ -400,23 +437,35 @@ static void job_push(copy_ctx *c, tapa_term src, tapa_term *dst) {
 }
 
 /* Bytes of the box as its type and size say (not counting the prefix). */
-static size_t box_bytes(const tapa_box *b) {
+static size_t box_bytes(const tapa_box *b)
+{
     switch (b->type) {
-    case BOX_TUPLE: return sizeof(box_tuple) + b->size * sizeof(tapa_term);
-    case BOX_CONS: return sizeof(box_cons);
-    case BOX_BINARY: return sizeof(box_binary) + b->size;
-    case BOX_FLOAT: return sizeof(box_float);
-    case BOX_BIGINT: return sizeof(box_bigint) + b->size * sizeof(uint32_t);
-    case BOX_MAP: return sizeof(box_map) + 2 * b->size * sizeof(tapa_term);
-    case BOX_REF: return sizeof(box_ref);
-    case BOX_FUN: return sizeof(box_fun) + b->size * sizeof(tapa_term);
-    case BOX_PORT: return sizeof(box_port);
-    default: return sizeof(tapa_box);
+    case BOX_TUPLE:
+        return sizeof(box_tuple) + b->size * sizeof(tapa_term);
+    case BOX_CONS:
+        return sizeof(box_cons);
+    case BOX_BINARY:
+        return sizeof(box_binary) + b->size;
+    case BOX_FLOAT:
+        return sizeof(box_float);
+    case BOX_BIGINT:
+        return sizeof(box_bigint) + b->size * sizeof(uint32_t);
+    case BOX_MAP:
+        return sizeof(box_map) + 2 * b->size * sizeof(tapa_term);
+    case BOX_REF:
+        return sizeof(box_ref);
+    case BOX_FUN:
+        return sizeof(box_fun) + b->size * sizeof(tapa_term);
+    case BOX_PORT:
+        return sizeof(box_port);
+    default:
+        return sizeof(tapa_box);
     }
 }
 
 /* Copies one box: leaves whole, containers with their children queued. */
-static tapa_term copy_box(copy_ctx *c, tapa_box *src) {
+static tapa_term copy_box(copy_ctx *c, tapa_box *src)
+{
     size_t bytes = box_bytes(src);
     tapa_box *dst = heap_alloc(c->heap, (box_type)src->type, src->size, bytes);
     tapa_box *next = dst->next;
@@ -445,7 +494,8 @@ static tapa_term copy_box(copy_ctx *c, tapa_box *src) {
 
 /* Copies a list spine in a loop: each cell's head is queued, its tail is
  * the next iteration. */
-static void copy_list(copy_ctx *c, tapa_term src, tapa_term *dst) {
+static void copy_list(copy_ctx *c, tapa_term src, tapa_term *dst)
+{
     while (IS_BOX_TYPE(src, BOX_CONS)) {
         box_cons *from = (box_cons *)BOX_OF(src);
         box_cons *to = (box_cons *)heap_alloc(c->heap, BOX_CONS, 0, sizeof(box_cons));
@@ -457,7 +507,8 @@ static void copy_list(copy_ctx *c, tapa_term src, tapa_term *dst) {
     job_push(c, src, dst);
 }
 
-tapa_term heap_copy(tapa_heap *dst, tapa_term t) {
+tapa_term heap_copy(tapa_heap *dst, tapa_term t)
+{
     if (!IS_BOXED(t)) return t;
     tapa_term result = 0;
     copy_ctx c = {dst, NULL, 0, 0};
@@ -473,11 +524,13 @@ tapa_term heap_copy(tapa_heap *dst, tapa_term t) {
 
 /* ------------------------------------------------------------ sizing -- */
 
-static void size_visit(tapa_term t, void *ctx) {
+static void size_visit(tapa_term t, void *ctx)
+{
     if (IS_BOXED(t)) ts_push(ctx, t);
 }
 
-size_t term_size_bytes(tapa_term t) {
+size_t term_size_bytes(tapa_term t)
+{
     size_t total = 0;
     term_stack s = {0};
     size_visit(t, &s);

@@ -32,7 +32,8 @@
 
 /* ----------------------------------------------------------- strbuf -- */
 
-static void sb_reserve(strbuf *sb, size_t more) {
+static void sb_reserve(strbuf *sb, size_t more)
+{
     if (sb->len + more + 1 <= sb->cap) return;
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < sb->len + more + 1) cap *= 2;
@@ -45,17 +46,25 @@ static void sb_reserve(strbuf *sb, size_t more) {
     sb->cap = cap;
 }
 
-void sb_putn(strbuf *sb, const char *s, size_t n) {
+void sb_putn(strbuf *sb, const char *s, size_t n)
+{
     sb_reserve(sb, n);
     if (n) memcpy(sb->data + sb->len, s, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
 }
 
-void sb_putc(strbuf *sb, char c) { sb_putn(sb, &c, 1); }
-void sb_puts(strbuf *sb, const char *s) { sb_putn(sb, s, strlen(s)); }
+void sb_putc(strbuf *sb, char c)
+{
+    sb_putn(sb, &c, 1);
+}
+void sb_puts(strbuf *sb, const char *s)
+{
+    sb_putn(sb, s, strlen(s));
+}
 
-static void sb_vprintf(strbuf *sb, const char *fmt, va_list ap) {
+static void sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
+{
     char small[256];
     va_list ap2;
     va_copy(ap2, ap);
@@ -71,14 +80,16 @@ static void sb_vprintf(strbuf *sb, const char *fmt, va_list ap) {
     sb->len += (size_t)n;
 }
 
-void sb_printf(strbuf *sb, const char *fmt, ...) {
+void sb_printf(strbuf *sb, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     sb_vprintf(sb, fmt, ap);
     va_end(ap);
 }
 
-void sb_free(strbuf *sb) {
+void sb_free(strbuf *sb)
+{
     free(sb->data);
     sb->data = NULL;
     sb->len = sb->cap = 0;
@@ -102,7 +113,8 @@ typedef struct docs {
     strbuf text;
 } docs;
 
-static int32_t d_new(docs *ds, doc d) {
+static int32_t d_new(docs *ds, doc d)
+{
     if (ds->n == ds->cap) {
         ds->cap = ds->cap ? ds->cap * 2 : 256;
         doc *v = realloc(ds->v, ds->cap * sizeof *v);
@@ -116,46 +128,61 @@ static int32_t d_new(docs *ds, doc d) {
     return (int32_t)ds->n++;
 }
 
-static int32_t d_strn(docs *ds, const char *s, size_t len) {
+static int32_t d_strn(docs *ds, const char *s, size_t len)
+{
     doc d = {.kind = D_STR, .simple = 1, .off = (uint32_t)ds->text.len, .len = (uint32_t)len};
     sb_putn(&ds->text, s, len);
     return d_new(ds, d);
 }
 
-static int32_t d_str(docs *ds, const char *s) { return d_strn(ds, s, strlen(s)); }
+static int32_t d_str(docs *ds, const char *s)
+{
+    return d_strn(ds, s, strlen(s));
+}
 
-static int32_t d_cons(docs *ds, int32_t l, int32_t r) {
+static int32_t d_cons(docs *ds, int32_t l, int32_t r)
+{
     doc d = {.kind = D_CONS, .a = l, .b = r, .simple = ds->v[l].simple && ds->v[r].simple};
     return d_new(ds, d);
 }
 
-static int32_t d_cons3(docs *ds, int32_t a, int32_t b, int32_t c) {
+static int32_t d_cons3(docs *ds, int32_t a, int32_t b, int32_t c)
+{
     return d_cons(ds, a, d_cons(ds, b, c));
 }
 
-static int32_t d_nest(docs *ds, int32_t x, int indent) {
+static int32_t d_nest(docs *ds, int32_t x, int indent)
+{
     return d_new(ds, (doc){.kind = D_NEST, .a = x, .b = indent});
 }
 
-static int32_t d_break(docs *ds, const char *s, bool flex) {
-    doc d = {.kind = D_BREAK, .flex = flex, .off = (uint32_t)ds->text.len, .len = (uint32_t)strlen(s)};
+static int32_t d_break(docs *ds, const char *s, bool flex)
+{
+    doc d = {
+        .kind = D_BREAK, .flex = flex, .off = (uint32_t)ds->text.len, .len = (uint32_t)strlen(s)};
     sb_puts(&ds->text, s);
     return d_new(ds, d);
 }
 
-static int32_t d_group(docs *ds, int32_t x) { return d_new(ds, (doc){.kind = D_GROUP, .a = x}); }
+static int32_t d_group(docs *ds, int32_t x)
+{
+    return d_new(ds, (doc){.kind = D_GROUP, .a = x});
+}
 
 /* glue(x, s, y) and flex_glue(x, s, y) */
-static int32_t d_glue(docs *ds, int32_t x, const char *s, int32_t y, bool flex) {
+static int32_t d_glue(docs *ds, int32_t x, const char *s, int32_t y, bool flex)
+{
     return d_cons3(ds, x, d_break(ds, s, flex), y);
 }
 
-static void docs_init(docs *ds) {
+static void docs_init(docs *ds)
+{
     memset(ds, 0, sizeof *ds);
     d_new(ds, (doc){.kind = D_NIL, .simple = 1}); /* index 0: DOC_NIL */
 }
 
-static void docs_free(docs *ds) {
+static void docs_free(docs *ds)
+{
     free(ds->v);
     sb_free(&ds->text);
 }
@@ -178,7 +205,8 @@ typedef struct fstack {
     size_t n, cap;
 } fstack;
 
-static void fs_push(fstack *s, fent e) {
+static void fs_push(fstack *s, fent e)
+{
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
         fent *v = realloc(s->v, s->cap * sizeof *v);
@@ -200,7 +228,8 @@ typedef struct formatter {
 
 /* Does the rest fit? Starts with `first` (if any), then, when `rest`,
  * continues down format's own pending stack, as fits?(w, k, b?, t). */
-static bool fits(formatter *f, long k, bool b, const fent *first, bool rest) {
+static bool fits(formatter *f, long k, bool b, const fent *first, bool rest)
+{
     fstack *l = &f->scratch;
     l->n = 0;
     if (first) fs_push(l, *first);
@@ -217,13 +246,17 @@ static bool fits(formatter *f, long k, bool b, const fent *first, bool rest) {
         }
         const doc *d = &f->ds->v[e.doc];
         switch (d->kind) {
-        case D_STR: k += d->len; break;
+        case D_STR:
+            k += d->len;
+            break;
         case D_BREAK:
             if (e.mode == M_BREAK) return true;
             k += d->len;
             b = true;
             break;
-        case D_NEST: fs_push(l, (fent){d->a, e.indent + d->b, e.mode, 0}); break;
+        case D_NEST:
+            fs_push(l, (fent){d->a, e.indent + d->b, e.mode, 0});
+            break;
         case D_CONS:
             fs_push(l, (fent){d->b, e.indent, e.mode, 0});
             fs_push(l, (fent){d->a, e.indent, e.mode, 0});
@@ -232,17 +265,20 @@ static bool fits(formatter *f, long k, bool b, const fent *first, bool rest) {
             fs_push(l, (fent){TAIL_MARK, 0, 0, b});
             fs_push(l, (fent){d->a, e.indent, M_FLAT, 0});
             break;
-        default: break;
+        default:
+            break;
         }
     }
 }
 
-static void put_newline(strbuf *out, int indent) {
+static void put_newline(strbuf *out, int indent)
+{
     sb_putc(out, '\n');
     for (int i = 0; i < indent; i++) sb_putc(out, ' ');
 }
 
-static void format_break(formatter *f, strbuf *out, const doc *d, fent e, long *k) {
+static void format_break(formatter *f, strbuf *out, const doc *d, fent e, long *k)
+{
     const char *s = f->ds->text.data + d->off;
     bool as_text;
     if (d->flex) {
@@ -260,7 +296,8 @@ static void format_break(formatter *f, strbuf *out, const doc *d, fent e, long *
     }
 }
 
-static void format_doc(const docs *ds, int32_t root, long width, strbuf *out) {
+static void format_doc(const docs *ds, int32_t root, long width, strbuf *out)
+{
     formatter f = {ds, width, {0}, {0}};
     long k = 0;
     fs_push(&f.stack, (fent){root, 0, M_FLAT, 0});
@@ -276,15 +313,20 @@ static void format_doc(const docs *ds, int32_t root, long width, strbuf *out) {
             fs_push(&f.stack, (fent){d->b, e.indent, e.mode, 0});
             fs_push(&f.stack, (fent){d->a, e.indent, e.mode, 0});
             break;
-        case D_NEST: fs_push(&f.stack, (fent){d->a, e.indent + d->b, e.mode, 0}); break;
-        case D_BREAK: format_break(&f, out, d, e, &k); break;
+        case D_NEST:
+            fs_push(&f.stack, (fent){d->a, e.indent + d->b, e.mode, 0});
+            break;
+        case D_BREAK:
+            format_break(&f, out, d, e, &k);
+            break;
         case D_GROUP: {
             fent flat = {d->a, e.indent, M_FLAT, 0};
             bool fit = width < 0 || fits(&f, k, false, &flat, false);
             fs_push(&f.stack, (fent){d->a, e.indent, fit ? M_FLAT : M_BREAK, 0});
             break;
         }
-        default: break;
+        default:
+            break;
         }
     }
     free(f.stack.v);
@@ -295,30 +337,44 @@ static void format_doc(const docs *ds, int32_t root, long width, strbuf *out) {
 
 static const char hexdig[] = "0123456789ABCDEF";
 
-static bool printable_cp(uint32_t c) {
+static bool printable_cp(uint32_t c)
+{
     return (c >= 0x20 && c <= 0x7E) || (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
            (c >= 0x10000 && c <= 0x10FFFF);
 }
 
-static const char *escape_map(uint32_t c) {
+static const char *escape_map(uint32_t c)
+{
     switch (c) {
-    case 7: return "\\a";
-    case 8: return "\\b";
-    case 127: return "\\d";
-    case 27: return "\\e";
-    case 12: return "\\f";
-    case 10: return "\\n";
-    case 13: return "\\r";
-    case 9: return "\\t";
-    case 11: return "\\v";
-    case '\\': return "\\\\";
-    default: return NULL;
+    case 7:
+        return "\\a";
+    case 8:
+        return "\\b";
+    case 127:
+        return "\\d";
+    case 27:
+        return "\\e";
+    case 12:
+        return "\\f";
+    case 10:
+        return "\\n";
+    case 13:
+        return "\\r";
+    case 9:
+        return "\\t";
+    case 11:
+        return "\\v";
+    case '\\':
+        return "\\\\";
+    default:
+        return NULL;
     }
 }
 
 /* Code.Identifier.escape's escape_char for a code point with no short
  * escape: printable ones as they are, others in hex. */
-static void escape_char(strbuf *sb, const uint8_t *raw, size_t rawlen, uint32_t c) {
+static void escape_char(strbuf *sb, const uint8_t *raw, size_t rawlen, uint32_t c)
+{
     if (c == 0) sb_puts(sb, "\\0");
     else if (printable_cp(c)) sb_putn(sb, (const char *)raw, rawlen);
     else if (c < 0x100) sb_printf(sb, "\\x%c%c", hexdig[c >> 4], hexdig[c & 15]);
@@ -328,7 +384,8 @@ static void escape_char(strbuf *sb, const uint8_t *raw, size_t rawlen, uint32_t 
 
 /* Code.Identifier.escape(bytes, quote, limit): returns true if the limit
  * cut the text short. */
-static bool escape_into(strbuf *sb, const uint8_t *s, size_t len, char quote, long limit) {
+static bool escape_into(strbuf *sb, const uint8_t *s, size_t len, char quote, long limit)
+{
     size_t i = 0;
     for (; i < len; limit--) {
         if (limit == 0) return true;
@@ -354,7 +411,8 @@ static bool escape_into(strbuf *sb, const uint8_t *s, size_t len, char quote, lo
 }
 
 /* String.printable?(s, PRINTABLE_LIMIT) */
-static bool printable_string(const uint8_t *s, size_t len) {
+static bool printable_string(const uint8_t *s, size_t len)
+{
     long limit = PRINTABLE_LIMIT;
     for (size_t i = 0; i < len; limit--) {
         if (limit == 0) return true;
@@ -367,7 +425,8 @@ static bool printable_string(const uint8_t *s, size_t len) {
 }
 
 /* List.ascii_printable?(list, PRINTABLE_LIMIT), as iex uses to print 'abc'. */
-bool term_is_printable_charlist(tapa_term t) {
+bool term_is_printable_charlist(tapa_term t)
+{
     long limit = PRINTABLE_LIMIT;
     for (; IS_BOX_TYPE(t, BOX_CONS); t = ((const box_cons *)BOX_OF(t))->tail, limit--) {
         if (limit == 0) return true;
@@ -383,7 +442,8 @@ bool term_is_printable_charlist(tapa_term t) {
 
 enum { CL_IDENTIFIER, CL_UNQUOTED, CL_ALIAS, CL_QUOTED };
 
-static bool in_list(const char *s, size_t len, const char *const *list) {
+static bool in_list(const char *s, size_t len, const char *const *list)
+{
     for (; *list; list++)
         if (strlen(*list) == len && memcmp(*list, s, len) == 0) return true;
     return false;
@@ -392,13 +452,14 @@ static bool in_list(const char *s, size_t len, const char *const *list) {
 /* Atoms Elixir prints bare although they are not identifiers: the
  * special forms and the operators (Macro.operator?/2 for arity 1 or 2). */
 static const char *const bare_atoms[] = {
-    "%", "%{}", "{}", "<<>>", "...", "..", ".", "..//", "->", "!", "^", "not", "+", "-", "~~~",
-    "&", "@", "<-", "\\\\", "when", "|", "=", "||", "|||", "or", "&&", "&&&", "and", "==",
-    "!=", "=~", "===", "!==", "<", "<=", ">=", ">", "|>", "<<<", ">>>", "<<~", "~>>", "<~",
-    "~>", "<~>", "<|>", "in", "not in", "^^^", "//", "++", "--", "+++", "---", "<>", "*",
-    "/", "**", NULL};
+    "%",   "%{}", "{}",  "<<>>", "...", "..",  ".",    "..//", "->",  "!",   "^",  "not",
+    "+",   "-",   "~~~", "&",    "@",   "<-",  "\\\\", "when", "|",   "=",   "||", "|||",
+    "or",  "&&",  "&&&", "and",  "==",  "!=",  "=~",   "===",  "!==", "<",   "<=", ">=",
+    ">",   "|>",  "<<<", ">>>",  "<<~", "~>>", "<~",   "~>",   "<~>", "<|>", "in", "not in",
+    "^^^", "//",  "++",  "--",   "+++", "---", "<>",   "*",    "/",   "**",  NULL};
 
-static locale_t unicode_locale(void) {
+static locale_t unicode_locale(void)
+{
     static locale_t loc;
     static bool tried;
     if (!tried) {
@@ -410,17 +471,20 @@ static locale_t unicode_locale(void) {
 
 /* Unicode letters/digits, as String.Tokenizer allows in identifiers
  * (approximated by the C library's classification). */
-static bool uni_alnum(uint32_t c) {
+static bool uni_alnum(uint32_t c)
+{
     locale_t loc = unicode_locale();
     return loc ? iswalnum_l((wint_t)c, loc) != 0 : c >= 0xC0;
 }
 
-static bool uni_upper(uint32_t c) {
+static bool uni_upper(uint32_t c)
+{
     locale_t loc = unicode_locale();
     return loc ? iswupper_l((wint_t)c, loc) != 0 : false;
 }
 
-static bool alias_text(const char *s, size_t len) {
+static bool alias_text(const char *s, size_t len)
+{
     if (len < 6 || memcmp(s, "Elixir", 6) != 0) return false;
     size_t i = 6;
     while (i < len) {
@@ -433,7 +497,8 @@ static bool alias_text(const char *s, size_t len) {
 
 /* String.Tokenizer's verdict: an identifier (:foo), something Elixir
  * still prints bare (:Foo, :foo@bar), or anything else (quoted). */
-static int classify_tokens(const uint8_t *s, size_t len) {
+static int classify_tokens(const uint8_t *s, size_t len)
+{
     uint32_t c;
     size_t n = tapa_utf8_decode(s, len, &c);
     if (!n) return CL_QUOTED;
@@ -452,7 +517,8 @@ static int classify_tokens(const uint8_t *s, size_t len) {
     return ident && !at ? CL_IDENTIFIER : CL_UNQUOTED;
 }
 
-static int classify_atom(const char *s, size_t len) {
+static int classify_atom(const char *s, size_t len)
+{
     if (len == 0) return CL_QUOTED;
     if (len == 2 && memcmp(s, "::", 2) == 0) return CL_QUOTED;
     if (in_list(s, len, bare_atoms)) return CL_UNQUOTED;
@@ -460,14 +526,16 @@ static int classify_atom(const char *s, size_t len) {
     return classify_tokens((const uint8_t *)s, len);
 }
 
-static void quoted_into(strbuf *sb, const char *s, size_t len) {
+static void quoted_into(strbuf *sb, const char *s, size_t len)
+{
     sb_putc(sb, '"');
     escape_into(sb, (const uint8_t *)s, len, '"', -1);
     sb_putc(sb, '"');
 }
 
 /* Macro.inspect_atom(:literal, atom) */
-static void atom_literal(strbuf *sb, tapa_term atom) {
+static void atom_literal(strbuf *sb, tapa_term atom)
+{
     size_t len;
     const char *s = atom_text(atom, &len);
     if (atom == A(true) || atom == A(false) || atom == A(nil)) {
@@ -492,7 +560,8 @@ static void atom_literal(strbuf *sb, tapa_term atom) {
 }
 
 /* Macro.inspect_atom(:key, atom): "key:" or "\"odd key\":" */
-static void atom_key(strbuf *sb, tapa_term atom) {
+static void atom_key(strbuf *sb, tapa_term atom)
+{
     size_t len;
     const char *s = atom_text(atom, &len);
     int cl = classify_atom(s, len);
@@ -506,12 +575,15 @@ static void atom_key(strbuf *sb, tapa_term atom) {
 }
 
 /* Macro.inspect_atom(:remote_call, atom): the function name in &M.f/1 */
-static void atom_remote_call(strbuf *sb, tapa_term atom) {
+static void atom_remote_call(strbuf *sb, tapa_term atom)
+{
     size_t len;
     const char *s = atom_text(atom, &len);
     int cl = classify_atom(s, len);
-    bool bare_op = in_list(s, len, bare_atoms) && !in_list(s, len, (const char *const[]){
-        "%", "%{}", "{}", "<<>>", "...", "..", ".", "..//", "->", NULL});
+    bool bare_op = in_list(s, len, bare_atoms) &&
+                   !in_list(s, len,
+                            (const char *const[]){"%", "%{}", "{}", "<<>>", "...", "..", ".",
+                                                  "..//", "->", NULL});
     if (cl == CL_IDENTIFIER || bare_op) sb_putn(sb, s, len);
     else if (cl == CL_QUOTED) quoted_into(sb, s, len);
     else {
@@ -523,7 +595,8 @@ static void atom_remote_call(strbuf *sb, tapa_term atom) {
 
 /* ----------------------------------------------------------- numbers -- */
 
-static void bigint_into(strbuf *sb, const box_bigint *b) {
+static void bigint_into(strbuf *sb, const box_bigint *b)
+{
     size_t n = b->h.size;
     uint32_t *d = malloc(n * sizeof *d);
     uint32_t *chunks = malloc((n * 10 / 9 + 2) * sizeof *chunks); /* base 1e9 */
@@ -549,7 +622,8 @@ static void bigint_into(strbuf *sb, const box_bigint *b) {
 
 /* The shortest digits that read back as v: digits[] and the decimal
  * exponent of the first digit (v = d.ddd * 10^exp). */
-static int shortest_digits(double v, char *digits, int *exp) {
+static int shortest_digits(double v, char *digits, int *exp)
+{
     char buf[40];
     for (int p = 1; p <= 17; p++) {
         snprintf(buf, sizeof buf, "%.*e", p - 1, v);
@@ -571,7 +645,8 @@ static int shortest_digits(double v, char *digits, int *exp) {
  * the shortest round-trip digits, plain unless scientific is shorter,
  * and always scientific from 2^53 up (checked against erl on 25,000
  * values). */
-static void float_into(strbuf *sb, double v) {
+static void float_into(strbuf *sb, double v)
+{
     if (v == 0) {
         sb_puts(sb, signbit(v) ? "-0.0" : "0.0");
         return;
@@ -618,7 +693,8 @@ typedef struct ictx {
 static int32_t to_doc(ictx *c, tapa_term t, long limit);
 
 /* A string document from what was written to c->tmp. */
-static int32_t tmp_doc(ictx *c) {
+static int32_t tmp_doc(ictx *c)
+{
     int32_t d = d_strn(&c->ds, c->tmp.data ? c->tmp.data : "", c->tmp.len);
     c->tmp.len = 0;
     return d;
@@ -631,7 +707,8 @@ typedef struct container {
     bool simple; /* every item is plain text */
 } container;
 
-static void ct_add(ictx *c, container *ct, int32_t d) {
+static void ct_add(ictx *c, container *ct, int32_t d)
+{
     if (ct->n == ct->cap) {
         ct->cap = ct->cap ? ct->cap * 2 : 16;
         int32_t *items = realloc(ct->items, ct->cap * sizeof *items);
@@ -644,8 +721,8 @@ static void ct_add(ictx *c, container *ct, int32_t d) {
 
 enum { BR_MAYBE, BR_FLEX, BR_STRICT };
 
-static int32_t container_doc(ictx *c, const char *left, container *ct, const char *right,
-                             int mode) {
+static int32_t container_doc(ictx *c, const char *left, container *ct, const char *right, int mode)
+{
     docs *ds = &c->ds;
     int32_t l = d_str(ds, left), r = d_str(ds, right);
     if (ct->n == 0) {
@@ -662,19 +739,22 @@ static int32_t container_doc(ictx *c, const char *left, container *ct, const cha
     return d_group(ds, d_glue(ds, inner, "", r, false));
 }
 
-static const box_tuple *as_pair(tapa_term t) {
+static const box_tuple *as_pair(tapa_term t)
+{
     return IS_BOX_TYPE(t, BOX_TUPLE) && BOX_OF(t)->size == 2 ? (const box_tuple *)BOX_OF(t) : NULL;
 }
 
 /* Inspect.List.keyword?: atom keys that are not Elixir aliases */
-static bool keyword_key(tapa_term k) {
+static bool keyword_key(tapa_term k)
+{
     if (TERM_TAG(k) != TAG_ATOM) return false;
     size_t len;
     const char *s = atom_text(k, &len);
     return !(len >= 7 && memcmp(s, "Elixir.", 7) == 0);
 }
 
-static bool keyword_list(tapa_term t) {
+static bool keyword_list(tapa_term t)
+{
     for (; IS_BOX_TYPE(t, BOX_CONS); t = ((const box_cons *)BOX_OF(t))->tail) {
         const box_tuple *p = as_pair(((const box_cons *)BOX_OF(t))->head);
         if (!p || !keyword_key(p->elements[0])) return false;
@@ -683,14 +763,16 @@ static bool keyword_list(tapa_term t) {
 }
 
 /* Inspect.List.keyword/2: "key: value" */
-static int32_t keyword_doc(ictx *c, tapa_term key, tapa_term value, long limit) {
+static int32_t keyword_doc(ictx *c, tapa_term key, tapa_term value, long limit)
+{
     atom_key(&c->tmp, key);
     sb_putc(&c->tmp, ' ');
     int32_t k = tmp_doc(c);
     return d_cons(&c->ds, k, to_doc(c, value, limit));
 }
 
-static int32_t charlist_doc(ictx *c, tapa_term t) {
+static int32_t charlist_doc(ictx *c, tapa_term t)
+{
     strbuf raw = {0};
     size_t n = 0;
     for (; IS_BOX_TYPE(t, BOX_CONS) && n <= PRINTABLE_LIMIT; n++) {
@@ -704,7 +786,8 @@ static int32_t charlist_doc(ictx *c, tapa_term t) {
     return tmp_doc(c);
 }
 
-static int32_t list_doc(ictx *c, tapa_term t, long limit) {
+static int32_t list_doc(ictx *c, tapa_term t, long limit)
+{
     if (term_is_printable_charlist(t)) return charlist_doc(c, t);
     bool kw = keyword_list(t);
     container ct = {.simple = true};
@@ -731,7 +814,8 @@ static int32_t list_doc(ictx *c, tapa_term t, long limit) {
     return container_doc(c, "[", &ct, "]", kw ? BR_STRICT : BR_MAYBE);
 }
 
-static int32_t tuple_doc(ictx *c, const box_tuple *t, long limit) {
+static int32_t tuple_doc(ictx *c, const box_tuple *t, long limit)
+{
     container ct = {.simple = true};
     for (uint32_t i = 0; i < t->h.size; i++) {
         if (limit == 0) {
@@ -745,7 +829,8 @@ static int32_t tuple_doc(ictx *c, const box_tuple *t, long limit) {
 
 /* The struct's name if the map is one iex prints as %Name{...}: its
  * :__struct__ is an Elixir alias and every other key is an atom. */
-static bool struct_name(const box_map *m, tapa_term *name) {
+static bool struct_name(const box_map *m, tapa_term *name)
+{
     tapa_term s = TAPA_NONE;
     for (uint32_t i = 0; i < m->h.size; i++) {
         if (TERM_TAG(m->kv[2 * i]) != TAG_ATOM) return false;
@@ -759,13 +844,15 @@ static bool struct_name(const box_map *m, tapa_term *name) {
     return true;
 }
 
-static bool hidden_struct_key(tapa_term k) {
+static bool hidden_struct_key(tapa_term k)
+{
     size_t len;
     const char *s = atom_text(k, &len);
     return k == A(__struct__) || (len == 13 && memcmp(s, "__exception__", 13) == 0);
 }
 
-static int32_t map_doc(ictx *c, const box_map *m, long limit) {
+static int32_t map_doc(ictx *c, const box_map *m, long limit)
+{
     tapa_term name;
     bool is_struct = struct_name(m, &name);
     bool kw = true;
@@ -796,7 +883,8 @@ static int32_t map_doc(ictx *c, const box_map *m, long limit) {
 }
 
 /* Inspect.BitString for binaries that are not printable text. */
-static int32_t bytes_doc(ictx *c, const box_binary *b, long limit) {
+static int32_t bytes_doc(ictx *c, const box_binary *b, long limit)
+{
     docs *ds = &c->ds;
     size_t len = b->h.size;
     char num[8];
@@ -817,7 +905,8 @@ static int32_t bytes_doc(ictx *c, const box_binary *b, long limit) {
     return d_group(ds, d_cons3(ds, d_str(ds, "<<"), d_nest(ds, body, 2), d_str(ds, ">>")));
 }
 
-static int32_t binary_doc(ictx *c, const box_binary *b, long limit) {
+static int32_t binary_doc(ictx *c, const box_binary *b, long limit)
+{
     if (!printable_string(b->bytes, b->h.size)) return bytes_doc(c, b, limit);
     sb_putc(&c->tmp, '"');
     bool cut = escape_into(&c->tmp, b->bytes, b->h.size, '"', PRINTABLE_LIMIT);
@@ -826,7 +915,8 @@ static int32_t binary_doc(ictx *c, const box_binary *b, long limit) {
 }
 
 /* A stable stand-in for the BEAM's 27-bit fun "uniq": a hash of the name. */
-static uint32_t fun_uniq(const box_fun *f) {
+static uint32_t fun_uniq(const box_fun *f)
+{
     size_t lm, lf;
     const char *m = atom_text(f->module, &lm), *fn = atom_text(f->function, &lf);
     uint32_t h = tapa_fnv32_mix(tapa_fnv1a32(m, lm), '.');
@@ -834,12 +924,14 @@ static uint32_t fun_uniq(const box_fun *f) {
     return h & 0x7ffffff;
 }
 
-static uint32_t be32(const uint8_t *p) {
+static uint32_t be32(const uint8_t *p)
+{
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 /* A small integer in external term format at p; advances *i. */
-static bool etf_int(const uint8_t *p, size_t len, size_t *i, int64_t *v) {
+static bool etf_int(const uint8_t *p, size_t len, size_t *i, int64_t *v)
+{
     if (*i + 2 <= len && p[*i] == ETF_SMALL_INTEGER_EXT) {
         *v = p[*i + 1];
         *i += 2;
@@ -854,7 +946,8 @@ static bool etf_int(const uint8_t *p, size_t len, size_t *i, int64_t *v) {
 }
 
 /* NEW_FUN_EXT: #Function<Index.OldUniq/Arity in Module(.name)> */
-static bool foreign_fun_into(strbuf *sb, const box_fun *f) {
+static bool foreign_fun_into(strbuf *sb, const box_fun *f)
+{
     if (!IS_BOX_TYPE(f->foreign, BOX_BINARY)) return false;
     const box_binary *b = (const box_binary *)BOX_OF(f->foreign);
     const uint8_t *p = b->bytes;
@@ -887,7 +980,8 @@ static bool foreign_fun_into(strbuf *sb, const box_fun *f) {
  * captured terms like an Elixir closure, #Function<I.U/1 in
  * TapaMessages.add_42>, where I is the export's registration order and
  * U a hash of its name (both stable from run to run). */
-static void fun_into(strbuf *sb, const box_fun *f) {
+static void fun_into(strbuf *sb, const box_fun *f)
+{
     if (f->kind == FUN_FOREIGN && foreign_fun_into(sb, f)) return;
     if (f->h.size == 0) { /* also a foreign `fun M:F/A` (EXPORT_EXT) */
         sb_putc(sb, '&');
@@ -905,19 +999,29 @@ static void fun_into(strbuf *sb, const box_fun *f) {
     sb_putc(sb, '>');
 }
 
-static void leaf_into(strbuf *sb, tapa_term t) {
+static void leaf_into(strbuf *sb, tapa_term t)
+{
     switch (TERM_TAG(t)) {
-    case TAG_SMALL: sb_printf(sb, "%lld", (long long)SMALL_VALUE(t)); return;
-    case TAG_ATOM: atom_literal(sb, t); return;
+    case TAG_SMALL:
+        sb_printf(sb, "%lld", (long long)SMALL_VALUE(t));
+        return;
+    case TAG_ATOM:
+        atom_literal(sb, t);
+        return;
     case TAG_PID:
         sb_printf(sb, "#PID<%u.%u.%u>", node_at(PID_NODE(t))->channel, PID_ID(t), PID_SERIAL(t));
         return;
-    default: break;
+    default:
+        break;
     }
     const tapa_box *b = BOX_OF(t);
     switch (b->type) {
-    case BOX_FLOAT: float_into(sb, ((const box_float *)b)->value); break;
-    case BOX_BIGINT: bigint_into(sb, (const box_bigint *)b); break;
+    case BOX_FLOAT:
+        float_into(sb, ((const box_float *)b)->value);
+        break;
+    case BOX_BIGINT:
+        bigint_into(sb, (const box_bigint *)b);
+        break;
     case BOX_REF: {
         const box_ref *r = (const box_ref *)b;
         sb_printf(sb, "#Reference<%u", node_at(r->node)->channel);
@@ -930,22 +1034,32 @@ static void leaf_into(strbuf *sb, tapa_term t) {
         sb_printf(sb, "#Port<%u.%llu>", node_at(p->node)->channel, (unsigned long long)p->id);
         break;
     }
-    case BOX_FUN: fun_into(sb, (const box_fun *)b); break;
-    default: sb_puts(sb, "#Unknown<>"); break;
+    case BOX_FUN:
+        fun_into(sb, (const box_fun *)b);
+        break;
+    default:
+        sb_puts(sb, "#Unknown<>");
+        break;
     }
 }
 
-static int32_t to_doc(ictx *c, tapa_term t, long limit) {
+static int32_t to_doc(ictx *c, tapa_term t, long limit)
+{
     if (t == TAPA_NONE) return d_str(&c->ds, "#None<>"); /* a bug, shown rather than crashed */
     if (t == TERM_NIL) return d_str(&c->ds, "[]");
     if (IS_BOXED(t)) {
         const tapa_box *b = BOX_OF(t);
         switch (b->type) {
-        case BOX_CONS: return list_doc(c, t, limit);
-        case BOX_TUPLE: return tuple_doc(c, (const box_tuple *)b, limit);
-        case BOX_MAP: return map_doc(c, (const box_map *)b, limit);
-        case BOX_BINARY: return binary_doc(c, (const box_binary *)b, limit);
-        default: break;
+        case BOX_CONS:
+            return list_doc(c, t, limit);
+        case BOX_TUPLE:
+            return tuple_doc(c, (const box_tuple *)b, limit);
+        case BOX_MAP:
+            return map_doc(c, (const box_map *)b, limit);
+        case BOX_BINARY:
+            return binary_doc(c, (const box_binary *)b, limit);
+        default:
+            break;
         }
     }
     leaf_into(&c->tmp, t);
@@ -954,7 +1068,8 @@ static int32_t to_doc(ictx *c, tapa_term t, long limit) {
 
 /* ------------------------------------------------------ entry points -- */
 
-void inspect_into_width(strbuf *sb, tapa_term t, int width) {
+void inspect_into_width(strbuf *sb, tapa_term t, int width)
+{
     ictx c;
     docs_init(&c.ds);
     memset(&c.tmp, 0, sizeof c.tmp);
@@ -965,9 +1080,13 @@ void inspect_into_width(strbuf *sb, tapa_term t, int width) {
     sb_free(&c.tmp);
 }
 
-void inspect_into(strbuf *sb, tapa_term t) { inspect_into_width(sb, t, -1); }
+void inspect_into(strbuf *sb, tapa_term t)
+{
+    inspect_into_width(sb, t, -1);
+}
 
-size_t tapa_inspect_to(char *buf, size_t size, tapa_term t) {
+size_t tapa_inspect_to(char *buf, size_t size, tapa_term t)
+{
     TERM_ARG(t, "tapa_inspect_to", 3);
     strbuf sb = {0};
     inspect_into(&sb, t);
@@ -981,20 +1100,24 @@ size_t tapa_inspect_to(char *buf, size_t size, tapa_term t) {
     return len;
 }
 
-const char *term_shown(tapa_term t) {
+const char *term_shown(tapa_term t)
+{
     static char text[200];
-    if (tapa_inspect_to(text, sizeof text, t) >= sizeof text) memcpy(text + sizeof text - 4, "...", 4);
+    if (tapa_inspect_to(text, sizeof text, t) >= sizeof text)
+        memcpy(text + sizeof text - 4, "...", 4);
     return text;
 }
 
-char *tapa_inspect_alloc(tapa_term t) {
+char *tapa_inspect_alloc(tapa_term t)
+{
     TERM_ARG(t, "tapa_inspect_alloc", 1);
     strbuf sb = {0};
     inspect_into(&sb, t);
     return sb.data;
 }
 
-void tapa_fprint_term(FILE *out, tapa_term t) {
+void tapa_fprint_term(FILE *out, tapa_term t)
+{
     TERM_ARG(t, "tapa_fprint_term", 2);
     strbuf sb = {0};
     inspect_into_width(&sb, t, INSPECT_WIDTH);
@@ -1004,7 +1127,8 @@ void tapa_fprint_term(FILE *out, tapa_term t) {
 
 bool (*term_stdout_route)(const char *data, size_t len);
 
-tapa_term tapa_inspect(tapa_term t, const char *label) {
+tapa_term tapa_inspect(tapa_term t, const char *label)
+{
     TERM_ARG(t, "tapa_inspect", 1);
     strbuf sb = {0};
     if (label) sb_printf(&sb, "%s: ", label);
@@ -1023,7 +1147,8 @@ tapa_term tapa_inspect(tapa_term t, const char *label) {
 /* ------------------------------------------------------------ printf -- */
 
 /* Formats one conversion spec (without %T) with its argument. */
-static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *ap) {
+static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *ap)
+{
     char f[32];
     if (speclen >= sizeof f) speclen = sizeof f - 1;
     memcpy(f, spec, speclen);
@@ -1033,7 +1158,8 @@ static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *a
     bool ll = strncmp(len, "ll", 2) == 0, l = !ll && *len == 'l', z = *len == 'z';
     bool j = *len == 'j', t = *len == 't';
     switch (conv) {
-    case 'd': case 'i':
+    case 'd':
+    case 'i':
         if (ll) sb_printf(sb, f, va_arg(*ap, long long));
         else if (l) sb_printf(sb, f, va_arg(*ap, long));
         else if (z) sb_printf(sb, f, va_arg(*ap, ssize_t));
@@ -1041,7 +1167,10 @@ static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *a
         else if (t) sb_printf(sb, f, va_arg(*ap, ptrdiff_t));
         else sb_printf(sb, f, va_arg(*ap, int));
         break;
-    case 'u': case 'x': case 'X': case 'o':
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'o':
         if (ll) sb_printf(sb, f, va_arg(*ap, unsigned long long));
         else if (l) sb_printf(sb, f, va_arg(*ap, unsigned long));
         else if (z) sb_printf(sb, f, va_arg(*ap, size_t));
@@ -1049,17 +1178,33 @@ static void format_spec(strbuf *sb, const char *spec, size_t speclen, va_list *a
         else if (t) sb_printf(sb, f, va_arg(*ap, ptrdiff_t));
         else sb_printf(sb, f, va_arg(*ap, unsigned));
         break;
-    case 'f': case 'F': case 'g': case 'G': case 'e': case 'E': case 'a': case 'A':
+    case 'f':
+    case 'F':
+    case 'g':
+    case 'G':
+    case 'e':
+    case 'E':
+    case 'a':
+    case 'A':
         sb_printf(sb, f, va_arg(*ap, double));
         break;
-    case 'c': sb_printf(sb, f, va_arg(*ap, int)); break;
-    case 's': sb_printf(sb, f, va_arg(*ap, const char *)); break;
-    case 'p': sb_printf(sb, f, va_arg(*ap, void *)); break;
-    default: sb_putn(sb, spec, speclen); break; /* unknown: shown as written */
+    case 'c':
+        sb_printf(sb, f, va_arg(*ap, int));
+        break;
+    case 's':
+        sb_printf(sb, f, va_arg(*ap, const char *));
+        break;
+    case 'p':
+        sb_printf(sb, f, va_arg(*ap, void *));
+        break;
+    default:
+        sb_putn(sb, spec, speclen);
+        break; /* unknown: shown as written */
     }
 }
 
-void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap) {
+void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap)
+{
     size_t nterms = 0;
     for (const char *p = fmt; *p;) {
         if (*p != '%') {
@@ -1092,7 +1237,8 @@ void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap) {
             /* the old %T, from code built without format checks: take its
              * argument (so the rest stay in line) and say what to write */
             (void)va_arg(*ap, tapa_term);
-            sb_puts(sb, "[%" "T is not a conversion: write %pT to print a term]");
+            sb_puts(sb, "[%"
+                        "T is not a conversion: write %pT to print a term]");
             p += 2;
             continue;
         }
@@ -1107,7 +1253,8 @@ void term_vformat(strbuf *sb, const char *who, const char *fmt, va_list *ap) {
     }
 }
 
-int tapa_vfprintf(FILE *out, const char *fmt, va_list ap) {
+int tapa_vfprintf(FILE *out, const char *fmt, va_list ap)
+{
     strbuf sb = {0};
     va_list copy;
     va_copy(copy, ap);
@@ -1120,7 +1267,8 @@ int tapa_vfprintf(FILE *out, const char *fmt, va_list ap) {
     return (int)n;
 }
 
-int tapa_fprintf(FILE *out, const char *fmt, ...) {
+int tapa_fprintf(FILE *out, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     int n = tapa_vfprintf(out, fmt, ap);
@@ -1128,7 +1276,8 @@ int tapa_fprintf(FILE *out, const char *fmt, ...) {
     return n;
 }
 
-int tapa_printf(const char *fmt, ...) {
+int tapa_printf(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     int n = tapa_vfprintf(stdout, fmt, ap);

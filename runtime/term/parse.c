@@ -22,8 +22,18 @@
 #define MAX_ATOM_CHARS 255 /* Erlang's limit */
 
 typedef enum tok_kind {
-    T_EOF, T_LBRACE, T_RBRACE, T_LBRACK, T_RBRACK, T_MAP_OPEN, T_BIN_OPEN, T_BIN_CLOSE,
-    T_COMMA, T_BAR, T_ARROW, T_CARET,
+    T_EOF,
+    T_LBRACE,
+    T_RBRACE,
+    T_LBRACK,
+    T_RBRACK,
+    T_MAP_OPEN,
+    T_BIN_OPEN,
+    T_BIN_CLOSE,
+    T_COMMA,
+    T_BAR,
+    T_ARROW,
+    T_CARET,
     T_VALUE, /* a literal or a placeholder: val */
     T_KEY, /* a keyword key `name:` or `"text":`: val is the atom */
     T_IDENT, /* a lowercase name: a variable in patterns */
@@ -162,9 +172,15 @@ static bool buf_put_utf8(parser *ps, uint32_t cp)
 
 /* ---------------------------------------------------------- characters -- */
 
-static int cur(const parser *ps) { return (unsigned char)ps->p[0]; }
+static int cur(const parser *ps)
+{
+    return (unsigned char)ps->p[0];
+}
 /* The character after the current one; only when cur() is not NUL. */
-static int next1(const parser *ps) { return ps->p[0] ? (unsigned char)ps->p[1] : 0; }
+static int next1(const parser *ps)
+{
+    return ps->p[0] ? (unsigned char)ps->p[1] : 0;
+}
 
 static void adv(parser *ps)
 {
@@ -183,13 +199,25 @@ static bool is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
-static bool is_digit(int c) { return c >= '0' && c <= '9'; }
-static bool is_lower(int c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-static bool is_upper(int c) { return c >= 'A' && c <= 'Z'; }
+static bool is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_lower(int c)
+{
+    return (c >= 'a' && c <= 'z') || c == '_';
+}
+static bool is_upper(int c)
+{
+    return c >= 'A' && c <= 'Z';
+}
 /* Bytes of non-ASCII characters count as letters (Elixir accepts Unicode
  * identifiers and iex prints such atoms unquoted); UTF-8 is checked once
  * the word is read. */
-static bool is_ident_char(int c) { return is_lower(c) || is_upper(c) || is_digit(c) || c >= 0x80; }
+static bool is_ident_char(int c)
+{
+    return is_lower(c) || is_upper(c) || is_digit(c) || c >= 0x80;
+}
 
 static int hex_value(int c)
 {
@@ -267,8 +295,9 @@ static bool hex_escape(parser *ps, qmode mode, int line, int col)
 {
     int h1 = hex_value(cur(ps)), h2 = h1 < 0 ? -1 : hex_value(next1(ps));
     if (h1 < 0 || h2 < 0)
-        return error_at(ps, line, col,
-                        "invalid hex escape character, expected \\xHH where H is a hexadecimal digit");
+        return error_at(
+            ps, line, col,
+            "invalid hex escape character, expected \\xHH where H is a hexadecimal digit");
     adv(ps);
     adv(ps);
     uint32_t v = (uint32_t)(h1 * 16 + h2);
@@ -309,9 +338,18 @@ static bool escape(parser *ps, qmode mode)
     static const char from[] = "abdefnrstv0";
     static const uint8_t to[] = {7, 8, 127, 27, 12, 10, 13, 32, 9, 11, 0};
     if (e == 0) return true; /* the caller reports the missing terminator */
-    if (e == '\n') { adv(ps); return true; }
-    if (e == 'x') { adv(ps); return hex_escape(ps, mode, line, col); }
-    if (e == 'u') { adv(ps); return unicode_escape(ps, mode, line, col); }
+    if (e == '\n') {
+        adv(ps);
+        return true;
+    }
+    if (e == 'x') {
+        adv(ps);
+        return hex_escape(ps, mode, line, col);
+    }
+    if (e == 'u') {
+        adv(ps);
+        return unicode_escape(ps, mode, line, col);
+    }
     const char *m = strchr(from, e);
     if (m) {
         adv(ps);
@@ -404,7 +442,10 @@ static tapa_term make_integer(parser *ps, const char *digits, size_t n, int base
     }
     size_t cap = n / 2 + 2; /* 32-bit words: a digit is at most 4 bits */
     uint32_t *w = calloc(cap, sizeof *w);
-    if (!w) { error_at(ps, t->line, t->col, "out of memory"); return TAPA_NONE; }
+    if (!w) {
+        error_at(ps, t->line, t->col, "out of memory");
+        return TAPA_NONE;
+    }
     size_t used = 0;
     for (size_t i = 0; i < n;) {
         uint64_t mul = 1, add = 0;
@@ -422,12 +463,9 @@ static tapa_term make_integer(parser *ps, const char *digits, size_t n, int base
     }
     tapa_term r;
     uint64_t mag = used == 0 ? 0 : used == 1 ? w[0] : ((uint64_t)w[1] << 32 | w[0]);
-    if (used <= 2 && mag <= (uint64_t)INT64_MAX)
-        r = tapa_int(neg ? -(int64_t)mag : (int64_t)mag);
-    else if (used <= 2 && neg && mag == (uint64_t)INT64_MAX + 1)
-        r = tapa_int(INT64_MIN);
-    else
-        r = term_bigint_from_digits(neg, w, used);
+    if (used <= 2 && mag <= (uint64_t)INT64_MAX) r = tapa_int(neg ? -(int64_t)mag : (int64_t)mag);
+    else if (used <= 2 && neg && mag == (uint64_t)INT64_MAX + 1) r = tapa_int(INT64_MIN);
+    else r = term_bigint_from_digits(neg, w, used);
     free(w);
     return r;
 }
@@ -484,7 +522,10 @@ static bool lex_number(parser *ps, token *t, bool neg)
         int v = hex_value(cur(ps));
         if (v < 0 || v >= base)
             return error_at(ps, t->line, t->col, "invalid %s number: expected digits after 0%c",
-                            base == 16 ? "hexadecimal" : base == 8 ? "octal" : "binary", c1);
+                            base == 16  ? "hexadecimal"
+                            : base == 8 ? "octal"
+                                        : "binary",
+                            c1);
     }
     if (!lex_digits(ps, base)) return false;
     if (base == 10 && cur(ps) == '.' && is_digit(next1(ps))) {
@@ -559,10 +600,11 @@ static bool lex_word(parser *ps, token *t)
 static size_t operator_len(const char *p)
 {
     static const char *const ops[] = {
-        "===", "!==", "<<<", ">>>", "<~>", "<|>", "|||", "&&&", "^^^", "~~~", "<<~", "~>>",
-        "...", "+++", "---", "..//", "<<>>", "%{}", "<~", "~>", "<>", "++", "--", "**", "==",
-        "!=", "<=", ">=", "&&", "||", "|>", "..", "->", "=~", "<-", "{}", "\\\\", "+", "-",
-        "*", "/", "<", ">", "!", "&", "^", "@", "|", "=", ".", "%", NULL};
+        "===", "!==", "<<<", ">>>",  "<~>",  "<|>",  "|||", "&&&", "^^^", "~~~", "<<~",
+        "~>>", "...", "+++", "---",  "..//", "<<>>", "%{}", "<~",  "~>",  "<>",  "++",
+        "--",  "**",  "==",  "!=",   "<=",   ">=",   "&&",  "||",  "|>",  "..",  "->",
+        "=~",  "<-",  "{}",  "\\\\", "+",    "-",    "*",   "/",   "<",   ">",   "!",
+        "&",   "^",   "@",   "|",    "=",    ".",    "%",   NULL};
     size_t best = 0;
     for (int i = 0; ops[i]; i++) {
         size_t n = strlen(ops[i]);
@@ -668,10 +710,19 @@ static bool va_next(void *ud, char kind, parse_arg *out)
 {
     va_list *ap = ud;
     switch (kind) {
-    case 't': case 'p': out->term = va_arg(*ap, tapa_term); break;
-    case 'i': out->i = va_arg(*ap, int64_t); break;
-    case 'f': out->f = va_arg(*ap, double); break;
-    default: out->s = va_arg(*ap, const char *); break;
+    case 't':
+    case 'p':
+        out->term = va_arg(*ap, tapa_term);
+        break;
+    case 'i':
+        out->i = va_arg(*ap, int64_t);
+        break;
+    case 'f':
+        out->f = va_arg(*ap, double);
+        break;
+    default:
+        out->s = va_arg(*ap, const char *);
+        break;
     }
     return true;
 }
@@ -684,22 +735,42 @@ static bool lex_punct(parser *ps, token *t, int c)
     tok_kind k;
     int len = 1;
     switch (c) {
-    case '{': k = T_LBRACE; break;
-    case '}': k = T_RBRACE; break;
-    case '[': k = T_LBRACK; break;
-    case ']': k = T_RBRACK; break;
-    case ',': k = T_COMMA; break;
-    case '|': k = T_BAR; break;
-    case '^': k = T_CARET; break;
+    case '{':
+        k = T_LBRACE;
+        break;
+    case '}':
+        k = T_RBRACE;
+        break;
+    case '[':
+        k = T_LBRACK;
+        break;
+    case ']':
+        k = T_RBRACK;
+        break;
+    case ',':
+        k = T_COMMA;
+        break;
+    case '|':
+        k = T_BAR;
+        break;
+    case '^':
+        k = T_CARET;
+        break;
     case '%':
-        if (c1 != '{')
-            return error_here(ps, "expected '{' after '%%' (structs are not supported)");
+        if (c1 != '{') return error_here(ps, "expected '{' after '%%' (structs are not supported)");
         k = T_MAP_OPEN, len = 2;
         break;
-    case '<': k = T_BIN_OPEN, len = 2; break;
-    case '>': k = T_BIN_CLOSE, len = 2; break;
-    case '=': k = T_ARROW, len = 2; break;
-    default: k = T_EOF, len = 0;
+    case '<':
+        k = T_BIN_OPEN, len = 2;
+        break;
+    case '>':
+        k = T_BIN_CLOSE, len = 2;
+        break;
+    case '=':
+        k = T_ARROW, len = 2;
+        break;
+    default:
+        k = T_EOF, len = 0;
     }
     if (len == 2 && c != '%' && c1 != (c == '=' ? '>' : c)) len = 0;
     if (!len) {
@@ -714,7 +785,10 @@ static bool lex_punct(parser *ps, token *t, int c)
 static bool lex_dispatch(parser *ps, token *t)
 {
     int c = cur(ps);
-    if (c == 0) { t->kind = T_EOF; return true; }
+    if (c == 0) {
+        t->kind = T_EOF;
+        return true;
+    }
     t->kind = T_VALUE;
     if (c == ':') return lex_atom(ps, t);
     if (c == '"') return lex_string(ps, t);
@@ -771,9 +845,13 @@ static bool check_depth(parser *ps, int depth, int line, int col)
 
 static bool missing_close(parser *ps, tok_kind close, const char *what, int line, int col)
 {
-    return error_at(ps, ps->tok.line, ps->tok.col, "unexpected end of input: missing '%s' to close "
+    return error_at(ps, ps->tok.line, ps->tok.col,
+                    "unexpected end of input: missing '%s' to close "
                     "the %s at line %d, column %d",
-                    close == T_RBRACE ? "}" : close == T_RBRACK ? "]" : ">>", what, line, col);
+                    close == T_RBRACE   ? "}"
+                    : close == T_RBRACK ? "]"
+                                        : ">>",
+                    what, line, col);
 }
 
 /* True when the lookahead is the closing token (consumed), or false: at
@@ -796,10 +874,8 @@ static int after_element(parser *ps, tok_kind close, const char *msg, const char
         ps->have = false;
         return t->kind == T_COMMA;
     }
-    if (t->kind == T_EOF)
-        missing_close(ps, close, what, line, col);
-    else
-        error_at(ps, t->line, t->col, "%s", msg);
+    if (t->kind == T_EOF) missing_close(ps, close, what, line, col);
+    else error_at(ps, t->line, t->col, "%s", msg);
     return -1;
 }
 
@@ -813,7 +889,8 @@ static bool parse_keywords(parser *ps, tok_kind close, int depth, bool pairs, in
         if (ps->failed) return false;
         const token *t = &ps->tok;
         if (t->kind != T_KEY) {
-            return error_at(ps, t->line, t->col, "unexpected expression after keyword list "
+            return error_at(ps, t->line, t->col,
+                            "unexpected expression after keyword list "
                             "(keyword pairs must come last)");
         }
         tapa_term kv[2] = {t->val, TAPA_NONE};
@@ -897,7 +974,8 @@ static bool parse_map_pair(parser *ps, int depth)
     tapa_term k = parse_value(ps, depth);
     if (!k) return false;
     if (ps->nvars != nvars)
-        return error_at(ps, line, col, "variables are not allowed in map keys (a key must be a "
+        return error_at(ps, line, col,
+                        "variables are not allowed in map keys (a key must be a "
                         "literal)");
     if (!accept(ps, T_ARROW)) {
         if (!ps->failed) unexpected(ps, &ps->tok, "expected '=>' after map key");
@@ -918,8 +996,8 @@ static tapa_term parse_map(parser *ps, int depth, int line, int col)
             break;
         }
         if (!parse_map_pair(ps, depth)) return TAPA_NONE;
-        int r = after_element(ps, T_RBRACE, "expected ',' or '}' after map value", "map", line,
-                              col);
+        int r =
+            after_element(ps, T_RBRACE, "expected ',' or '}' after map value", "map", line, col);
         if (r < 0) return TAPA_NONE;
         if (r == 0) break;
     }
@@ -942,7 +1020,8 @@ static bool binary_segment(parser *ps, const token *t)
         uint8_t b = (uint8_t)SMALL_VALUE(v);
         return bin_put(ps, &b, 1);
     }
-    if (IS_BOXED(v) && tapa_is_binary(v)) return bin_put(ps, tapa_binary_data(v), tapa_binary_size(v));
+    if (IS_BOXED(v) && tapa_is_binary(v))
+        return bin_put(ps, tapa_binary_data(v), tapa_binary_size(v));
     return error_at(ps, t->line, t->col, "%s", bad);
 }
 
@@ -955,8 +1034,8 @@ static tapa_term parse_binary(parser *ps, int line, int col)
         token t = ps->tok;
         ps->have = false;
         if (!binary_segment(ps, &t)) return TAPA_NONE;
-        int r = after_element(ps, T_BIN_CLOSE, "expected ',' or '>>' after binary segment", "binary",
-                              line, col);
+        int r = after_element(ps, T_BIN_CLOSE, "expected ',' or '>>' after binary segment",
+                              "binary", line, col);
         if (r < 0) return TAPA_NONE;
         if (r == 0) break;
     }
@@ -976,8 +1055,10 @@ static tapa_term call_hook(parser *ps, parse_var_kind kind, const char *name, si
 static tapa_term parse_variable(parser *ps, const token *t)
 {
     if (!ps->hooks) {
-        error_at(ps, t->line, t->col, "unexpected identifier '%.*s' (variables are only allowed in "
-                 "patterns; insert values with ~t)", (int)(t->len > 40 ? 40 : t->len), t->start);
+        error_at(ps, t->line, t->col,
+                 "unexpected identifier '%.*s' (variables are only allowed in "
+                 "patterns; insert values with ~t)",
+                 (int)(t->len > 40 ? 40 : t->len), t->start);
         return TAPA_NONE;
     }
     return call_hook(ps, t->start[0] == '_' ? PARSE_WILD : PARSE_VAR, t->start, t->len, t->line,
@@ -1018,10 +1099,11 @@ static tapa_term parse_value(parser *ps, int depth)
         return parse_binary(ps, line, col);
     }
     if (k == T_KEY)
-        error_at(ps, line, col, "unexpected keyword key '%.*s' (keyword pairs go inside [...], "
-                 "or last in a tuple or map)", (int)(t->len > 40 ? 40 : t->len), t->start);
-    else
-        unexpected(ps, t, "expected a term");
+        error_at(ps, line, col,
+                 "unexpected keyword key '%.*s' (keyword pairs go inside [...], "
+                 "or last in a tuple or map)",
+                 (int)(t->len > 40 ? 40 : t->len), t->start);
+    else unexpected(ps, t, "expected a term");
     return TAPA_NONE;
 }
 
@@ -1046,7 +1128,8 @@ tapa_term parse_literal_args(const char *src, tapa_parse_error *err, const parse
     }
     parser ps = {.p = src, .line = 1, .col = 1, .args = args, .hooks = hooks, .err = err};
     if (!grow(&ps, (void **)&ps.stk, &ps.scap, 64, sizeof *ps.stk) ||
-        !grow(&ps, (void **)&ps.buf, &ps.bcap, 64, 1) || !grow(&ps, (void **)&ps.bin, &ps.bincap, 64, 1)) {
+        !grow(&ps, (void **)&ps.buf, &ps.bcap, 64, 1) ||
+        !grow(&ps, (void **)&ps.bin, &ps.bincap, 64, 1)) {
         free(ps.stk);
         free(ps.buf);
         return TAPA_NONE;

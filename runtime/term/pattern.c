@@ -66,7 +66,10 @@ static tapa_term marker(parse_var_kind kind, uint32_t index)
     return term_ref_make(0, w, 3);
 }
 
-static bool is_marker(tapa_term t) { return IS_BOX_TYPE(t, BOX_REF); }
+static bool is_marker(tapa_term t)
+{
+    return IS_BOX_TYPE(t, BOX_REF);
+}
 
 static int name_slot(char **names, int count, const char *name, size_t len)
 {
@@ -138,8 +141,12 @@ static int compile_marker(compiler *c, tapa_term t)
         op = c->bound[slot] ? OP_CHECK : OP_BIND;
         c->bound[slot] = true;
         break;
-    case PARSE_PIN: op = OP_PIN; break;
-    default: op = OP_ANY; break;
+    case PARSE_PIN:
+        op = OP_PIN;
+        break;
+    default:
+        op = OP_ANY;
+        break;
     }
     return emit(c, op, 0, slot, TAPA_NONE) < 0 ? -1 : 1;
 }
@@ -247,7 +254,10 @@ pattern *pattern_compile(const char *src, tapa_parse_error *err)
     return p;
 }
 
-bool pattern_has_pins(const pattern *p) { return p && p->npins > 0; }
+bool pattern_has_pins(const pattern *p)
+{
+    return p && p->npins > 0;
+}
 
 const char *pattern_unbound_pin(const pattern *p, const tapa_match *m)
 {
@@ -309,7 +319,8 @@ static int match_map(const mstate *s, int i, tapa_term t)
     i++;
     for (uint32_t k = 0; k < n; k++) {
         tapa_term v;
-        if (!tapa_map_fetch(t, s->p->code[i].lit, &v) || (i = match_node(s, i + 1, v)) < 0) return -1;
+        if (!tapa_map_fetch(t, s->p->code[i].lit, &v) || (i = match_node(s, i + 1, v)) < 0)
+            return -1;
     }
     return i;
 }
@@ -319,21 +330,31 @@ static int match_node(const mstate *s, int i, tapa_term t)
 {
     const pnode *nd = &s->p->code[i];
     switch ((enum op)nd->op) {
-    case OP_IMM: return t == nd->lit ? i + 1 : -1;
+    case OP_IMM:
+        return t == nd->lit ? i + 1 : -1;
     case OP_LIT:
         return IS_BOXED(t) && BOX_OF(t)->type == BOX_OF(nd->lit)->type && tapa_equal(t, nd->lit)
-                   ? i + 1 : -1;
-    case OP_ANY: return i + 1;
-    case OP_BIND: s->vals[nd->var] = t; return i + 1;
-    case OP_CHECK: return tapa_equal(s->vals[nd->var], t) ? i + 1 : -1;
+                   ? i + 1
+                   : -1;
+    case OP_ANY:
+        return i + 1;
+    case OP_BIND:
+        s->vals[nd->var] = t;
+        return i + 1;
+    case OP_CHECK:
+        return tapa_equal(s->vals[nd->var], t) ? i + 1 : -1;
     case OP_PIN: {
         tapa_term v = pin_value(s, nd->var);
         return v && tapa_equal(v, t) ? i + 1 : -1;
     }
-    case OP_TUPLE: return match_tuple(s, i, t);
-    case OP_LIST: return match_list(s, i, t);
-    case OP_MAP: return match_map(s, i, t);
-    case OP_KEY: break;
+    case OP_TUPLE:
+        return match_tuple(s, i, t);
+    case OP_LIST:
+        return match_list(s, i, t);
+    case OP_MAP:
+        return match_map(s, i, t);
+    case OP_KEY:
+        break;
     }
     return -1;
 }
@@ -385,15 +406,24 @@ bool pattern_match(const pattern *p, tapa_term t, tapa_match *m)
 /* Two open-addressing tables, never shrunk: by the caller's pointer (the
  * fast path; verified with strcmp since buffers get reused) and by the
  * text, which owns the compiled patterns for good. */
-typedef struct pslot { const char *key; pattern *p; } pslot;
+typedef struct pslot {
+    const char *key;
+    pattern *p;
+} pslot;
 static pslot *by_ptr;
 static size_t by_ptr_cap, by_ptr_used;
 static pattern **by_text;
 static size_t by_text_cap, by_text_used;
 
-static size_t ptr_hash(const void *k) { return (size_t)(((uintptr_t)k >> 3) * 0x9E3779B97F4A7C15ull); }
+static size_t ptr_hash(const void *k)
+{
+    return (size_t)(((uintptr_t)k >> 3) * 0x9E3779B97F4A7C15ull);
+}
 
-static uint64_t text_hash(const char *s) { return tapa_fnv1a64(s, strlen(s)); }
+static uint64_t text_hash(const char *s)
+{
+    return tapa_fnv1a64(s, strlen(s));
+}
 
 static size_t ptr_find(pslot *tab, size_t cap, const char *key)
 {

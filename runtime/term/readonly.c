@@ -14,7 +14,9 @@
 
 #define MAX_RANGES 256
 
-static struct { uintptr_t lo, hi; } ranges[MAX_RANGES];
+static struct {
+    uintptr_t lo, hi;
+} ranges[MAX_RANGES];
 static int nranges = -1;
 static int last_hit; /* patterns mostly come from one range: look there first */
 

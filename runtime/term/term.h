@@ -40,9 +40,9 @@
 #define PID_NODE_BITS 13
 #define PID_ID_BITS 32
 #define PID_SERIAL_BITS 16
-#define MAKE_PID(node, id, serial)                                               \
-    WORD_TERM(((uint64_t)(node) << 51) | ((uint64_t)(uint32_t)(id) << 19) |       \
-              ((uint64_t)((serial) & 0xffff) << 3) | TAG_PID)
+#define MAKE_PID(node, id, serial)                                          \
+    WORD_TERM(((uint64_t)(node) << 51) | ((uint64_t)(uint32_t)(id) << 19) | \
+              ((uint64_t)((serial)&0xffff) << 3) | TAG_PID)
 #define PID_NODE(t) ((uint32_t)(TERM_WORD(t) >> 51))
 #define PID_ID(t) ((uint32_t)(TERM_WORD(t) >> 19))
 #define PID_SERIAL(t) ((uint32_t)((TERM_WORD(t) >> 3) & 0xffff))
@@ -75,17 +75,43 @@ typedef struct tapa_box {
 #define IS_BOXED(t) (TERM_TAG(t) == TAG_BOXED && (t) != TAPA_NONE)
 #define IS_BOX_TYPE(t, ty) (IS_BOXED(t) && BOX_OF(t)->type == (ty))
 
-typedef struct { tapa_box h; tapa_term elements[]; } box_tuple;
-typedef struct { tapa_box h; tapa_term head, tail; } box_cons;
-typedef struct { tapa_box h; uint8_t bytes[]; } box_binary; /* h.size bytes */
-typedef struct { tapa_box h; double value; } box_float;
+typedef struct {
+    tapa_box h;
+    tapa_term elements[];
+} box_tuple;
+typedef struct {
+    tapa_box h;
+    tapa_term head, tail;
+} box_cons;
+typedef struct {
+    tapa_box h;
+    uint8_t bytes[];
+} box_binary; /* h.size bytes */
+typedef struct {
+    tapa_box h;
+    double value;
+} box_float;
 /* little-endian 32-bit digits of the magnitude; h.flags = 1 when negative */
-typedef struct { tapa_box h; uint32_t digits[]; } box_bigint;
+typedef struct {
+    tapa_box h;
+    uint32_t digits[];
+} box_bigint;
 /* h.size pairs, sorted by key in term order (keys unique) */
-typedef struct { tapa_box h; tapa_term kv[]; } box_map; /* k0 v0 k1 v1 ... */
+typedef struct {
+    tapa_box h;
+    tapa_term kv[];
+} box_map; /* k0 v0 k1 v1 ... */
 /* a reference: node index, then h.size 32-bit words (3 local, up to 5) */
-typedef struct { tapa_box h; uint32_t node; uint32_t words[5]; } box_ref;
-typedef struct { tapa_box h; uint32_t node; uint64_t id; } box_port;
+typedef struct {
+    tapa_box h;
+    uint32_t node;
+    uint32_t words[5];
+} box_ref;
+typedef struct {
+    tapa_box h;
+    uint32_t node;
+    uint64_t id;
+} box_port;
 
 /* A fun. kind LOCAL: an exported C function with captured terms (h.size of
  * them). kind FOREIGN: a fun that came from a BEAM node; `foreign` holds its
@@ -106,11 +132,31 @@ typedef struct {
 /* ------------------------------------------------------------- atoms -- */
 /* Atom indexes of atoms the runtime uses everywhere, interned at start. */
 enum {
-    ATOM_false = 0, ATOM_true, ATOM_nil, ATOM_ok, ATOM_error, ATOM_normal,
-    ATOM_kill, ATOM_killed, ATOM_noproc, ATOM_noconnection, ATOM_EXIT, ATOM_DOWN,
-    ATOM_process, ATOM_badarg, ATOM_undefined, ATOM_nonode_nohost, ATOM_infinity,
-    ATOM_shutdown, ATOM_badmatch, ATOM___struct__, ATOM_message,
-    ATOM_RuntimeError, ATOM_nodedown, ATOM_pong, ATOM_pang,
+    ATOM_false = 0,
+    ATOM_true,
+    ATOM_nil,
+    ATOM_ok,
+    ATOM_error,
+    ATOM_normal,
+    ATOM_kill,
+    ATOM_killed,
+    ATOM_noproc,
+    ATOM_noconnection,
+    ATOM_EXIT,
+    ATOM_DOWN,
+    ATOM_process,
+    ATOM_badarg,
+    ATOM_undefined,
+    ATOM_nonode_nohost,
+    ATOM_infinity,
+    ATOM_shutdown,
+    ATOM_badmatch,
+    ATOM___struct__,
+    ATOM_message,
+    ATOM_RuntimeError,
+    ATOM_nodedown,
+    ATOM_pong,
+    ATOM_pang,
     ATOM_system_limit, /* added after the original list: keep new ones at the end */
     ATOM__FIXED_COUNT
 };
@@ -185,7 +231,7 @@ tapa_term heap_copy(tapa_heap *dst, tapa_term t);
 size_t term_size_bytes(tapa_term t);
 
 /* Box allocation in the current heap, for constructors. */
-#define NEW_BOX(ctype, type, size, extra)                                         \
+#define NEW_BOX(ctype, type, size, extra) \
     ((ctype *)heap_alloc(tapa_current_heap, (type), (uint32_t)(size), sizeof(ctype) + (extra)))
 
 /* ---------------------------------------------------- term internals -- */
@@ -203,7 +249,10 @@ tapa_term term_runtime_error(const char *message); /* %RuntimeError{message: ...
 bool addr_is_readonly(const void *p);
 
 /* Print into a growing buffer (the printer's and tracer's common sink). */
-typedef struct strbuf { char *data; size_t len, cap; } strbuf;
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+} strbuf;
 void sb_putc(strbuf *sb, char c);
 void sb_puts(strbuf *sb, const char *s);
 void sb_putn(strbuf *sb, const char *s, size_t n);
@@ -245,8 +294,8 @@ const char *term_shown(tapa_term t);
  * "element", "~t placeholder") it was, 1-based. term.c. */
 _Noreturn void term_none_fail(const char *fn, const char *what, size_t pos);
 /* The check at each API entry that takes a term (one compare). */
-#define TERM_ARG(t, fn, pos)                                                         \
-    do {                                                                             \
+#define TERM_ARG(t, fn, pos)                                                                \
+    do {                                                                                    \
         if (__builtin_expect((t) == TAPA_NONE, 0)) term_none_fail((fn), "argument", (pos)); \
     } while (0)
 /* The same for each of n terms (tuple elements, list elements, args). */

@@ -12,11 +12,20 @@ static FILE *trace_file;
 static uint64_t trace_start_ns;
 
 static const char *const kind_names[] = {
-    [TR_SPAWN] = "spawn", [TR_SEND] = "send", [TR_RECEIVE] = "receive",
-    [TR_LINK] = "link", [TR_UNLINK] = "unlink", [TR_EXIT_SIGNAL] = "exit_signal",
-    [TR_TRAP] = "trap", [TR_MONITOR] = "monitor", [TR_DOWN] = "down",
-    [TR_REGISTER] = "register", [TR_UNREGISTER] = "unregister", [TR_EXIT] = "exit",
-    [TR_NODE_UP] = "nodeup", [TR_NODE_DOWN] = "nodedown",
+    [TR_SPAWN] = "spawn",
+    [TR_SEND] = "send",
+    [TR_RECEIVE] = "receive",
+    [TR_LINK] = "link",
+    [TR_UNLINK] = "unlink",
+    [TR_EXIT_SIGNAL] = "exit_signal",
+    [TR_TRAP] = "trap",
+    [TR_MONITOR] = "monitor",
+    [TR_DOWN] = "down",
+    [TR_REGISTER] = "register",
+    [TR_UNREGISTER] = "unregister",
+    [TR_EXIT] = "exit",
+    [TR_NODE_UP] = "nodeup",
+    [TR_NODE_DOWN] = "nodedown",
 };
 
 static void put_field(strbuf *sb, tapa_term t)

@@ -43,7 +43,8 @@ static void verdict(const char *id, bool ok, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    const char *key = getenv("TAPA_PEER_KEY"); /* this run's secret: the grader takes only verdicts with it */
+    const char *key =
+        getenv("TAPA_PEER_KEY"); /* this run's secret: the grader takes only verdicts with it */
     if (!key) key = "nokey";
     if (ok) printf("@pass %s %s\n", key, id);
     else printf("@fail %s %s\t%s\n", key, id, why);
@@ -132,7 +133,8 @@ static void stdin_watch(tapa_term main_pid)
 
 static bool connected(tapa_term node)
 {
-    for (tapa_term l = tapa_nodes(); tapa_is_list(l) && tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+    for (tapa_term l = tapa_nodes(); tapa_is_list(l) && tapa_type_of(l) == TAPA_T_LIST;
+         l = tapa_tl(l))
         if (tapa_equal(tapa_hd(l), node)) return true;
     return false;
 }
@@ -195,9 +197,10 @@ static void step_09(void)
         if (tapa_receive(&m, 10, ":learner_done") == 0) break;
         seen |= connected(N2);
     }
-    verdict("node1_sees_node2", seen,
-            "node1 (a C node) saw no connection from node2. Node.ping connects only from a node: start this "
-            "program as node2 first (tapa_node_start with node_name(2) and cookie()).");
+    verdict(
+        "node1_sees_node2", seen,
+        "node1 (a C node) saw no connection from node2. Node.ping connects only from a node: start this "
+        "program as node2 first (tapa_node_start with node_name(2) and cookie()).");
 }
 
 static void step_10(void)
@@ -221,12 +224,14 @@ static void step_10(void)
             tapa_inspect_to(got, sizeof got, m.message);
         }
     }
-    verdict("reaches_registered", good > 0,
-            other ? "node2's :repl_node2 received %s; expected {:hello_from, pid} with pid a process of node1: send "
-                    "{:hello_from, self()}."
-                  : "nothing reached the process registered as :repl_node2 on node2 (a C node). A name alone means "
-                    "a process on your own node; to reach node2's, send to the tuple {:repl_node2, node2}.%s",
-            got);
+    verdict(
+        "reaches_registered", good > 0,
+        other
+            ? "node2's :repl_node2 received %s; expected {:hello_from, pid} with pid a process of node1: send "
+              "{:hello_from, self()}."
+            : "nothing reached the process registered as :repl_node2 on node2 (a C node). A name alone means "
+              "a process on your own node; to reach node2's, send to the tuple {:repl_node2, node2}.%s",
+        got);
 }
 
 /* Send msg to {:repl_node2, node2} every 50 ms until `until` matches or the
@@ -238,7 +243,8 @@ static bool send_to_name(tapa_term msg, const char *until)
     for (int i = 0;; i++) {
         if (i < 100) tapa_send(dest, msg);
         tapa_match m = {0};
-        int r = until ? tapa_receive(&m, 50, ":learner_done", until) : tapa_receive(&m, 50, ":learner_done");
+        int r = until ? tapa_receive(&m, 50, ":learner_done", until)
+                      : tapa_receive(&m, 50, ":learner_done");
         if (r == 0) return !(learner_done = true);
         if (r == 1) return true;
         if (!until && i >= 3) return true; /* sent a few times, it has one */
@@ -250,10 +256,11 @@ static void step_11(void)
     bool got = send_to_name(tapa_t("{:hello_from, ~p}", tapa_self()), "{:hello_back, 42}");
     say("node1 sent {:hello_from, %pT} to {:repl_node2, node2}", tapa_self());
     if (got) wait_done();
-    verdict("reply_reaches_node1", got,
-            "node1's process (the one that sent {:hello_from, pid}) never received {:hello_back, 42}. The text "
-            "'<0.N.0>' is how node1 prints its own pid; on node2 a pid starting with 0 is a process of node2. Use "
-            "the pid's text as node2 printed it, in its Received: line.");
+    verdict(
+        "reply_reaches_node1", got,
+        "node1's process (the one that sent {:hello_from, pid}) never received {:hello_back, 42}. The text "
+        "'<0.N.0>' is how node1 prints its own pid; on node2 a pid starting with 0 is a process of node2. Use "
+        "the pid's text as node2 printed it, in its Received: line.");
 }
 
 static void step_12(void)
@@ -266,15 +273,18 @@ static void step_12(void)
         ran = tapa_var(&m, "p");
     }
     if (!ran) {
-        verdict("runs_on_node1", false,
-                "nothing ran Tapa.Demo.whoami on node1 (a C node): spawn it there, Node.spawn(node1, Tapa.Demo, "
-                ":whoami, []) (tapa_spawn_on), not with tapa_spawn here.");
+        verdict(
+            "runs_on_node1", false,
+            "nothing ran Tapa.Demo.whoami on node1 (a C node): spawn it there, Node.spawn(node1, Tapa.Demo, "
+            ":whoami, []) (tapa_spawn_on), not with tapa_spawn here.");
         return;
     }
     long num = pid_number(ran);
-    verdict("runs_on_node1", learner_has_remote_pid(num, "", ""),
-            "node1 ran whoami as #PID<0.%ld.0>, but node2 did not print that process as #PID<N.%ld.0> with N not "
-            "0: show the pid Node.spawn returns.", num, num);
+    verdict(
+        "runs_on_node1", learner_has_remote_pid(num, "", ""),
+        "node1 ran whoami as #PID<0.%ld.0>, but node2 did not print that process as #PID<N.%ld.0> with N not "
+        "0: show the pid Node.spawn returns.",
+        num, num);
 }
 
 static void step_13(void)
@@ -287,9 +297,11 @@ static void step_13(void)
     wait_done();
     char want[64];
     snprintf(want, sizeof want, "result: %ld", 100 + add);
-    verdict("applies_the_fun", learner_has_line(want),
-            "node1 sent add_%ld (fn x -> x + %ld end); node2 should print \"%s\", the fun applied to 100. Call the "
-            "function you received (tapa_apply), do not print a number of your own.", add, add, want);
+    verdict(
+        "applies_the_fun", learner_has_line(want),
+        "node1 sent add_%ld (fn x -> x + %ld end); node2 should print \"%s\", the fun applied to 100. Call the "
+        "function you received (tapa_apply), do not print a number of your own.",
+        add, add, want);
 }
 
 static void step_14(void)
@@ -299,15 +311,22 @@ static void step_14(void)
     while (!done && !cut) {
         tapa_match m = {0};
         switch (tapa_receive(&m, TAPA_INFINITY, ":learner_done", "{:sleeper, p}", ":cut")) {
-        case 0: done = learner_done = true; break;
-        case 1: sleeping = tapa_var(&m, "p"); break;
-        case 2: cut = true; break;
+        case 0:
+            done = learner_done = true;
+            break;
+        case 1:
+            sleeping = tapa_var(&m, "p");
+            break;
+        case 2:
+            cut = true;
+            break;
         }
     }
     if (sleeping) {
         tapa_term kv = tapa_info_key(sleeping, "monitored_by");
         monitored = tapa_is_tuple(kv) && tapa_type_of(tapa_element(kv, 1)) == TAPA_T_LIST;
-        say("the sleeper on node1: %pT, monitored from node2: %s", sleeping, monitored ? "yes" : "no");
+        say("the sleeper on node1: %pT, monitored from node2: %s", sleeping,
+            monitored ? "yes" : "no");
     }
     if (cut) {
         tapa_node_stop(); /* every connection goes: node2 sees node1 go */
@@ -315,16 +334,20 @@ static void step_14(void)
     }
     if (!done) wait_done();
     long num = sleeping ? pid_number(sleeping) : -1;
-    verdict("down_noconnection", cut && monitored && learner_has_remote_pid(num, "{:DOWN, #Reference<", ", :noconnection}"),
-            !sleeping ? "nothing ran Tapa.Demo.sleep on node1: the program did not get that far."
-            : !cut    ? "node1 was never sent :cut (send({:net, node1}, :cut))."
-            : !monitored ? "the process on node1 was not monitored from node2 when the connection went: "
-                           "Process.monitor(pid) (tapa_monitor) before the cut."
-                         : "node2 did not show {:DOWN, ref, :process, pid, :noconnection} for the process on node1.");
+    verdict(
+        "down_noconnection",
+        cut && monitored && learner_has_remote_pid(num, "{:DOWN, #Reference<", ", :noconnection}"),
+        !sleeping ? "nothing ran Tapa.Demo.sleep on node1: the program did not get that far."
+        : !cut    ? "node1 was never sent :cut (send({:net, node1}, :cut))."
+        : !monitored
+            ? "the process on node1 was not monitored from node2 when the connection went: "
+              "Process.monitor(pid) (tapa_monitor) before the cut."
+            : "node2 did not show {:DOWN, ref, :process, pid, :noconnection} for the process on node1.");
     char want[200];
     snprintf(want, sizeof want, "{:nodedown, :\"%s\"}", tapa_atom_name(N1));
     verdict("nodedown", learner_has_line(want),
-            "node2 did not show %s: Node.monitor(node1, true) (tapa_monitor_node) asks for it.", want);
+            "node2 did not show %s: Node.monitor(node1, true) (tapa_monitor_node) asks for it.",
+            want);
 }
 
 static void peer_main(tapa_term arg)

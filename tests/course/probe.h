@@ -73,12 +73,12 @@ static void probe_fail(const char *fmt, ...)
 
 /* Judge one condition of the current check: on failure report it and leave
  * the check function. */
-#define EXPECT(cond, ...)                                                                          \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            probe_fail(__VA_ARGS__);                                                               \
-            return;                                                                                \
-        }                                                                                          \
+#define EXPECT(cond, ...)            \
+    do {                             \
+        if (!(cond)) {               \
+            probe_fail(__VA_ARGS__); \
+            return;                  \
+        }                            \
     } while (0)
 
 /* -------------------------------------------------------------- capture -- */
@@ -125,7 +125,10 @@ static int captured_count(const char *line)
     return count;
 }
 
-static bool captured_has_line(const char *line) { return captured_count(line) > 0; }
+static bool captured_has_line(const char *line)
+{
+    return captured_count(line) > 0;
+}
 
 /* Is there a line that starts with `prefix` and ends with `suffix`? */
 static bool captured_has_around(const char *prefix, const char *suffix)
@@ -194,7 +197,10 @@ static const char *txt(tapa_term t)
  * TAPA_NONE, which no tapa function takes. It becomes an atom that says so,
  * and the verdict that prints it tells the learner what happened. */
 #define PROBE_NOT_A_TERM "TAPA_NONE: `return 0;` is not a term, tapa_int(0) is the number 0"
-static tapa_term learner_value(tapa_term t) { return t != TAPA_NONE ? t : tapa_atom(PROBE_NOT_A_TERM); }
+static tapa_term learner_value(tapa_term t)
+{
+    return t != TAPA_NONE ? t : tapa_atom(PROBE_NOT_A_TERM);
+}
 
 static uint32_t probe_rand(uint32_t below)
 {
@@ -203,9 +209,15 @@ static uint32_t probe_rand(uint32_t below)
 }
 
 /* Let every runnable process run until it waits (scaled for slow builds). */
-static void settle(void) { tapa_sleep(30 * probe_slow); }
+static void settle(void)
+{
+    tapa_sleep(30 * probe_slow);
+}
 
-static int64_t ms(int64_t base) { return base * probe_slow; }
+static int64_t ms(int64_t base)
+{
+    return base * probe_slow;
+}
 
 static int64_t queue_len(tapa_term pid)
 {
@@ -252,10 +264,14 @@ static tapa_term call_in_process(tapa_fn fn, tapa_term arg, int64_t timeout_ms, 
 }
 
 /* For fns run by call_in_process: arg is {caller, real_arg}. */
-static tapa_term probe_arg(tapa_term arg) { return tapa_element(arg, 1); }
+static tapa_term probe_arg(tapa_term arg)
+{
+    return tapa_element(arg, 1);
+}
 static void probe_reply(tapa_term arg, tapa_term value)
 {
-    tapa_send(tapa_element(arg, 0), tapa_tuple(tapa_atom("probe_result"), tapa_self(), learner_value(value)));
+    tapa_send(tapa_element(arg, 0),
+              tapa_tuple(tapa_atom("probe_result"), tapa_self(), learner_value(value)));
 }
 
 /* ------------------------------------------------------------- scenarios -- */

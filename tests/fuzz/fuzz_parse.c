@@ -42,8 +42,12 @@ static bool next_arg(void *ud, char kind, parse_arg *out)
                     : b % 5 == 3 ? tapa_tuple(tapa_string("s"), tapa_float(0.5))
                                  : tapa_list(tapa_int(b), tapa_empty_list());
         break;
-    case 'i': out->i = b % 3 == 0 ? INT64_MIN : b % 3 == 1 ? INT64_MAX : (int64_t)b - 128; break;
-    case 'f': out->f = b % 4 == 0 ? NAN : b % 4 == 1 ? -INFINITY : b % 4 == 2 ? -0.0 : b * 1e300; break;
+    case 'i':
+        out->i = b % 3 == 0 ? INT64_MIN : b % 3 == 1 ? INT64_MAX : (int64_t)b - 128;
+        break;
+    case 'f':
+        out->f = b % 4 == 0 ? NAN : b % 4 == 1 ? -INFINITY : b % 4 == 2 ? -0.0 : b * 1e300;
+        break;
     default:
         out->s = b % 4 == 0 ? NULL : b % 4 == 1 ? "" : b % 4 == 2 ? "bad \xff utf8" : "ok é";
         break;

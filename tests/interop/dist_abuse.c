@@ -243,7 +243,8 @@ static void many_creations(void)
         if (fd >= 0) accepted++, close(fd);
     }
     char what[128];
-    snprintf(what, sizeof what, "8300 handshakes under one name with new creations: %d accepted", accepted);
+    snprintf(what, sizeof what, "8300 handshakes under one name with new creations: %d accepted",
+             accepted);
     check(accepted == 8300, what);
     check(echo_works(me), "the node answers under that name after them");
 }
@@ -280,7 +281,9 @@ static void atom_flood(void)
         close(fd);
     }
     char what[128];
-    snprintf(what, sizeof what, "18 peers that flood atoms are each cut off (%d were; %d packets of 9000)", cut, packets);
+    snprintf(what, sizeof what,
+             "18 peers that flood atoms are each cut off (%d were; %d packets of 9000)", cut,
+             packets);
     check(cut == 18, what);
     snprintf(me, sizeof me, "fresh%s@127.0.0.1", tag);
     check(echo_works(me), "a peer with a new name still connects after the atom flood");
@@ -315,7 +318,8 @@ static void made_up_nodes(void)
     dbuf m = {0}, out = {0};
     e_pid(&m, "third@elsewhere", 5, 3);
     echo_req(&out, me, me, 1, &m);
-    bool ok = fd >= 0 && send_all(fd, out.data, out.len) && reply_has(fd, "third@elsewhere", 15, 3000);
+    bool ok =
+        fd >= 0 && send_all(fd, out.data, out.len) && reply_has(fd, "third@elsewhere", 15, 3000);
     check(ok, "another peer's pid of a third node is still accepted and echoed");
     dbuf_free(&m);
     dbuf_free(&out);
@@ -345,7 +349,9 @@ static void silent_strangers(void)
     char me[64], what[160];
     snprintf(me, sizeof me, "amid%s@127.0.0.1", tag);
     check(echo_works(me), "a real peer connects while 1000 silent connections are open");
-    snprintf(what, sizeof what, "%d silent connections: the node holds %d descriptors (at most ~300)", opened, node_fds);
+    snprintf(what, sizeof what,
+             "%d silent connections: the node holds %d descriptors (at most ~300)", opened,
+             node_fds);
     check(!pid || (node_fds > 0 && node_fds < 320), what);
     for (int i = 0; i < opened; i++) close(fds[i]);
 }
@@ -420,8 +426,9 @@ static void compressed_bomb(void)
     double took = now_s() - t0;
     close(fd);
     char what[160];
-    snprintf(what, sizeof what, "a %zu-byte compressed packet that inflates to %zu MB is refused in %.2f s",
-             p.len, (n + 6) >> 20, took);
+    snprintf(what, sizeof what,
+             "a %zu-byte compressed packet that inflates to %zu MB is refused in %.2f s", p.len,
+             (n + 6) >> 20, took);
     check(closed && took < 2, what);
     dbuf_free(&p);
     dbuf_free(&out);
@@ -471,11 +478,13 @@ int main(int argc, char **argv)
     check(port != 0, "the target is registered with the port mapper");
     if (!port) return 1;
     const char *only = getenv("ABUSE_ONLY");
-    struct { const char *name; void (*run)(void); } attacks[] = {
-        {"utf8", bad_utf8_name}, {"creations", many_creations}, {"nodes", made_up_nodes},
-        {"bomb", compressed_bomb}, {"pipe", dies_unread}, {"silent", silent_strangers},
-        {"bigterm", big_term},
-        {"atoms", atom_flood}, /* last: after it no peer may add atoms */
+    struct {
+        const char *name;
+        void (*run)(void);
+    } attacks[] = {
+        {"utf8", bad_utf8_name},   {"creations", many_creations}, {"nodes", made_up_nodes},
+        {"bomb", compressed_bomb}, {"pipe", dies_unread},         {"silent", silent_strangers},
+        {"bigterm", big_term},     {"atoms", atom_flood}, /* last: after it no peer may add atoms */
     };
     for (size_t i = 0; i < sizeof attacks / sizeof *attacks; i++)
         if (!only || strstr(only, attacks[i].name)) attacks[i].run();

@@ -52,7 +52,8 @@ static void sender(tapa_term arg)
     long got = k == 0 ? (long)tapa_int_value(tapa_var(&m, "n")) : -1;
     bool in_order = k == 0 && tapa_var(&m, "in_order") == tapa_true();
     char what[200];
-    snprintf(what, sizeof what, "%ld messages from one C process to an erl sink: %ld arrived, %s "
+    snprintf(what, sizeof what,
+             "%ld messages from one C process to an erl sink: %ld arrived, %s "
              "(sent in %.2f s, received in %.2f s: %.0f msg/s)",
              count, got, in_order ? "in order" : "NOT in order", sent, all, count / all);
     bool ok = got == count && in_order;

@@ -42,7 +42,10 @@ static void check(bool ok, const char *what, tapa_term got)
     fflush(stdout);
 }
 
-static bool same(tapa_term a, const char *literal) { return tapa_equal(a, tapa_t(literal)); }
+static bool same(tapa_term a, const char *literal)
+{
+    return tapa_equal(a, tapa_t(literal));
+}
 
 static uint64_t now_ms(void)
 {
@@ -62,8 +65,8 @@ static tapa_term take(const char *pattern, int64_t ms)
 static void common(tapa_term peer)
 {
     check(tapa_ping(peer) == tapa_atom("pong"), "ping", tapa_ping(peer));
-    check(tapa_ping(tapa_atom("nobody@127.0.0.1")) == tapa_atom("pang"), "ping unknown node gives pang",
-          TAPA_NONE);
+    check(tapa_ping(tapa_atom("nobody@127.0.0.1")) == tapa_atom("pang"),
+          "ping unknown node gives pang", TAPA_NONE);
     tapa_term nodes = tapa_nodes();
     check(tapa_length(nodes) == 1 && tapa_hd(nodes) == peer, "nodes()", nodes);
     /* send to a registered name there; the answer comes to our pid */
@@ -72,10 +75,12 @@ static void common(tapa_term peer)
     tapa_term r = take("{:echo, _}", 3000);
     check(same(r, "{:echo, :hello}"), "send to {name, node}, reply to our pid", r);
     /* big and odd terms make the round trip unchanged */
-    tapa_term t = tapa_t("{123456789012345678901234567890, -1.5, \"bin\", [1, 2 | 3], %{a: [104, 105]}, 'abc'}");
+    tapa_term t = tapa_t(
+        "{123456789012345678901234567890, -1.5, \"bin\", [1, 2 | 3], %{a: [104, 105]}, 'abc'}");
     tapa_send(tapa_tuple(tapa_atom(reg), peer), tapa_tuple(tapa_self(), t));
     r = take("{:echo, _}", 3000);
-    check(tapa_is_tuple(r) && tapa_equal(tapa_element(r, 1), t), "terms round-trip through the peer", r);
+    check(tapa_is_tuple(r) && tapa_equal(tapa_element(r, 1), t),
+          "terms round-trip through the peer", r);
 }
 
 static const char erl_text[] = "printed by erl: h\xc3\xa9llo \xe2\x9c\x93\n";
@@ -87,20 +92,25 @@ static void beam_checks(tapa_term peer)
     r = tapa_rpc(peer, ":lists", "reverse", tapa_t("[[1, 2, 3]]"));
     check(same(r, "[3, 2, 1]"), ":rpc.call lists:reverse", r);
     r = tapa_rpc(peer, ":no_such_module", "f", tapa_t("[1]"));
-    check(same(r, "{:badrpc, {:EXIT, {:undef, [{:no_such_module, :f, [1], []}]}}}"), "rpc of an unknown function", r);
+    check(same(r, "{:badrpc, {:EXIT, {:undef, [{:no_such_module, :f, [1], []}]}}}"),
+          "rpc of an unknown function", r);
     /* a process spawned there sends to our pid */
-    tapa_term pid = tapa_spawn_on(peer, ":erlang", "send", tapa_list(tapa_self(), tapa_atom("from_spawned")));
+    tapa_term pid =
+        tapa_spawn_on(peer, ":erlang", "send", tapa_list(tapa_self(), tapa_atom("from_spawned")));
     check(tapa_is_pid(pid), "Node.spawn on the peer gives a pid", pid);
     r = take(":from_spawned", 3000);
     check(r == tapa_atom("from_spawned"), "the spawned process sent to us", r);
     /* its group leader is ours: what it prints comes here through the I/O
      * protocol (interop.sh finds the line in our output), and it ends */
-    pid = tapa_spawn_on(peer, ":io", "put_chars", tapa_list(tapa_binary(erl_text, strlen(erl_text))));
+    pid =
+        tapa_spawn_on(peer, ":io", "put_chars", tapa_list(tapa_binary(erl_text, strlen(erl_text))));
     tapa_term mon = tapa_monitor(pid);
     tapa_match m = {0};
     tapa_pin(&m, "mon", mon);
-    r = tapa_receive(&m, 3000, "{:DOWN, ^mon, _, _, reason}") == 0 ? tapa_var(&m, "reason") : tapa_atom("timeout");
-    check(r == tapa_atom("normal"), "a process spawned on erl prints through our group leader and ends", r);
+    r = tapa_receive(&m, 3000, "{:DOWN, ^mon, _, _, reason}") == 0 ? tapa_var(&m, "reason")
+                                                                   : tapa_atom("timeout");
+    check(r == tapa_atom("normal"),
+          "a process spawned on erl prints through our group leader and ends", r);
 }
 
 static void c_checks(tapa_term peer)
@@ -108,7 +118,8 @@ static void c_checks(tapa_term peer)
     tapa_term r = tapa_rpc(peer, "Tapa.Demo", "add", tapa_t("[1, 2]"));
     check(same(r, "3"), ":rpc.call Tapa.Demo.add(1, 2)", r);
     r = tapa_rpc(peer, "Tapa.Demo", "nope", tapa_empty_list());
-    check(same(r, "{:badrpc, {:EXIT, {:undef, [{Tapa.Demo, :nope, [], []}]}}}"), "rpc of an unknown function", r);
+    check(same(r, "{:badrpc, {:EXIT, {:undef, [{Tapa.Demo, :nope, [], []}]}}}"),
+          "rpc of an unknown function", r);
     tapa_term add_42 = tapa_fun("Tapa.Demo", "add_n", 1, tapa_int(42));
     r = tapa_rpc(peer, "Tapa.Demo", "apply", tapa_list(add_42, tapa_int(100)));
     check(same(r, "142"), "a fun sent to another C node and applied there (add_42.(100))", r);
@@ -117,7 +128,8 @@ static void c_checks(tapa_term peer)
     tapa_term text = tapa_pid_to_list(pid);
     char buf[64];
     size_t n = 0;
-    for (tapa_term l = text; l != tapa_empty_list() && n < sizeof buf - 1; l = tapa_tl(l)) buf[n++] = (char)tapa_int_value(tapa_hd(l));
+    for (tapa_term l = text; l != tapa_empty_list() && n < sizeof buf - 1; l = tapa_tl(l))
+        buf[n++] = (char)tapa_int_value(tapa_hd(l));
     buf[n] = 0;
     check(tapa_equal(tapa_list_to_pid(buf), pid), "list_to_pid(pid_to_list(remote pid))", text);
 }
@@ -173,10 +185,12 @@ static void kill_scenario(tapa_term peer)
     printf("noconnection after %llu ms\n", (unsigned long long)dt);
     m.count = 0;
     tapa_pin(&m, "ref", ref);
-    check(tapa_receive(&m, 1000, "{:DOWN, ^ref, :process, _, :noconnection}") == 0, "monitor gets DOWN :noconnection", TAPA_NONE);
+    check(tapa_receive(&m, 1000, "{:DOWN, ^ref, :process, _, :noconnection}") == 0,
+          "monitor gets DOWN :noconnection", TAPA_NONE);
     m.count = 0;
     tapa_pin(&m, "peer", peer);
-    check(tapa_receive(&m, 1000, "{:nodedown, ^peer}") == 0, "monitor_node gets {:nodedown, node}", TAPA_NONE);
+    check(tapa_receive(&m, 1000, "{:nodedown, ^peer}") == 0, "monitor_node gets {:nodedown, node}",
+          TAPA_NONE);
 }
 
 static void stop_scenario(tapa_term peer)
@@ -190,8 +204,8 @@ static void stop_scenario(tapa_term peer)
     tapa_pin(&m, "peer", peer);
     int k = tapa_receive(&m, (int64_t)ticktime * 1000 * 2 + 2000, "{:nodedown, ^peer}");
     uint64_t dt = now_ms() - t0;
-    check(k == 0 && dt <= (uint64_t)ticktime * 1000 + 1500, "a stopped peer is dropped within the tick time",
-          tapa_int((int64_t)dt));
+    check(k == 0 && dt <= (uint64_t)ticktime * 1000 + 1500,
+          "a stopped peer is dropped within the tick time", tapa_int((int64_t)dt));
     printf("nodedown after %llu ms\n", (unsigned long long)dt);
 }
 
@@ -224,18 +238,19 @@ static void name_monitor_scenario(tapa_term peer)
     /* a name nobody has there: DOWN :noproc, the object {name, node} */
     tapa_term obj = tapa_tuple(tapa_atom("nobody_has_this"), peer);
     got[0] = down_of(tapa_monitor(obj), 3000);
-    check(tapa_equal(got[0], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
-                                        tapa_atom("noproc"))),
+    check(tapa_equal(got[0], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"),
+                                        obj, tapa_atom("noproc"))),
           "monitor({unregistered, node}): DOWN :noproc with {name, node}", got[0]);
     /* a live registered name that exits: its reason, the object {name, node} */
     tapa_term pid = remote_registered(peer, "victim_x");
     obj = tapa_tuple(tapa_atom("victim_x"), peer);
     tapa_term ref = tapa_monitor(obj);
-    check(down_of(ref, 200) == tapa_atom("timeout"), "no DOWN while the named process lives", TAPA_NONE);
+    check(down_of(ref, 200) == tapa_atom("timeout"), "no DOWN while the named process lives",
+          TAPA_NONE);
     tapa_exit_pid(pid, tapa_atom("bye"));
     got[1] = down_of(ref, 3000);
-    check(tapa_equal(got[1], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
-                                        tapa_atom("bye"))),
+    check(tapa_equal(got[1], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"),
+                                        obj, tapa_atom("bye"))),
           "monitor({registered, node}), it exits :bye: DOWN :bye with {name, node}", got[1]);
     /* demonitor: no DOWN when it exits afterwards */
     pid = remote_registered(peer, "victim_y");
@@ -248,8 +263,8 @@ static void name_monitor_scenario(tapa_term peer)
     /* a node that does not exist: DOWN :noconnection */
     obj = tapa_tuple(tapa_atom("x"), tapa_atom("bogus@nowhere"));
     got[3] = down_of(tapa_monitor(obj), 10000);
-    check(tapa_equal(got[3], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"), obj,
-                                        tapa_atom("noconnection"))),
+    check(tapa_equal(got[3], tapa_tuple(tapa_atom("DOWN"), tapa_atom("ref"), tapa_atom("process"),
+                                        obj, tapa_atom("noconnection"))),
           "monitor({x, :\"bogus@nowhere\"}): DOWN :noconnection with {x, node}", got[3]);
     /* the same four cases, done by erl: equal DOWN messages */
     tapa_register(tapa_self(), "mondriver");
@@ -259,11 +274,14 @@ static void name_monitor_scenario(tapa_term peer)
     for (int i = 0; i < 4; i++) {
         tapa_match m = {0};
         tapa_pin(&m, "case", tapa_atom(cases[i]));
-        tapa_term erl = tapa_receive(&m, 15000, "{:erl_down, ^case, down}") == 0 ? tapa_var(&m, "down")
-                                                                                   : tapa_atom("no_answer_from_erl");
+        tapa_term erl = tapa_receive(&m, 15000, "{:erl_down, ^case, down}") == 0
+                            ? tapa_var(&m, "down")
+                            : tapa_atom("no_answer_from_erl");
         char what[96];
-        snprintf(what, sizeof what, "%s: the same DOWN as erlang:monitor(process, {Name, Node}) on erl", cases[i]);
-        if (!tapa_equal(erl, got[i])) tapa_printf("    C node: %pT\n    erl:    %pT\n", got[i], erl);
+        snprintf(what, sizeof what,
+                 "%s: the same DOWN as erlang:monitor(process, {Name, Node}) on erl", cases[i]);
+        if (!tapa_equal(erl, got[i]))
+            tapa_printf("    C node: %pT\n    erl:    %pT\n", got[i], erl);
         check(tapa_equal(erl, got[i]), what, erl);
     }
 }
@@ -291,7 +309,8 @@ static void driver(tapa_term arg)
     } else if (!strcmp(mode, "cookie")) {
         tapa_term r = tapa_ping(peer);
         check(r == tapa_atom("pang"), "a peer with another cookie: pang", r);
-        tapa_send(tapa_tuple(tapa_atom("repl"), peer), tapa_tuple(tapa_self(), tapa_atom("sneaky")));
+        tapa_send(tapa_tuple(tapa_atom("repl"), peer),
+                  tapa_tuple(tapa_self(), tapa_atom("sneaky")));
         check(take("_", 500) == tapa_atom("timeout"), "nothing comes back", TAPA_NONE);
     }
 }

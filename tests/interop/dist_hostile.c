@@ -280,8 +280,10 @@ static void long_refs(void)
     }
     const uint8_t kept[] = {0xca, 0xfe, 0xba, 0xbe, 0xde, 0xad, 0xbe, 0xef};
     const uint8_t gone[] = {0xca, 0xfe, 0xba, 0xbe, 0x0b, 0xad, 0xf0, 0x0d};
-    check(has_bytes(&in, kept, sizeof kept), "a DOWN for a monitor with a 5-word ref carries all 5 words");
-    check(!has_bytes(&in, gone, sizeof gone), "demonitor with a 5-word ref removes that monitor, not its 3-word twin");
+    check(has_bytes(&in, kept, sizeof kept),
+          "a DOWN for a monitor with a 5-word ref carries all 5 words");
+    check(!has_bytes(&in, gone, sizeof gone),
+          "demonitor with a 5-word ref removes that monitor, not its 3-word twin");
     if (fd >= 0) close(fd);
     dbuf_free(&pk);
     dbuf_free(&body);
@@ -297,10 +299,14 @@ static void wait_flag(atomic_int *flag)
 
 static void bad_packet(int k, const char *what, const dbuf *packet);
 
-static void e_bytes(dbuf *b, const dbuf *term) { dbuf_put(b, term->data, term->len); }
+static void e_bytes(dbuf *b, const dbuf *term)
+{
+    dbuf_put(b, term->data, term->len);
+}
 
 /* {21, From, To, Ref, Reason}: a DOWN */
-static void down_op(dbuf *out, const char *me, uint32_t id, const dbuf *to, const dbuf *ref, const char *reason)
+static void down_op(dbuf *out, const char *me, uint32_t id, const dbuf *to, const dbuf *ref,
+                    const char *reason)
 {
     dbuf body = {0};
     dbuf_u8(&body, 131);
@@ -356,16 +362,16 @@ static void forged_downs(void)
     bad_packet(90, "an EXIT2 in the name of one of our own pids", &pk);
 
     pk.len = body.len = 0;
-    down_op(&pk, forger, 91, &fg_victim, &fg_ref[0], "forged");      /* the watcher's half */
-    down_op(&pk, forger, 91, &fg_watched[1], &fg_ref[1], "forged");  /* the watched half */
-    dbuf_u8(&body, 131);                                              /* {20, From, To, Ref} */
+    down_op(&pk, forger, 91, &fg_victim, &fg_ref[0], "forged"); /* the watcher's half */
+    down_op(&pk, forger, 91, &fg_watched[1], &fg_ref[1], "forged"); /* the watched half */
+    dbuf_u8(&body, 131); /* {20, From, To, Ref} */
     e_tuple(&body, 4);
     e_small(&body, 20);
     e_pid(&body, forger, 91, 4242);
     e_bytes(&body, &fg_watched[2]);
     e_bytes(&body, &fg_ref[2]);
     framed(&pk, &body, 112);
-    down_op(&pk, forger, 91, &fg_victim, &fg_ref[3], "forged");      /* owner's monitor */
+    down_op(&pk, forger, 91, &fg_victim, &fg_ref[3], "forged"); /* owner's monitor */
     body.len = 0; /* then {sync}: the node has handled all of the above */
     dbuf_u8(&body, 131);
     e_tuple(&body, 4);
@@ -630,12 +636,14 @@ static void sink(tapa_term arg)
         tapa_match m = {0};
         if (tapa_receive(&m, TAPA_INFINITY, "{:count, from}", "_") == 0)
             tapa_send(tapa_var(&m, "from"), tapa_tuple(tapa_atom("count"), tapa_int(n)));
-        else
-            n++;
+        else n++;
     }
 }
 
-static void pinger(tapa_term node) { tapa_ping(node); }
+static void pinger(tapa_term node)
+{
+    tapa_ping(node);
+}
 
 static void doomed(tapa_term arg)
 {
@@ -668,7 +676,8 @@ static void victim(tapa_term arg)
     publish(&fg_victim, tapa_self());
     fg_ready = 1;
 
-    check(tapa_receive(&m, 5000, "{:sync}") == 0, "the forger's connection stays open after its forgeries");
+    check(tapa_receive(&m, 5000, "{:sync}") == 0,
+          "the forger's connection stays open after its forgeries");
     bool none = tapa_receive(&m, 0, "{:DOWN, _, _, _, _}") == TAPA_TIMEOUT;
     check(none, "a DOWN from a peer for a monitor it does not own is not delivered");
     fg_checked = 1;
@@ -706,10 +715,13 @@ static void flood(void)
         tapa_send(dest, bin);
         got = tapa_receive(&m, 1, "{:nodedown, ^node}");
     }
-    if (got == TAPA_TIMEOUT) got = tapa_receive(&m, 2000 + FLOOD_TICKTIME * 1000, "{:nodedown, ^node}");
+    if (got == TAPA_TIMEOUT)
+        got = tapa_receive(&m, 2000 + FLOOD_TICKTIME * 1000, "{:nodedown, ^node}");
     char what[200];
-    snprintf(what, sizeof what, "a peer that stops reading: its sender waits past the output limit "
-             "(%d KiB sent), and the peer is dropped after the tick time", sent * 512);
+    snprintf(what, sizeof what,
+             "a peer that stops reading: its sender waits past the output limit "
+             "(%d KiB sent), and the peer is dropped after the tick time",
+             sent * 512);
     check(got == 0 && sent < 512, what);
     flood_done = 1;
 }
@@ -751,7 +763,8 @@ static void node(tapa_term arg)
     tapa_match m = {0};
     tapa_pin(&m, "peer", peer);
     bool down = tapa_receive(&m, 0, "{:nodedown, ^peer}") == 0;
-    check(!down && tapa_ping(peer) == tapa_atom("pong"), "the connection to the peer survived every attack");
+    check(!down && tapa_ping(peer) == tapa_atom("pong"),
+          "the connection to the peer survived every attack");
     tapa_send(tapa_atom("sink"), tapa_tuple(tapa_atom("count"), tapa_self()));
     tapa_term n = tapa_receive(&m, 2000, "{:count, n}") == 0 ? tapa_var(&m, "n") : tapa_int(-1);
     char what[120];
@@ -775,7 +788,8 @@ static void node(tapa_term arg)
     all &= log_has(log, "at most 255", "a huge atom");
     all &= log_has(log, "new atoms in one term", "too many atoms");
     all &= log_has(log, "the limit is", "a compressed bomb");
-    all &= log_has(log, "control message 99 of 2 elements that is unknown", "an unknown control message");
+    all &= log_has(log, "control message 99 of 2 elements that is unknown",
+                   "an unknown control message");
     all &= log_has(log, "a tuple of 3 elements in 2 bytes", "a truncated term");
     all &= log_has(log, "pass-through", "not pass-through");
     all &= log_has(log, "not a process of the peer's node", "a foreign sender");

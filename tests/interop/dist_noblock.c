@@ -85,9 +85,11 @@ static void epmd_start(void)
     stop_ticker = 1;
     tapa_sleep(30);
     char what[200];
-    snprintf(what, sizeof what, "the node started its own port mapper (slow to start) in %.0f ms", took);
+    snprintf(what, sizeof what, "the node started its own port mapper (slow to start) in %.0f ms",
+             took);
     report(up, what);
-    snprintf(what, sizeof what, "meanwhile the other processes ran: the longest pause was %.0f ms", max_gap);
+    snprintf(what, sizeof what, "meanwhile the other processes ran: the longest pause was %.0f ms",
+             max_gap);
     report(max_gap < 300, what);
     if (up) tapa_node_stop();
     kill_mapper();
@@ -114,12 +116,14 @@ static void main_proc(tapa_term arg)
     stop_ticker = 1;
     tapa_sleep(30);
     char what[200];
-    snprintf(what, sizeof what, "ping of a node whose host takes 1.5 s to look up: %s after %.0f ms",
+    snprintf(what, sizeof what,
+             "ping of a node whose host takes 1.5 s to look up: %s after %.0f ms",
              tapa_atom_name(r), took);
     bool ok = r == tapa_atom("pang");
     printf("%s %s\n", ok ? "ok" : "FAIL", what);
     failures += !ok;
-    snprintf(what, sizeof what, "meanwhile the other processes ran: the longest pause was %.0f ms", max_gap);
+    snprintf(what, sizeof what, "meanwhile the other processes ran: the longest pause was %.0f ms",
+             max_gap);
     ok = max_gap < 500;
     printf("%s %s\n", ok ? "ok" : "FAIL", what);
     failures += !ok;

@@ -90,13 +90,15 @@ static bool ei_walk(const char *buf, int *ix, text *t)
     int type, size;
     if (ei_get_type(buf, ix, &type, &size) < 0) return false;
     switch (type) {
-    case ERL_SMALL_INTEGER_EXT: case ERL_INTEGER_EXT: {
+    case ERL_SMALL_INTEGER_EXT:
+    case ERL_INTEGER_EXT: {
         long v;
         if (ei_decode_long(buf, ix, &v) < 0) return false;
         put_int64(t, v);
         return true;
     }
-    case ERL_SMALL_BIG_EXT: case ERL_LARGE_BIG_EXT: {
+    case ERL_SMALL_BIG_EXT:
+    case ERL_LARGE_BIG_EXT: {
         erlang_big *big = ei_alloc_big((unsigned)size);
         if (!big || ei_decode_big(buf, ix, big) < 0) return false;
         uint8_t *mag = calloc((size_t)size + 2, 1);
@@ -107,19 +109,24 @@ static bool ei_walk(const char *buf, int *ix, text *t)
         ei_free_big(big);
         return true;
     }
-    case ERL_FLOAT_EXT: case NEW_FLOAT_EXT: {
+    case ERL_FLOAT_EXT:
+    case NEW_FLOAT_EXT: {
         double v;
         if (ei_decode_double(buf, ix, &v) < 0) return false;
         put(t, "f:%a", v);
         return true;
     }
-    case ERL_ATOM_EXT: case ERL_SMALL_ATOM_EXT: case ERL_ATOM_UTF8_EXT: case ERL_SMALL_ATOM_UTF8_EXT: {
+    case ERL_ATOM_EXT:
+    case ERL_SMALL_ATOM_EXT:
+    case ERL_ATOM_UTF8_EXT:
+    case ERL_SMALL_ATOM_UTF8_EXT: {
         char a[MAXATOMLEN_UTF8];
         if (ei_decode_atom_as(buf, ix, a, sizeof a, ERLANG_UTF8, NULL, NULL) < 0) return false;
         put_bytes(t, "a:", (const uint8_t *)a, strlen(a));
         return true;
     }
-    case ERL_SMALL_TUPLE_EXT: case ERL_LARGE_TUPLE_EXT: {
+    case ERL_SMALL_TUPLE_EXT:
+    case ERL_LARGE_TUPLE_EXT: {
         int arity;
         if (ei_decode_tuple_header(buf, ix, &arity) < 0) return false;
         put(t, "{");
@@ -148,7 +155,8 @@ static bool ei_walk(const char *buf, int *ix, text *t)
         free(s);
         return true;
     }
-    case ERL_LIST_EXT: return ei_walk_list(buf, ix, t);
+    case ERL_LIST_EXT:
+        return ei_walk_list(buf, ix, t);
     case ERL_BINARY_EXT: {
         uint8_t *b = malloc((size_t)size + 1);
         long len;
@@ -168,32 +176,36 @@ static bool ei_walk(const char *buf, int *ix, text *t)
         put(t, "}");
         return true;
     }
-    case ERL_PID_EXT: case ERL_NEW_PID_EXT: {
+    case ERL_PID_EXT:
+    case ERL_NEW_PID_EXT: {
         erlang_pid p;
         if (ei_decode_pid(buf, ix, &p) < 0) return false;
         put(t, "p:%s.%u.%u.%u", p.node, p.num, p.serial, p.creation);
         return true;
     }
-    case ERL_PORT_EXT: case ERL_NEW_PORT_EXT: case ERL_V4_PORT_EXT: {
+    case ERL_PORT_EXT:
+    case ERL_NEW_PORT_EXT:
+    case ERL_V4_PORT_EXT: {
         erlang_port p;
         if (ei_decode_port(buf, ix, &p) < 0) return false;
         put(t, "o:%s.%llu.%u", p.node, (unsigned long long)p.id, p.creation);
         return true;
     }
-    case ERL_REFERENCE_EXT: case ERL_NEW_REFERENCE_EXT: case ERL_NEWER_REFERENCE_EXT: {
+    case ERL_REFERENCE_EXT:
+    case ERL_NEW_REFERENCE_EXT:
+    case ERL_NEWER_REFERENCE_EXT: {
         erlang_ref r;
         if (ei_decode_ref(buf, ix, &r) < 0) return false;
         put(t, "r:%s.%u", r.node, r.creation);
         for (int i = 0; i < r.len; i++) put(t, ".%u", r.n[i]);
         return true;
     }
-    case ERL_EXPORT_EXT: case ERL_NEW_FUN_EXT: {
+    case ERL_EXPORT_EXT:
+    case ERL_NEW_FUN_EXT: {
         erlang_fun f;
         if (ei_decode_fun(buf, ix, &f) < 0) return false;
-        if (f.type == EI_FUN_EXPORT)
-            put(t, "F:%s:%s/%ld", f.module, f.u.exprt.func, f.arity);
-        else
-            put(t, "C:%s/%ld/%ld", f.module, f.arity, f.u.closure.n_free_vars);
+        if (f.type == EI_FUN_EXPORT) put(t, "F:%s:%s/%ld", f.module, f.u.exprt.func, f.arity);
+        else put(t, "C:%s/%ld/%ld", f.module, f.arity, f.u.closure.n_free_vars);
         free_fun(&f);
         return true;
     }
@@ -214,7 +226,9 @@ static void node_text(text *t, uint32_t node)
 static void tapa_walk(tapa_term x, text *t)
 {
     switch (TERM_TAG(x)) {
-    case TAG_SMALL: put_int64(t, SMALL_VALUE(x)); return;
+    case TAG_SMALL:
+        put_int64(t, SMALL_VALUE(x));
+        return;
     case TAG_ATOM: {
         size_t n;
         const char *s = atom_text(x, &n);
@@ -226,7 +240,9 @@ static void tapa_walk(tapa_term x, text *t)
         node_text(t, PID_NODE(x));
         put(t, ".%u.%u.%u", PID_ID(x), PID_SERIAL(x), node_at(PID_NODE(x))->creation);
         return;
-    case TAG_NIL: put(t, "[]"); return;
+    case TAG_NIL:
+        put(t, "[]");
+        return;
     }
     tapa_box *b = BOX_OF(x);
     switch (b->type) {
@@ -251,12 +267,17 @@ static void tapa_walk(tapa_term x, text *t)
         put(t, "]");
         return;
     }
-    case BOX_BINARY: put_bytes(t, "b:", ((box_binary *)b)->bytes, b->size); return;
-    case BOX_FLOAT: put(t, "f:%a", ((box_float *)b)->value); return;
+    case BOX_BINARY:
+        put_bytes(t, "b:", ((box_binary *)b)->bytes, b->size);
+        return;
+    case BOX_FLOAT:
+        put(t, "f:%a", ((box_float *)b)->value);
+        return;
     case BOX_BIGINT: {
         size_t n = (size_t)b->size * 4;
         uint8_t *mag = malloc(n + 1);
-        for (size_t i = 0; i < n; i++) mag[i] = (uint8_t)(((box_bigint *)b)->digits[i / 4] >> (8 * (i % 4)));
+        for (size_t i = 0; i < n; i++)
+            mag[i] = (uint8_t)(((box_bigint *)b)->digits[i / 4] >> (8 * (i % 4)));
         put_int_le(t, b->flags & 1, mag, n);
         free(mag);
         return;
@@ -316,7 +337,8 @@ static void check(const char *label, tapa_term x, const char *expect)
               ei_walk((const char *)b.data, &ix, &theirs) && (size_t)ix == b.len;
     tapa_walk(x, &mine);
     if (!ok) {
-        printf("FAIL %s: libei could not decode it (stopped at byte %d of %zu)\n", label, ix, b.len);
+        printf("FAIL %s: libei could not decode it (stopped at byte %d of %zu)\n", label, ix,
+               b.len);
         failures++;
     } else if (strcmp(mine.s, theirs.s) != 0 || (expect && strcmp(expect, theirs.s) != 0)) {
         printf("FAIL %s:\n  libei: %s\n  tapa:  %s\n", label, theirs.s, mine.s);
@@ -336,17 +358,24 @@ static uint64_t rnd(void)
     rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
     return rng;
 }
-static uint32_t below(uint32_t n) { return (uint32_t)(rnd() % n); }
+static uint32_t below(uint32_t n)
+{
+    return (uint32_t)(rnd() % n);
+}
 
 static tapa_term random_term(int depth)
 {
-    static const char *atoms[] = {"ok", "hello", "ünïcödé", "Elixir.Tapa.Demo", "", "with space", "日本"};
+    static const char *atoms[] = {"ok", "hello",      "ünïcödé", "Elixir.Tapa.Demo",
+                                  "",   "with space", "日本"};
     uint32_t kind = below(depth > 3 ? 9 : 14);
     switch (kind) {
-    case 0: return tapa_int((int64_t)below(256));
-    case 1: return tapa_int(-(int64_t)below(1u << 31) - 1);
+    case 0:
+        return tapa_int((int64_t)below(256));
+    case 1:
+        return tapa_int(-(int64_t)below(1u << 31) - 1);
     case 2: { /* around the small-integer edge, and 64-bit values */
-        int64_t edges[] = {SMALL_MAX, SMALL_MAX - 1, SMALL_MIN, SMALL_MIN + 1, INT64_MAX, INT64_MIN, 1LL << 31, -(1LL << 31) - 1};
+        int64_t edges[] = {SMALL_MAX, SMALL_MAX - 1, SMALL_MIN, SMALL_MIN + 1,
+                           INT64_MAX, INT64_MIN,     1LL << 31, -(1LL << 31) - 1};
         return tapa_int(edges[below(8)]);
     }
     case 3: { /* a bignum of up to 40 digits */
@@ -359,22 +388,29 @@ static tapa_term random_term(int depth)
         double v;
         uint64_t bits = rnd();
         memcpy(&v, &bits, sizeof v);
-        if (v != v || v - v != 0) v = (double)(int64_t)rnd() / 7.0; /* NaN and infinities have no form */
+        if (v != v || v - v != 0)
+            v = (double)(int64_t)rnd() / 7.0; /* NaN and infinities have no form */
         return tapa_float(v);
     }
-    case 5: return tapa_atom(atoms[below(7)]);
+    case 5:
+        return tapa_atom(atoms[below(7)]);
     case 6: {
         uint8_t bytes[64];
         size_t n = below(64);
         for (size_t i = 0; i < n; i++) bytes[i] = (uint8_t)rnd();
         return tapa_binary(bytes, n);
     }
-    case 7: return MAKE_PID(below(2) ? 0 : node_index_of(tapa_atom("other@host"), 77), below(1u << 28), below(8192));
+    case 7:
+        return MAKE_PID(below(2) ? 0 : node_index_of(tapa_atom("other@host"), 77), below(1u << 28),
+                        below(8192));
     case 8: {
-        uint32_t w[5] = {(uint32_t)rnd() & 0x3ffff, (uint32_t)rnd(), (uint32_t)rnd(), (uint32_t)rnd(), (uint32_t)rnd()};
-        return term_ref_make(below(2) ? 0 : node_index_of(tapa_atom("other@host"), 77), w, below(2) ? 3 : 5);
+        uint32_t w[5] = {(uint32_t)rnd() & 0x3ffff, (uint32_t)rnd(), (uint32_t)rnd(),
+                         (uint32_t)rnd(), (uint32_t)rnd()};
+        return term_ref_make(below(2) ? 0 : node_index_of(tapa_atom("other@host"), 77), w,
+                             below(2) ? 3 : 5);
     }
-    case 9: case 10: { /* a tuple */
+    case 9:
+    case 10: { /* a tuple */
         size_t n = below(6);
         tapa_term e[6];
         for (size_t i = 0; i < n; i++) e[i] = random_term(depth + 1);
@@ -384,16 +420,19 @@ static tapa_term random_term(int depth)
         size_t n = below(6);
         bool bytes = below(3) == 0;
         tapa_term l = below(4) == 0 ? random_term(depth + 1) : TERM_NIL;
-        for (size_t i = 0; i < n; i++) l = tapa_cons(bytes ? tapa_int(below(256)) : random_term(depth + 1), l);
+        for (size_t i = 0; i < n; i++)
+            l = tapa_cons(bytes ? tapa_int(below(256)) : random_term(depth + 1), l);
         return l;
     }
     case 12: {
         tapa_term m = tapa_map_new();
         size_t n = below(5);
-        for (size_t i = 0; i < n; i++) m = tapa_map_put(m, random_term(depth + 1), random_term(depth + 1));
+        for (size_t i = 0; i < n; i++)
+            m = tapa_map_put(m, random_term(depth + 1), random_term(depth + 1));
         return m;
     }
-    default: return tapa_fun("Tapa.Demo", "add_n", 1, random_term(depth + 1));
+    default:
+        return tapa_fun("Tapa.Demo", "add_n", 1, random_term(depth + 1));
     }
 }
 
@@ -429,8 +468,10 @@ int main(void)
     check("map", tapa_t("%{a: 1, b: \"x\"}"), "#{a:61=>i:0x1,a:62=>b:78}");
     check("local pid", MAKE_PID(0, 85, 2), "p:me@127.0.0.1.85.2.16909060");
     check("remote pid", MAKE_PID(other, 7, 1), "p:other@host.7.1.77");
-    check("ref 3 words", term_ref_make(0, (uint32_t[]){1, 2, 3}, 3), "r:me@127.0.0.1.16909060.1.2.3");
-    check("ref 5 words", term_ref_make(other, (uint32_t[]){1, 2, 3, 4, 5}, 5), "r:other@host.77.1.2.3.4.5");
+    check("ref 3 words", term_ref_make(0, (uint32_t[]){1, 2, 3}, 3),
+          "r:me@127.0.0.1.16909060.1.2.3");
+    check("ref 5 words", term_ref_make(other, (uint32_t[]){1, 2, 3, 4, 5}, 5),
+          "r:other@host.77.1.2.3.4.5");
     check("port", term_port_make(other, 42), "o:other@host.42.77");
     check("v4 port", term_port_make(other, 1ULL << 40), "o:other@host.1099511627776.77");
     check("export fun", tapa_fun(":lists", "reverse", 1), "F:lists:reverse/1");
@@ -461,7 +502,7 @@ int main(void)
         check(label, random_term(0), NULL);
         if (failures > 10) break;
     }
-    printf("%s libei decoded %d terms encoded by libtapa: %d failure(s)\n", failures ? "FAIL" : "ok", checks,
-           failures);
+    printf("%s libei decoded %d terms encoded by libtapa: %d failure(s)\n",
+           failures ? "FAIL" : "ok", checks, failures);
     return failures ? 1 : 0;
 }

@@ -13,41 +13,125 @@
 #include <string.h>
 
 /* -- the learner's own, named as the tutorial's words ----------------------- */
-int flush(void) { return 11; }
-int receive(int x) { return x + 1; }
-int spawn(int n) { return n * 2; }
-const char *badarg(void) { return "my badarg"; }
+int flush(void)
+{
+    return 11;
+}
+int receive(int x)
+{
+    return x + 1;
+}
+int spawn(int n)
+{
+    return n * 2;
+}
+const char *badarg(void)
+{
+    return "my badarg";
+}
 
 /* -- and as the runtime's internals (nm of libtapa.a before issue 12) -------- */
-int utf8_decode(const char *s) { return s[0] == 'x' ? 7 : -1; }
+int utf8_decode(const char *s)
+{
+    return s[0] == 'x' ? 7 : -1;
+}
 int heap_copy = 42;
 double dn = 2.5;
 char el[8] = "el";
-long heap_alloc(long n) { return n + 100; }
-int deliver_message(void) { return 3; }
-int mailbox_push(int a, int b) { return a - b; }
-int proc_lookup(void) { return 5; }
-int sched_init(void) { return 6; }
+long heap_alloc(long n)
+{
+    return n + 100;
+}
+int deliver_message(void)
+{
+    return 3;
+}
+int mailbox_push(int a, int b)
+{
+    return a - b;
+}
+int proc_lookup(void)
+{
+    return 5;
+}
+int sched_init(void)
+{
+    return 6;
+}
 int sched_now_ms = 8;
-int atom_intern(int x) { return -x; }
-int pattern_match(void) { return 9; }
-int parse_literal(void) { return 10; }
-int inspect_into(void) { return 12; }
-int sb_printf(void) { return 13; }
-int term_fail(void) { return 14; }
-int trace_write(void) { return 15; }
+int atom_intern(int x)
+{
+    return -x;
+}
+int pattern_match(void)
+{
+    return 9;
+}
+int parse_literal(void)
+{
+    return 10;
+}
+int inspect_into(void)
+{
+    return 12;
+}
+int sb_printf(void)
+{
+    return 13;
+}
+int term_fail(void)
+{
+    return 14;
+}
+int trace_write(void)
+{
+    return 15;
+}
 int trace_on = 16;
-int link_add(void) { return 17; }
-int monitor_add(void) { return 18; }
-int registry_add(void) { return 19; }
-int stack_prepare(void) { return 20; }
-int etf_encode(void) { return 21; }
-int node_at(void) { return 22; }
-int peer_send(void) { return 23; }
-int log_crash(void) { return 24; }
-int ctx_switch(void) { return 25; }
-int proc_spawn(void) { return 26; }
-int export_lookup(void) { return 27; }
+int link_add(void)
+{
+    return 17;
+}
+int monitor_add(void)
+{
+    return 18;
+}
+int registry_add(void)
+{
+    return 19;
+}
+int stack_prepare(void)
+{
+    return 20;
+}
+int etf_encode(void)
+{
+    return 21;
+}
+int node_at(void)
+{
+    return 22;
+}
+int peer_send(void)
+{
+    return 23;
+}
+int log_crash(void)
+{
+    return 24;
+}
+int ctx_switch(void)
+{
+    return 25;
+}
+int proc_spawn(void)
+{
+    return 26;
+}
+int export_lookup(void)
+{
+    return 27;
+}
 
 static int failures;
 
@@ -92,13 +176,14 @@ int main(void)
     expect(strcmp(badarg(), "my badarg") == 0, "badarg is mine");
     expect(utf8_decode("x") == 7 && heap_copy == 42 && dn == 2.5 && strcmp(el, "el") == 0,
            "utf8_decode, heap_copy, dn, el are mine");
-    expect(heap_alloc(1) == 101 && deliver_message() == 3 && mailbox_push(5, 2) == 3 && proc_lookup() == 5
-               && sched_init() == 6 && sched_now_ms == 8 && atom_intern(4) == -4 && pattern_match() == 9
-               && parse_literal() == 10 && inspect_into() == 12 && sb_printf() == 13 && term_fail() == 14
-               && trace_write() == 15 && trace_on == 16 && link_add() == 17 && monitor_add() == 18
-               && registry_add() == 19 && stack_prepare() == 20 && etf_encode() == 21 && node_at() == 22
-               && peer_send() == 23 && log_crash() == 24 && ctx_switch() == 25 && proc_spawn() == 26
-               && export_lookup() == 27,
+    expect(heap_alloc(1) == 101 && deliver_message() == 3 && mailbox_push(5, 2) == 3 &&
+               proc_lookup() == 5 && sched_init() == 6 && sched_now_ms == 8 &&
+               atom_intern(4) == -4 && pattern_match() == 9 && parse_literal() == 10 &&
+               inspect_into() == 12 && sb_printf() == 13 && term_fail() == 14 &&
+               trace_write() == 15 && trace_on == 16 && link_add() == 17 && monitor_add() == 18 &&
+               registry_add() == 19 && stack_prepare() == 20 && etf_encode() == 21 &&
+               node_at() == 22 && peer_send() == 23 && log_crash() == 24 && ctx_switch() == 25 &&
+               proc_spawn() == 26 && export_lookup() == 27,
            "the runtime's internal names are mine");
     /* and the runtime works beside them */
     int rc = tapa_run(body, tapa_atom("none"));

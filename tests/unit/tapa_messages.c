@@ -12,18 +12,28 @@ static void message_receiver(tapa_term arg)
     tapa_printf("Received: %pT\n", tapa_receive_any());
 }
 
-tapa_term start_message_receiver(void) { return tapa_spawn(message_receiver, tapa_empty_list()); }
+tapa_term start_message_receiver(void)
+{
+    return tapa_spawn(message_receiver, tapa_empty_list());
+}
 
 static void message_receiver_2(tapa_term arg)
 {
     tapa_match m = {0};
     switch (tapa_receive(&m, TAPA_INFINITY, "{:ping, from}", ":show_pid")) {
-    case 0: tapa_send(tapa_var(&m, "from"), tapa_atom("pong")); break;
-    case 1: tapa_inspect(tapa_self(), "pid"); break;
+    case 0:
+        tapa_send(tapa_var(&m, "from"), tapa_atom("pong"));
+        break;
+    case 1:
+        tapa_inspect(tapa_self(), "pid");
+        break;
     }
 }
 
-tapa_term start_message_receiver_2(void) { return tapa_spawn(message_receiver_2, tapa_empty_list()); }
+tapa_term start_message_receiver_2(void)
+{
+    return tapa_spawn(message_receiver_2, tapa_empty_list());
+}
 
 static void child2(tapa_term trap_exit)
 {
@@ -45,5 +55,11 @@ static void child1(tapa_term trap_exit)
     tapa_exit(tapa_atom("some_error"));
 }
 
-tapa_term start_two_children(void) { return tapa_spawn(child1, tapa_false()); }
-tapa_term start_two_children_trap_exit(void) { return tapa_spawn(child1, tapa_true()); }
+tapa_term start_two_children(void)
+{
+    return tapa_spawn(child1, tapa_false());
+}
+tapa_term start_two_children_trap_exit(void)
+{
+    return tapa_spawn(child1, tapa_true());
+}

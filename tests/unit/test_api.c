@@ -43,35 +43,68 @@ static char *down_of(tapa_fn fn, const char *expect_reason)
 static void expect_down(tapa_fn fn, const char *expect_reason, const char *expect_text)
 {
     char *out = down_of(fn, expect_reason);
-    if (!strstr(out, expect_text)) fail_msg("expected\n  %s\nin the crash report:\n%s", expect_text, out);
+    if (!strstr(out, expect_text))
+        fail_msg("expected\n  %s\nin the crash report:\n%s", expect_text, out);
     free(out);
 }
 
 /* --------------------------------------------------------- TAPA_NONE -- */
 
-static void send_none(tapa_term arg) { tapa_send(tapa_self(), failed_parse()); }
-static void send_to_none(tapa_term arg) { tapa_send(failed_parse(), tapa_atom("hi")); }
-static void tuple_none(tapa_term arg) { tapa_tuple(tapa_atom("ok"), failed_parse()); }
-static void list_none(tapa_term arg) { tapa_list(tapa_int(7), failed_parse(), tapa_int(9)); }
-static void t_none(tapa_term arg) { tapa_t("{:a, ~i, ~t}", (int64_t)1, failed_parse()); }
-static void printf_none(tapa_term arg) { tapa_printf("%pT and %pT\n", tapa_int(1), failed_parse()); }
+static void send_none(tapa_term arg)
+{
+    tapa_send(tapa_self(), failed_parse());
+}
+static void send_to_none(tapa_term arg)
+{
+    tapa_send(failed_parse(), tapa_atom("hi"));
+}
+static void tuple_none(tapa_term arg)
+{
+    tapa_tuple(tapa_atom("ok"), failed_parse());
+}
+static void list_none(tapa_term arg)
+{
+    tapa_list(tapa_int(7), failed_parse(), tapa_int(9));
+}
+static void t_none(tapa_term arg)
+{
+    tapa_t("{:a, ~i, ~t}", (int64_t)1, failed_parse());
+}
+static void printf_none(tapa_term arg)
+{
+    tapa_printf("%pT and %pT\n", tapa_int(1), failed_parse());
+}
 static void apply_none(tapa_term arg)
 {
     tapa_apply(tapa_fun(":erlang", "self", 1), failed_parse());
 }
-static void is_atom_none(tapa_term arg) { tapa_is_atom(failed_parse()); }
-static void map_put_none(tapa_term arg) { tapa_map_put(tapa_map_new(), tapa_atom("k"), failed_parse()); }
-static void element_none(tapa_term arg) { tapa_element(failed_parse(), 0); }
-static void int_value_none(tapa_term arg) { tapa_int_value(failed_parse()); }
+static void is_atom_none(tapa_term arg)
+{
+    tapa_is_atom(failed_parse());
+}
+static void map_put_none(tapa_term arg)
+{
+    tapa_map_put(tapa_map_new(), tapa_atom("k"), failed_parse());
+}
+static void element_none(tapa_term arg)
+{
+    tapa_element(failed_parse(), 0);
+}
+static void int_value_none(tapa_term arg)
+{
+    tapa_int_value(failed_parse());
+}
 
 static void test_none_is_badarg_with_what_to_write(void **state)
 {
     expect_down(send_none, "{:badarg, []}",
                 "** (ArgumentError) argument 2 of tapa_send is TAPA_NONE/0, not a term: "
                 "write tapa_int(0) for the number 0");
-    expect_down(send_to_none, "{:badarg, []}", "argument 1 of tapa_send is TAPA_NONE/0, not a term");
-    expect_down(tuple_none, "{:badarg, []}",
-                "element 2 of tapa_tuple is TAPA_NONE/0, not a term: write tapa_int(0) for the number 0");
+    expect_down(send_to_none, "{:badarg, []}",
+                "argument 1 of tapa_send is TAPA_NONE/0, not a term");
+    expect_down(
+        tuple_none, "{:badarg, []}",
+        "element 2 of tapa_tuple is TAPA_NONE/0, not a term: write tapa_int(0) for the number 0");
     expect_down(list_none, "{:badarg, []}", "element 2 of tapa_list is TAPA_NONE/0, not a term");
     expect_down(printf_none, "{:badarg, []}", "%pT argument 2 of tapa_printf is TAPA_NONE/0");
     expect_down(apply_none, "{:badarg, []}", "fun argument 1 of tapa_apply is TAPA_NONE/0");
@@ -86,7 +119,8 @@ static void test_none_in_tapa_t_names_the_placeholder(void **state)
     char *out = down_of(t_none, "{{:badarg, \"the argument for placeholder 2 (~t) is TAPA_NONE/0, "
                                 "not a term (write tapa_int(0) for the number 0) at line 1, "
                                 "column 10\"}, []}");
-    assert_non_null(strstr(out, "tapa_t: invalid term literal: the argument for placeholder 2 (~t)"));
+    assert_non_null(
+        strstr(out, "tapa_t: invalid term literal: the argument for placeholder 2 (~t)"));
     free(out);
 }
 
@@ -97,13 +131,17 @@ static void receive_timeout_constant(tapa_term arg)
     tapa_match m = {0};
     tapa_receive(&m, TAPA_TIMEOUT, "_");
 }
-static void sleep_timeout_constant(tapa_term arg) { tapa_sleep(TAPA_TIMEOUT); }
+static void sleep_timeout_constant(tapa_term arg)
+{
+    tapa_sleep(TAPA_TIMEOUT);
+}
 
 static void test_timeout_constant_is_not_a_timeout(void **state)
 {
     assert_true(TAPA_TIMEOUT != TAPA_INFINITY);
-    const char *hint = "the timeout is TAPA_TIMEOUT (-2). TAPA_TIMEOUT is what tapa_receive returns; "
-                       "to wait forever pass TAPA_INFINITY.";
+    const char *hint =
+        "the timeout is TAPA_TIMEOUT (-2). TAPA_TIMEOUT is what tapa_receive returns; "
+        "to wait forever pass TAPA_INFINITY.";
     expect_down(receive_timeout_constant, "{:timeout_value, []}", hint);
     expect_down(sleep_timeout_constant, "{:timeout_value, []}", hint);
 }
@@ -205,12 +243,15 @@ static void test_old_percent_T_prints_a_hint(void **state)
     free(buf);
 }
 
-static void raise_with_term(tapa_term arg) { tapa_raise("bad reply %pT (%d)", tapa_t("{:error, :nope}"), 7); }
+static void raise_with_term(tapa_term arg)
+{
+    tapa_raise("bad reply %pT (%d)", tapa_t("{:error, :nope}"), 7);
+}
 
 static void test_raise_formats_terms(void **state)
 {
-    char *out = down_of(raise_with_term,
-                        "{%RuntimeError{message: \"bad reply {:error, :nope} (7)\"}, []}");
+    char *out =
+        down_of(raise_with_term, "{%RuntimeError{message: \"bad reply {:error, :nope} (7)\"}, []}");
     assert_non_null(strstr(out, "** (RuntimeError) bad reply {:error, :nope} (7)"));
     free(out);
 }
@@ -219,7 +260,8 @@ static void test_raise_formats_terms(void **state)
 
 static tapa_term add3(const tapa_term *captured, const tapa_term *args)
 {
-    return tapa_int(tapa_int_value(captured[0]) + tapa_int_value(args[0]) + tapa_int_value(args[1]));
+    return tapa_int(tapa_int_value(captured[0]) + tapa_int_value(args[0]) +
+                    tapa_int_value(args[1]));
 }
 
 static void test_builders_count_their_arguments(void **state)

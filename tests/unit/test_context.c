@@ -38,16 +38,16 @@ static NO_ASAN void clobber_and_switch_back(void)
 {
 #if defined(__x86_64__)
     __asm__ volatile("xor %%ebx, %%ebx\n\txor %%r12d, %%r12d\n\txor %%r13d, %%r13d\n\t"
-                     "xor %%r14d, %%r14d\n\txor %%r15d, %%r15d"
-                     ::: "rbx", "r12", "r13", "r14", "r15");
+                     "xor %%r14d, %%r14d\n\txor %%r15d, %%r15d" ::
+                         : "rbx", "r12", "r13", "r14", "r15");
 #elif defined(__aarch64__) || defined(__arm64__)
     __asm__ volatile("mov x19, #1\n\tmov x20, #1\n\tmov x21, #1\n\tmov x22, #1\n\t"
                      "mov x23, #1\n\tmov x24, #1\n\tmov x25, #1\n\tmov x26, #1\n\t"
                      "mov x27, #1\n\tmov x28, #1\n\t"
                      "fmov d8, xzr\n\tfmov d9, xzr\n\tfmov d10, xzr\n\tfmov d11, xzr\n\t"
-                     "fmov d12, xzr\n\tfmov d13, xzr\n\tfmov d14, xzr\n\tfmov d15, xzr"
-                     ::: "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
-                         "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15");
+                     "fmov d12, xzr\n\tfmov d13, xzr\n\tfmov d14, xzr\n\tfmov d15, xzr" ::
+                         : "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28",
+                           "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15");
 #endif
     ctx_switch(&other_sp, main_sp);
 }
@@ -90,7 +90,8 @@ static NO_ASAN void test_fresh_context_starts_aligned(void **state)
     new_context();
     ctx_switch(&main_sp, other_sp);
     assert_int_equal(entries, 1);
-    assert_true(entry_frame > (uintptr_t)stack_mem && entry_frame < (uintptr_t)stack_mem + CTX_STACK);
+    assert_true(entry_frame > (uintptr_t)stack_mem &&
+                entry_frame < (uintptr_t)stack_mem + CTX_STACK);
     assert_int_equal(entry_frame % 16, 0); /* the ABI's alignment, seen by the frame */
     ctx_switch(&main_sp, other_sp); /* and it resumes where it left off */
     assert_int_equal(entries, 2);
@@ -108,8 +109,8 @@ static NO_ASAN __attribute__((noinline)) void switch_keeping_registers(void)
     __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e));
     ctx_switch(&main_sp, other_sp);
     __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e));
-    assert_true(a == 0x1111111111111111u && b == 0x2222222222222222u &&
-                c == 0x3333333333333333u && d == 0x4444444444444444u && e == 0x5555555555555555u);
+    assert_true(a == 0x1111111111111111u && b == 0x2222222222222222u && c == 0x3333333333333333u &&
+                d == 0x4444444444444444u && e == 0x5555555555555555u);
 #elif defined(__aarch64__) || defined(__arm64__)
     register uint64_t a __asm__("x19") = 19, b __asm__("x20") = 20, c __asm__("x21") = 21;
     register uint64_t d __asm__("x22") = 22, e __asm__("x23") = 23, f __asm__("x24") = 24;
@@ -119,15 +120,19 @@ static NO_ASAN __attribute__((noinline)) void switch_keeping_registers(void)
     register double f11 __asm__("d11") = 11.5, f12 __asm__("d12") = 12.5;
     register double f13 __asm__("d13") = 13.5, f14 __asm__("d14") = 14.5;
     register double f15 __asm__("d15") = 15.5;
-    __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g),
-                     "+r"(h), "+r"(i), "+r"(j));
-    __asm__ volatile("" : "+w"(f8), "+w"(f9), "+w"(f10), "+w"(f11), "+w"(f12), "+w"(f13),
-                     "+w"(f14), "+w"(f15));
+    __asm__ volatile(""
+                     : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h),
+                       "+r"(i), "+r"(j));
+    __asm__ volatile(""
+                     : "+w"(f8), "+w"(f9), "+w"(f10), "+w"(f11), "+w"(f12), "+w"(f13), "+w"(f14),
+                       "+w"(f15));
     ctx_switch(&main_sp, other_sp);
-    __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g),
-                     "+r"(h), "+r"(i), "+r"(j));
-    __asm__ volatile("" : "+w"(f8), "+w"(f9), "+w"(f10), "+w"(f11), "+w"(f12), "+w"(f13),
-                     "+w"(f14), "+w"(f15));
+    __asm__ volatile(""
+                     : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h),
+                       "+r"(i), "+r"(j));
+    __asm__ volatile(""
+                     : "+w"(f8), "+w"(f9), "+w"(f10), "+w"(f11), "+w"(f12), "+w"(f13), "+w"(f14),
+                       "+w"(f15));
     assert_true(a == 19 && b == 20 && c == 21 && d == 22 && e == 23 && f == 24 && g == 25 &&
                 h == 26 && i == 27 && j == 28);
     assert_true(f8 == 8.5 && f9 == 9.5 && f10 == 10.5 && f11 == 11.5 && f12 == 12.5 &&
@@ -150,7 +155,7 @@ struct scan {
     int found;
 };
 
-#define SPILL_MAGIC(k) ((uintptr_t)0x7a7a000000000000u + (uintptr_t)(k) * 0x1001u)
+#define SPILL_MAGIC(k) ((uintptr_t)0x7a7a000000000000u + (uintptr_t)(k)*0x1001u)
 
 static NO_ASAN void scan_for_magic(void *lo, void *arg)
 {
@@ -183,11 +188,13 @@ static NO_ASAN __attribute__((noinline)) int spill_with_registers(uintptr_t hi)
     register uintptr_t e __asm__("x23") = SPILL_MAGIC(4), f __asm__("x24") = SPILL_MAGIC(5);
     register uintptr_t g __asm__("x25") = SPILL_MAGIC(6), h __asm__("x26") = SPILL_MAGIC(7);
     register uintptr_t i __asm__("x27") = SPILL_MAGIC(8), j __asm__("x28") = SPILL_MAGIC(9);
-    __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g),
-                     "+r"(h), "+r"(i), "+r"(j));
+    __asm__ volatile(""
+                     : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h),
+                       "+r"(i), "+r"(j));
     ctx_with_regs_spilled(scan_for_magic, &s);
-    __asm__ volatile("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g),
-                     "+r"(h), "+r"(i), "+r"(j));
+    __asm__ volatile(""
+                     : "+r"(a), "+r"(b), "+r"(c), "+r"(d), "+r"(e), "+r"(f), "+r"(g), "+r"(h),
+                       "+r"(i), "+r"(j));
     want = 0x3ff;
 #endif
     return s.found == want ? 0 : s.found | 0x10000;

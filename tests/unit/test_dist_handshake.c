@@ -35,7 +35,11 @@ static hs_result pump(handshake *from, handshake *to, size_t chunk)
     return r;
 }
 
-static const char *status_ok(void *ctx, handshake *hs) { (void)hs; return ctx ? ctx : "ok"; }
+static const char *status_ok(void *ctx, handshake *hs)
+{
+    (void)hs;
+    return ctx ? ctx : "ok";
+}
 
 /* Runs a handshake to its end; returns the acceptor's and initiator's results. */
 static void run(const char *cookie_a, const char *cookie_b, size_t chunk, const char *status,
@@ -54,7 +58,8 @@ static void run(const char *cookie_a, const char *cookie_b, size_t chunk, const 
 static void test_digest(void **state)
 {
     (void)state;
-    static const uint8_t want[16] = {93, 253, 24, 30, 105, 170, 88, 124, 200, 18, 235, 51, 62, 101, 54, 182};
+    static const uint8_t want[16] = {93,  253, 24,  30, 105, 170, 88, 124,
+                                     200, 18,  235, 51, 62,  101, 54, 182};
     uint8_t got[16];
     hs_digest("secret", 6, 4294967295u, got); /* the challenge as unsigned decimal */
     assert_memory_equal(got, want, 16);
@@ -162,7 +167,8 @@ static void challenge_frame(dbuf *b, uint64_t flags, const char *name)
 static void test_initiator_refuses_weak_flags(void **state)
 {
     (void)state;
-    uint64_t weak[] = {0, DFLAG_MANDATORY_25 & ~DFLAG_BIG_CREATION, DFLAG_MANDATORY_25 & ~DFLAG_HANDSHAKE_23,
+    uint64_t weak[] = {0, DFLAG_MANDATORY_25 & ~DFLAG_BIG_CREATION,
+                       DFLAG_MANDATORY_25 & ~DFLAG_HANDSHAKE_23,
                        DFLAG_MANDATORY_25 & ~DFLAG_UTF8_ATOMS};
     for (size_t i = 0; i < sizeof weak / sizeof *weak; i++) {
         handshake a;

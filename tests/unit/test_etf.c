@@ -243,9 +243,15 @@ static void test_roundtrips(void **state)
 {
     (void)state;
     const char *lits[] = {
-        "[]", "{1, 2.5, :x, \"s\", [1 | 2], %{1 => 1.0, 1.0 => 1}}", "-1152921504606846976",
-        "-1152921504606846977", "340282366920938463463374607431768211456", "%{[1] => {}, \"a\" => %{}}",
-        "'hello world'", "[256, 257]", "{[], [[]], [[[]]]}",
+        "[]",
+        "{1, 2.5, :x, \"s\", [1 | 2], %{1 => 1.0, 1.0 => 1}}",
+        "-1152921504606846976",
+        "-1152921504606846977",
+        "340282366920938463463374607431768211456",
+        "%{[1] => {}, \"a\" => %{}}",
+        "'hello world'",
+        "[256, 257]",
+        "{[], [[]], [[[]]]}",
     };
     for (size_t i = 0; i < sizeof lits / sizeof *lits; i++) {
         tapa_term t = tapa_t(lits[i]);
@@ -253,7 +259,8 @@ static void test_roundtrips(void **state)
         char err[200];
         assert_true(etf_encode(&b, t, err, sizeof err));
         tapa_term back = decode_all(b.data, b.len, err, sizeof err);
-        if (!back || !tapa_equal(back, t)) fprintf(stderr, "%s -> %s (%s)\n", lits[i], back ? show(back) : "none", err);
+        if (!back || !tapa_equal(back, t))
+            fprintf(stderr, "%s -> %s (%s)\n", lits[i], back ? show(back) : "none", err);
         assert_true(back && tapa_equal(back, t));
         dbuf_free(&b);
     }
@@ -314,7 +321,8 @@ static void test_memory_budget(void **state)
     (void)state;
     size_t n = 4u << 20; /* a list of 4 Mi empty lists: ~4 MB of term, 500 MB of boxes */
     uint8_t *raw = malloc(n + 6);
-    raw[0] = 108, raw[1] = (uint8_t)(n >> 24), raw[2] = (uint8_t)(n >> 16), raw[3] = (uint8_t)(n >> 8);
+    raw[0] = 108, raw[1] = (uint8_t)(n >> 24), raw[2] = (uint8_t)(n >> 16),
+    raw[3] = (uint8_t)(n >> 8);
     raw[4] = (uint8_t)n;
     memset(raw + 5, 106, n + 1);
     uLongf zlen = compressBound(n + 6);
@@ -342,7 +350,8 @@ static void test_memory_budget(void **state)
     zlen = compressBound(sizeof inner);
     assert_int_equal(compress(z + 6, &zlen, inner, sizeof inner), Z_OK);
     z[2] = z[3] = z[4] = 0, z[5] = sizeof inner;
-    assert_true(tapa_equal(etf_decode(z, zlen + 6, NULL, NULL, err, sizeof err), tapa_t("[[], [], []]")));
+    assert_true(
+        tapa_equal(etf_decode(z, zlen + 6, NULL, NULL, err, sizeof err), tapa_t("[[], [], []]")));
     free(raw);
     free(z);
     free(plain);
@@ -354,8 +363,8 @@ static void test_map_key_order(void **state)
 {
     (void)state;
     /* %{1.0 => :a, 2 => :b} as erl writes it (float key first) */
-    const uint8_t b[] = {131, 116, 0, 0, 0, 2, 70, 63, 240, 0, 0, 0, 0, 0, 0, 119, 1, 'a',
-                         97, 2, 119, 1, 'b'};
+    const uint8_t b[] = {131, 116, 0, 0,   0, 2,   70, 63, 240, 0, 0,  0,
+                         0,   0,   0, 119, 1, 'a', 97, 2,  119, 1, 'b'};
     char err[200];
     tapa_term m = decode_all(b, sizeof b, err, sizeof err);
     assert_true(m != TAPA_NONE);
@@ -378,7 +387,8 @@ static void expect_error(const uint8_t *bytes, size_t len, const char *why)
     size_t used;
     tapa_term t = etf_decode(bytes, len, &used, NULL, err, sizeof err);
     if (t || !strstr(err, why)) {
-        fprintf(stderr, "expected an error with '%s', got %s / '%s'\n", why, t ? show(t) : "none", err);
+        fprintf(stderr, "expected an error with '%s', got %s / '%s'\n", why, t ? show(t) : "none",
+                err);
         fail();
     }
 }
@@ -396,7 +406,8 @@ static void test_truncations(void **state)
                 size_t used;
                 tapa_term t = etf_decode(tables[k][i].bytes, n, &used, NULL, err, sizeof err);
                 if (t) {
-                    fprintf(stderr, "%s cut to %zu bytes decoded as %s\n", tables[k][i].name, n, show(t));
+                    fprintf(stderr, "%s cut to %zu bytes decoded as %s\n", tables[k][i].name, n,
+                            show(t));
                     fail();
                 }
                 assert_true(err[0] != 0);
@@ -424,11 +435,15 @@ static void test_hostile(void **state)
     expect_error((const uint8_t[]){131, 200}, 2, "unknown tag 200");
     expect_error((const uint8_t[]){130, 106}, 2, "no 131");
     expect_error((const uint8_t[]){131, 77, 0, 0, 0, 1, 3, 0xe0}, 8, "bitstring");
-    expect_error((const uint8_t[]){131, 104, 2, 97, 1, 80, 0, 0, 0, 1}, 10, "compressed term inside");
-    expect_error((const uint8_t[]){131, 116, 0, 0, 0, 2, 97, 1, 97, 1, 97, 1, 97, 2}, 14, "repeated key");
-    expect_error((const uint8_t[]){131, 90, 0, 9, 119, 1, 97, 0, 0, 0, 0}, 11, "reference of 9 words");
+    expect_error((const uint8_t[]){131, 104, 2, 97, 1, 80, 0, 0, 0, 1}, 10,
+                 "compressed term inside");
+    expect_error((const uint8_t[]){131, 116, 0, 0, 0, 2, 97, 1, 97, 1, 97, 1, 97, 2}, 14,
+                 "repeated key");
+    expect_error((const uint8_t[]){131, 90, 0, 9, 119, 1, 97, 0, 0, 0, 0}, 11,
+                 "reference of 9 words");
     /* a compressed bomb: 1 GiB declared */
-    expect_error((const uint8_t[]){131, 80, 0x40, 0, 0, 0, 120, 156, 3, 0, 0, 0, 0, 1}, 14, "the limit is");
+    expect_error((const uint8_t[]){131, 80, 0x40, 0, 0, 0, 120, 156, 3, 0, 0, 0, 0, 1}, 14,
+                 "the limit is");
     /* a compressed term that inflates to less than it says */
     uint8_t z[64];
     uLongf zlen = sizeof z - 6;
@@ -447,7 +462,8 @@ static void test_atom_limits(void **state)
     etf_limits lim = etf_default_limits;
     lim.existing_atoms_only = true;
     char err[200];
-    const uint8_t fresh[] = {131, 119, 12, 'n', 'e', 'v', 'e', 'r', '_', 's', 'e', 'e', 'n', '_', '1'};
+    const uint8_t fresh[] = {131, 119, 12,  'n', 'e', 'v', 'e', 'r',
+                             '_', 's', 'e', 'e', 'n', '_', '1'};
     assert_false(etf_decode(fresh, sizeof fresh, NULL, &lim, err, sizeof err));
     assert_non_null(strstr(err, "does not exist"));
     const uint8_t known[] = {131, 119, 2, 'o', 'k'};
@@ -465,7 +481,8 @@ static size_t pid_bytes(uint8_t *b, const char *node, uint32_t creation)
     b[k++] = 131, b[k++] = 88, b[k++] = 119, b[k++] = (uint8_t)n;
     memcpy(b + k, node, n);
     k += n;
-    const uint8_t tail[12] = {0, 0, 0, 5, 0, 0, 0, 0, (uint8_t)(creation >> 24), 0, 0, (uint8_t)creation};
+    const uint8_t tail[12] = {
+        0, 0, 0, 5, 0, 0, 0, 0, (uint8_t)(creation >> 24), 0, 0, (uint8_t)creation};
     memcpy(b + k, tail, 12);
     return k + 12;
 }
@@ -486,7 +503,8 @@ static void test_node_budget(void **state)
     assert_true(i < 5000);
     assert_non_null(strstr(err, "node incarnations"));
     /* a pid of a node already seen still decodes */
-    assert_true(tapa_is_pid(etf_decode(b, pid_bytes(b, "made_up_0@h", 1), NULL, NULL, err, sizeof err)));
+    assert_true(
+        tapa_is_pid(etf_decode(b, pid_bytes(b, "made_up_0@h", 1), NULL, NULL, err, sizeof err)));
     /* a connected peer's pids decode; a stranger's do not */
     etf_trust_node(tapa_atom("peer@h"), 7);
     tapa_term pid = etf_decode(b, pid_bytes(b, "peer@h", 7), NULL, NULL, err, sizeof err);
@@ -498,18 +516,12 @@ static void test_node_budget(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_golden_encode),
-        cmocka_unit_test(test_golden_decode),
-        cmocka_unit_test(test_remote_identities),
-        cmocka_unit_test(test_foreign_fun),
-        cmocka_unit_test(test_c_fun_roundtrip),
-        cmocka_unit_test(test_roundtrips),
-        cmocka_unit_test(test_erl_iolist_depth),
-        cmocka_unit_test(test_memory_budget),
-        cmocka_unit_test(test_map_key_order),
-        cmocka_unit_test(test_truncations),
-        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_atom_limits),
+        cmocka_unit_test(test_golden_encode),     cmocka_unit_test(test_golden_decode),
+        cmocka_unit_test(test_remote_identities), cmocka_unit_test(test_foreign_fun),
+        cmocka_unit_test(test_c_fun_roundtrip),   cmocka_unit_test(test_roundtrips),
+        cmocka_unit_test(test_erl_iolist_depth),  cmocka_unit_test(test_memory_budget),
+        cmocka_unit_test(test_map_key_order),     cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_hostile),           cmocka_unit_test(test_atom_limits),
         cmocka_unit_test(test_node_budget),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -605,7 +605,8 @@ static void test_pattern_literals(void **state)
     assert_true(matches("<<1, 2>>", tapa_t("<<1, 2>>"), &m));
     assert_true(matches(":ok", tapa_t(":ok"), &m));
     assert_false(matches(":ok", tapa_t(":error"), &m));
-    assert_true(matches("123456789012345678901234567890", tapa_t("123456789012345678901234567890"), &m));
+    assert_true(
+        matches("123456789012345678901234567890", tapa_t("123456789012345678901234567890"), &m));
     assert_true(matches("{:a, {:b, [1, \"x\"]}}", tapa_t("{:a, {:b, [1, \"x\"]}}"), &m));
     assert_false(matches("{:a, {:b, [1, \"x\"]}}", tapa_t("{:a, {:b, [1, \"y\"]}}"), &m));
     assert_true(matches("Foo", tapa_atom("Elixir.Foo"), &m));
@@ -659,7 +660,7 @@ static void test_pattern_errors(void **state)
     /* m full: a match that would overflow it fails instead */
     tapa_match m = {0};
     for (int i = 0; i < TAPA_MAX_VARS; i++) {
-        static const char *names[] = {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7",
+        static const char *names[] = {"v0", "v1", "v2",  "v3",  "v4",  "v5",  "v6",  "v7",
                                       "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15"};
         m.names[i] = names[i];
         m.values[i] = tapa_int(i);

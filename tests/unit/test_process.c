@@ -166,9 +166,15 @@ static void wait_forever(tapa_term arg)
     tapa_receive(&m, TAPA_INFINITY, ":never");
 }
 
-static void exit_with(tapa_term reason) { tapa_exit(reason); }
+static void exit_with(tapa_term reason)
+{
+    tapa_exit(reason);
+}
 
-static void crash_with_raise(tapa_term arg) { tapa_raise("boom"); }
+static void crash_with_raise(tapa_term arg)
+{
+    tapa_raise("boom");
+}
 
 /* One row of the exit-signal table: a child linked to a (trapping or not)
  * middle process exits with `reason`; what becomes of the middle one? */
@@ -179,7 +185,8 @@ static void middle(tapa_term reason)
     tapa_trap_exit(row_trap);
     tapa_spawn_link(exit_with, reason);
     tapa_match m = {0};
-    if (tapa_receive(&m, slow_ms(200), "{:EXIT, _, why}") == 0) log_line("message %pT", tapa_var(&m, "why"));
+    if (tapa_receive(&m, slow_ms(200), "{:EXIT, _, why}") == 0)
+        log_line("message %pT", tapa_var(&m, "why"));
     else log_line("alive, no message");
 }
 
@@ -261,7 +268,8 @@ static void test_exit_pid(void **state)
 {
     log_reset();
     assert_int_equal(tapa_run(main_exit_pid, tapa_empty_list()), 0);
-    assert_string_equal(test_log, "normal ignored: true\nkill ignores trapping: false\ncustom kills: false\n");
+    assert_string_equal(
+        test_log, "normal ignored: true\nkill ignores trapping: false\ncustom kills: false\n");
 }
 
 static void self_exit_normal(tapa_term trap)
@@ -472,7 +480,8 @@ static void main_serve(tapa_term arg)
     tapa_match m = {0};
     int64_t first = 0, last = 0;
     for (int i = 0; i < 20000; i++) {
-        tapa_send(pid, tapa_t("{:work, ~p, {~i, \"some payload text\", [1, 2, 3]}}", tapa_self(), (int64_t)i));
+        tapa_send(pid, tapa_t("{:work, ~p, {~i, \"some payload text\", [1, 2, 3]}}", tapa_self(),
+                              (int64_t)i));
         tapa_receive(&m, TAPA_INFINITY, "{:done, _}");
         if (i == 2000) first = tapa_int_value(tapa_element(tapa_info_key(pid, "memory"), 1));
     }
@@ -534,7 +543,8 @@ static void main_flood(tapa_term arg)
     tapa_term sink = tapa_spawn_monitor(wait_forever, tapa_empty_list());
     char chunk[1024] = {0};
     tapa_term payload = tapa_binary(chunk, sizeof chunk);
-    for (int i = 0; i < 5000 && tapa_alive(tapa_element(sink, 0)); i++) tapa_send(tapa_element(sink, 0), payload);
+    for (int i = 0; i < 5000 && tapa_alive(tapa_element(sink, 0)); i++)
+        tapa_send(tapa_element(sink, 0), payload);
     tapa_match m = {0};
     /* the sink dies when it next runs: the DOWN comes after this yields */
     tapa_receive(&m, slow_ms(2000), "{:DOWN, _, :process, _, why}");
@@ -584,7 +594,10 @@ static void test_process_info(void **state)
     assert_string_equal(test_log, ":waiting\n[:unmatched]\ntrue\nfalse\nnil false\n");
 }
 
-static void main_deadlock(tapa_term arg) { tapa_receive_any(); }
+static void main_deadlock(tapa_term arg)
+{
+    tapa_receive_any();
+}
 
 static void test_deadlock_is_reported(void **state)
 {
@@ -610,7 +623,9 @@ static void test_inspect_label(void **state)
     free(out);
 }
 
-static void noop(tapa_term arg) {}
+static void noop(tapa_term arg)
+{
+}
 
 static void main_many(tapa_term arg)
 {
@@ -673,7 +688,8 @@ static void test_trace_records_events(void **state)
     const char *at = text;
     for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
         const char *found = strstr(at, expected[i]);
-        if (!found) fail_msg("trace event %zu missing or out of order: %s\nin:\n%s", i, expected[i], text);
+        if (!found)
+            fail_msg("trace event %zu missing or out of order: %s\nin:\n%s", i, expected[i], text);
         at = found + 1;
     }
 }
@@ -688,7 +704,8 @@ static void main_info_messages_outlive_owner(tapa_term arg)
     tapa_send(child, tapa_t("{:kept, \"a string on the child's heap\", [1, 2, 3]}"));
     tapa_term msgs = tapa_element(tapa_info_key(child, "messages"), 1);
     tapa_exit_pid(child, tapa_atom("kill")); /* the child's heap is freed */
-    for (int i = 0; i < 100; i++) tapa_t("{:other, \"reusing the freed blocks!!!!!!!!\", [7, 8, 9]}");
+    for (int i = 0; i < 100; i++)
+        tapa_t("{:other, \"reusing the freed blocks!!!!!!!!\", [7, 8, 9]}");
     log_line("%pT", msgs);
 }
 
@@ -720,8 +737,7 @@ static void main_doomed_sender(tapa_term arg)
     tapa_match m = {0};
     if (tapa_receive(&m, slow_ms(2000), "{:DOWN, _, :process, _, why}") == 0)
         log_line("sender ended %pT", tapa_var(&m, "why"));
-    else
-        log_line("sender still there, alive? %pT", tapa_bool(tapa_alive(tapa_element(pair, 0))));
+    else log_line("sender still there, alive? %pT", tapa_bool(tapa_alive(tapa_element(pair, 0))));
 }
 
 static void test_killed_sender_dies_when_it_waits(void **state)
@@ -781,8 +797,7 @@ static void main_demonitor_not_mine(tapa_term arg)
     tapa_pin(&m, "ref", ref);
     if (tapa_receive(&m, slow_ms(1000), "{:DOWN, ^ref, :process, _, why}") == 0)
         log_line("DOWN %pT", tapa_var(&m, "why"));
-    else
-        log_line("no DOWN");
+    else log_line("no DOWN");
 }
 
 static void test_demonitor_by_the_watched_has_no_effect(void **state)
@@ -924,7 +939,9 @@ static void test_unbound_pin_is_reported(void **state)
     free(out);
 }
 
-static void noop_main(tapa_term arg) {}
+static void noop_main(tapa_term arg)
+{
+}
 
 static void run_inside(tapa_term arg)
 {
@@ -955,7 +972,8 @@ static __attribute__((noinline)) const uint8_t *blob(size_t n, int fill)
 
 static __attribute__((noinline)) void churn(void)
 {
-    for (int i = 0; i < 3000; i++) tapa_t("[~i, \"garbage to collect, and more of it\"]", (int64_t)i);
+    for (int i = 0; i < 3000; i++)
+        tapa_t("[~i, \"garbage to collect, and more of it\"]", (int64_t)i);
 }
 
 static bool all(const uint8_t *p, size_t n, int fill)

@@ -62,17 +62,20 @@ static void test_run_without_descriptors_says_why(void **state)
     close(fds[1]);
     char said[2048];
     size_t n = 0;
-    for (ssize_t r; n < sizeof said - 1 && (r = read(fds[0], said + n, sizeof said - 1 - n)) > 0;) n += (size_t)r;
+    for (ssize_t r; n < sizeof said - 1 && (r = read(fds[0], said + n, sizeof said - 1 - n)) > 0;)
+        n += (size_t)r;
     said[n] = 0;
     close(fds[0]);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        print_message("child: %s %d; it said:\n%s\n", WIFEXITED(status) ? "exit status" : "killed by signal",
+        print_message("child: %s %d; it said:\n%s\n",
+                      WIFEXITED(status) ? "exit status" : "killed by signal",
                       WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), said);
         fail();
     }
-    assert_non_null(strstr(said, "tapa: cannot start the runtime's event loop: too many open files"));
+    assert_non_null(
+        strstr(said, "tapa: cannot start the runtime's event loop: too many open files"));
     assert_non_null(strstr(said, "ulimit -n"));
 }
 

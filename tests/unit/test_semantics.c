@@ -29,7 +29,10 @@
 
 static int slow = 1; /* TAPA_SLOW: the sanitizer and valgrind runs are slower */
 
-static tapa_term A(const char *name) { return tapa_atom(name); }
+static tapa_term A(const char *name)
+{
+    return tapa_atom(name);
+}
 
 /* ------------------------------------------------------------- roles -- */
 
@@ -106,13 +109,19 @@ static void fmt(out *o, tapa_term t, const roles *r)
 {
     char num[32];
     switch (tapa_type_of(t)) {
-    case TAPA_T_ATOM: put(o, tapa_atom_name(t)); return;
+    case TAPA_T_ATOM:
+        put(o, tapa_atom_name(t));
+        return;
     case TAPA_T_INTEGER:
         snprintf(num, sizeof num, "%lld", (long long)tapa_int_value(t));
         put(o, num);
         return;
-    case TAPA_T_PID: put(o, lookup(r, t, "pid")); return;
-    case TAPA_T_REFERENCE: put(o, lookup(r, t, "otherref")); return;
+    case TAPA_T_PID:
+        put(o, lookup(r, t, "pid"));
+        return;
+    case TAPA_T_REFERENCE:
+        put(o, lookup(r, t, "otherref"));
+        return;
     case TAPA_T_BINARY: {
         put(o, "\"");
         size_t n = tapa_binary_size(t);
@@ -153,7 +162,9 @@ static void fmt(out *o, tapa_term t, const roles *r)
         put(o, "}");
         return;
     }
-    case TAPA_T_EMPTY_LIST: put(o, "[]"); return;
+    case TAPA_T_EMPTY_LIST:
+        put(o, "[]");
+        return;
     case TAPA_T_LIST:
         put(o, "[");
         for (bool first = true; tapa_type_of(t) == TAPA_T_LIST; t = tapa_tl(t), first = false) {
@@ -180,7 +191,10 @@ static void forever(void)
     tapa_receive(&m, TAPA_INFINITY, ":stop");
 }
 
-static void exit_with(tapa_term reason) { tapa_exit(reason); }
+static void exit_with(tapa_term reason)
+{
+    tapa_exit(reason);
+}
 
 static void forever_fn(tapa_term arg)
 {
@@ -188,7 +202,10 @@ static void forever_fn(tapa_term arg)
     forever();
 }
 
-static void noop(tapa_term arg) { (void)arg; }
+static void noop(tapa_term arg)
+{
+    (void)arg;
+}
 
 /* arg: {parent, b}. Traps, tells b it is ready, forwards its first message. */
 static void forwarder(tapa_term arg)
@@ -288,8 +305,7 @@ static void act(tapa_term parent, tapa_term what)
         tapa_match m = {0};
         if (tapa_receive(&m, tapa_int_value(tapa_element(what, 1)), "_") == 0)
             tapa_send(parent, tapa_tuple(A("echo"), m.message));
-        else
-            tapa_send(parent, A("timeout"));
+        else tapa_send(parent, A("timeout"));
         forever();
     } else if (kind == A("sleep_echo")) {
         int64_t ms = tapa_int_value(tapa_element(what, 1)), t0 = now_us();
@@ -333,7 +349,10 @@ static tapa_term lchild(roles *r, const char *pre, const char *act_literal)
     return spawn_child(r, true, pre, act_literal);
 }
 
-static void go(tapa_term c) { tapa_send(c, A("go")); }
+static void go(tapa_term c)
+{
+    tapa_send(c, A("go"));
+}
 
 static tapa_term monitor_role(roles *r, tapa_term target)
 {
@@ -342,7 +361,10 @@ static tapa_term monitor_role(roles *r, tapa_term target)
     return ref;
 }
 
-static void trap(void) { tapa_trap_exit(true); }
+static void trap(void)
+{
+    tapa_trap_exit(true);
+}
 
 /* Every message that arrives until SETTLE_MS pass without one, as a list. */
 static tapa_term settle(void)
@@ -365,7 +387,10 @@ static tapa_term dead(roles *r)
     return tapa_element(pr, 0);
 }
 
-static void pause_ms(int64_t ms) { tapa_sleep(ms); }
+static void pause_ms(int64_t ms)
+{
+    tapa_sleep(ms);
+}
 
 /* receive Pattern -> msg after ms -> :timeout */
 static tapa_term recv_or_timeout(const char *pattern, int64_t ms)
@@ -400,10 +425,8 @@ static tapa_term never_early(int n, int64_t ms, bool sleep)
     for (int i = 0; i < n; i++) {
         busy(20);
         int64_t t0 = now_us();
-        if (sleep)
-            tapa_sleep(ms);
-        else
-            recv_or_timeout(":x", ms);
+        if (sleep) tapa_sleep(ms);
+        else recv_or_timeout(":x", ms);
         ok &= now_us() - t0 >= ms * 1000;
     }
     return tapa_bool(ok);
@@ -482,9 +505,18 @@ static tapa_term chain(roles *r, const char *act)
     go(b);
     return settle();
 }
-static tapa_term link_chain_trap(roles *r) { return chain(r, "{:spawn_link_exit, :boom}"); }
-static tapa_term link_chain_kill_trap(roles *r) { return chain(r, "{:spawn_link_exit, :kill}"); }
-static tapa_term link_chain_normal_trap(roles *r) { return chain(r, "{:spawn_link_exit, :normal}"); }
+static tapa_term link_chain_trap(roles *r)
+{
+    return chain(r, "{:spawn_link_exit, :boom}");
+}
+static tapa_term link_chain_kill_trap(roles *r)
+{
+    return chain(r, "{:spawn_link_exit, :kill}");
+}
+static tapa_term link_chain_normal_trap(roles *r)
+{
+    return chain(r, "{:spawn_link_exit, :normal}");
+}
 /* Links work both ways: b's linked, trapping child g is told when b dies. */
 static tapa_term link_other_end_trap(roles *r)
 {
@@ -549,13 +581,34 @@ static tapa_term exit_other(roles *r, bool trapping, const char *act)
     go(child(r, "none", act));
     return settle();
 }
-static tapa_term exit_other_normal_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :normal}"); }
-static tapa_term exit_other_normal_trap(roles *r) { return exit_other(r, true, "{:signal, [], :normal}"); }
-static tapa_term exit_other_custom_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :boom}"); }
-static tapa_term exit_other_custom_trap(roles *r) { return exit_other(r, true, "{:signal, [], :boom}"); }
-static tapa_term exit_other_kill_notrap(roles *r) { return exit_other(r, false, "{:signal, [], :kill}"); }
-static tapa_term exit_other_kill_trap(roles *r) { return exit_other(r, true, "{:signal, [], :kill}"); }
-static tapa_term exit_other_killed_trap(roles *r) { return exit_other(r, true, "{:signal, [], :killed}"); }
+static tapa_term exit_other_normal_notrap(roles *r)
+{
+    return exit_other(r, false, "{:signal, [], :normal}");
+}
+static tapa_term exit_other_normal_trap(roles *r)
+{
+    return exit_other(r, true, "{:signal, [], :normal}");
+}
+static tapa_term exit_other_custom_notrap(roles *r)
+{
+    return exit_other(r, false, "{:signal, [], :boom}");
+}
+static tapa_term exit_other_custom_trap(roles *r)
+{
+    return exit_other(r, true, "{:signal, [], :boom}");
+}
+static tapa_term exit_other_kill_notrap(roles *r)
+{
+    return exit_other(r, false, "{:signal, [], :kill}");
+}
+static tapa_term exit_other_kill_trap(roles *r)
+{
+    return exit_other(r, true, "{:signal, [], :kill}");
+}
+static tapa_term exit_other_killed_trap(roles *r)
+{
+    return exit_other(r, true, "{:signal, [], :killed}");
+}
 /* exit(child, ...) on an unlinked child watched by a monitor. */
 static tapa_term exit_child_normal_notrap(roles *r)
 {
@@ -658,7 +711,8 @@ static bool has_ref(tapa_term list, tapa_term ref)
     for (; tapa_type_of(list) == TAPA_T_LIST; list = tapa_tl(list)) {
         tapa_term m = tapa_hd(list);
         if (tapa_is_tuple(m) && tapa_tuple_size(m) >= 2 &&
-            tapa_type_of(tapa_element(m, 1)) == TAPA_T_REFERENCE && tapa_equal(tapa_element(m, 1), ref))
+            tapa_type_of(tapa_element(m, 1)) == TAPA_T_REFERENCE &&
+            tapa_equal(tapa_element(m, 1), ref))
             return true;
     }
     return false;
@@ -690,7 +744,10 @@ static tapa_term demonitor_after_down(roles *r, const char *act, bool flush)
     tapa_term a = TRUE_AFTER(tapa_demonitor(ref, flush));
     return tapa_tuple(a, settle());
 }
-static tapa_term demonitor_flush(roles *r) { return demonitor_after_down(r, "{:exit, :boom}", true); }
+static tapa_term demonitor_flush(roles *r)
+{
+    return demonitor_after_down(r, "{:exit, :boom}", true);
+}
 static tapa_term demonitor_noflush_after_down(roles *r)
 {
     return demonitor_after_down(r, "{:exit, :boom}", false);
@@ -791,8 +848,14 @@ static tapa_term down_order(roles *r, bool demonitor_some)
     go(c);
     return settle();
 }
-static tapa_term monitor_down_order(roles *r) { return down_order(r, false); }
-static tapa_term monitor_down_order_after_demonitor(roles *r) { return down_order(r, true); }
+static tapa_term monitor_down_order(roles *r)
+{
+    return down_order(r, false);
+}
+static tapa_term monitor_down_order_after_demonitor(roles *r)
+{
+    return down_order(r, true);
+}
 
 /* monitor({name, node}) */
 static tapa_term monitor_name_node_live(roles *r)
@@ -875,12 +938,18 @@ static tapa_term kill_linked_wait(roles *r, const char *pre, const char *act_lit
     go(c);
     return settle();
 }
-static tapa_term kill_linked_wait_notrap(roles *r) { return kill_linked_wait(r, "none", "{:kill_linked_wait, :boom}"); }
+static tapa_term kill_linked_wait_notrap(roles *r)
+{
+    return kill_linked_wait(r, "none", "{:kill_linked_wait, :boom}");
+}
 static tapa_term kill_linked_wait_kill_notrap(roles *r)
 {
     return kill_linked_wait(r, "none", "{:kill_linked_wait, :kill}");
 }
-static tapa_term kill_linked_wait_trap(roles *r) { return kill_linked_wait(r, "trap", "{:kill_linked_wait, :boom}"); }
+static tapa_term kill_linked_wait_trap(roles *r)
+{
+    return kill_linked_wait(r, "trap", "{:kill_linked_wait, :boom}");
+}
 static tapa_term kill_linked_wait_kill_trap(roles *r)
 {
     return kill_linked_wait(r, "trap", "{:kill_linked_wait, :kill}");
@@ -896,10 +965,8 @@ static tapa_term kill_linked_sends_many(roles *r)
     size_t k = 0;
     tapa_match m = {0};
     while (tapa_receive(&m, SETTLE_MS, "_") == 0) {
-        if (tapa_is_tuple(m.message) && tapa_element(m.message, 0) == A("n"))
-            n++;
-        else if (k < 8)
-            rest[k++] = m.message;
+        if (tapa_is_tuple(m.message) && tapa_element(m.message, 0) == A("n")) n++;
+        else if (k < 8) rest[k++] = m.message;
     }
     return tapa_tuple(tapa_int(n), tapa_list_v(k, rest));
 }
@@ -910,12 +977,25 @@ static tapa_term link_self_exit(roles *r, const char *pre, const char *act_liter
     go(lchild(r, pre, act_literal));
     return settle();
 }
-static tapa_term link_self_kill_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :kill}"); }
-static tapa_term link_self_kill_trapping_child(roles *r) { return link_self_exit(r, "trap", "{:self_exit, :kill}"); }
-static tapa_term link_self_exit_boom_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :boom}"); }
-static tapa_term link_self_exit_normal_trap(roles *r) { return link_self_exit(r, "none", "{:self_exit, :normal}"); }
+static tapa_term link_self_kill_trap(roles *r)
+{
+    return link_self_exit(r, "none", "{:self_exit, :kill}");
+}
+static tapa_term link_self_kill_trapping_child(roles *r)
+{
+    return link_self_exit(r, "trap", "{:self_exit, :kill}");
+}
+static tapa_term link_self_exit_boom_trap(roles *r)
+{
+    return link_self_exit(r, "none", "{:self_exit, :boom}");
+}
+static tapa_term link_self_exit_normal_trap(roles *r)
+{
+    return link_self_exit(r, "none", "{:self_exit, :normal}");
+}
 /* Signals to a process that waits in receive ... after, or sleeps. */
-static tapa_term signal_waiting(roles *r, const char *pre, const char *act_literal, const char *reason)
+static tapa_term signal_waiting(roles *r, const char *pre, const char *act_literal,
+                                const char *reason)
 {
     tapa_term c = child(r, pre, act_literal);
     monitor_role(r, c);
@@ -923,12 +1003,18 @@ static tapa_term signal_waiting(roles *r, const char *pre, const char *act_liter
     tapa_exit_pid(c, A(reason));
     return settle();
 }
-static tapa_term kill_blocked_in_after(roles *r) { return signal_waiting(r, "none", "{:after_wait, 10000}", "boom"); }
+static tapa_term kill_blocked_in_after(roles *r)
+{
+    return signal_waiting(r, "none", "{:after_wait, 10000}", "boom");
+}
 static tapa_term exit_normal_trapping_blocked_in_after(roles *r)
 {
     return signal_waiting(r, "trap", "{:after_wait, 10000}", "normal");
 }
-static tapa_term signal_sleeping(roles *r) { return signal_waiting(r, "none", "{:sleep_echo, 10000}", "boom"); }
+static tapa_term signal_sleeping(roles *r)
+{
+    return signal_waiting(r, "none", "{:sleep_echo, 10000}", "boom");
+}
 static tapa_term signal_sleeping_trapping(roles *r)
 {
     tapa_term c = child(r, "trap", "{:sleep_echo, 100}");
@@ -1063,10 +1149,15 @@ static tapa_term trap_on_while_signal_pending(roles *r)
     tapa_pin(&m, "r", tapa_element(pr, 1));
     switch (tapa_receive(&m, TAPA_INFINITY, "{:inner, [{:EXIT, _, :boom}]}", "{:inner, l}",
                          "{:DOWN, ^r, :process, ^p, :boom}", "{:DOWN, ^r, :process, ^p, why}")) {
-    case 0: tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^r, _, _, _}"); return A("allowed");
-    case 1: return tapa_tuple(A("unexpected"), tapa_int((int64_t)tapa_length(tapa_var(&m, "l"))));
-    case 2: return A("allowed");
-    default: return tapa_tuple(A("died"), tapa_var(&m, "why"));
+    case 0:
+        tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^r, _, _, _}");
+        return A("allowed");
+    case 1:
+        return tapa_tuple(A("unexpected"), tapa_int((int64_t)tapa_length(tapa_var(&m, "l"))));
+    case 2:
+        return A("allowed");
+    default:
+        return tapa_tuple(A("died"), tapa_var(&m, "why"));
     }
 }
 /* A trapping target is not gone after exit/2: it took a message. */
@@ -1089,8 +1180,14 @@ static tapa_term two_signals(roles *r, const char *first, const char *second)
     tapa_exit_pid(c, A(second));
     return settle();
 }
-static tapa_term two_signals_first_wins(roles *r) { return two_signals(r, "boom", "kill"); }
-static tapa_term two_signals_normal_then_boom(roles *r) { return two_signals(r, "normal", "boom"); }
+static tapa_term two_signals_first_wins(roles *r)
+{
+    return two_signals(r, "boom", "kill");
+}
+static tapa_term two_signals_normal_then_boom(roles *r)
+{
+    return two_signals(r, "normal", "boom");
+}
 /* An exit signal, then the sender's own death, seen in that order. */
 static tapa_term signal_then_down_trap(roles *r)
 {
@@ -1373,7 +1470,10 @@ typedef struct scenario {
     tapa_term (*fn)(roles *r);
 } scenario;
 
-#define S(name) {#name, name}
+#define S(name)     \
+    {               \
+#name, name \
+    }
 static const scenario scenarios[] = {
     S(link_normal_notrap),
     S(link_normal_trap),
@@ -1533,7 +1633,8 @@ static void harness(tapa_term arg)
     static out o;
     o.len = 0;
     o.buf[0] = 0;
-    switch (tapa_receive(&m, 5000LL * slow, "{:result, ^pid, text}", "{:DOWN, ^ref, :process, ^pid, reason}")) {
+    switch (tapa_receive(&m, 5000LL * slow, "{:result, ^pid, text}",
+                         "{:DOWN, ^ref, :process, ^pid, reason}")) {
     case 0: {
         tapa_term text = tapa_var(&m, "text");
         fmt(&o, text, NULL);

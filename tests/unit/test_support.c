@@ -104,9 +104,18 @@ static void test_utf8_refuses_truncated_and_stray(void **state)
      * where a continuation belongs */
     assert_int_equal(decode("\x80", 1, &cp), 0);
     assert_int_equal(decode("\xBF", 1, &cp), 0);
-    assert_int_equal(decode("\xC3" "A", 2, &cp), 0);
-    assert_int_equal(decode("\xE2\x82" "A", 3, &cp), 0);
-    assert_int_equal(decode("\xF0\x9F\x98" "A", 4, &cp), 0);
+    assert_int_equal(decode("\xC3"
+                            "A",
+                            2, &cp),
+                     0);
+    assert_int_equal(decode("\xE2\x82"
+                            "A",
+                            3, &cp),
+                     0);
+    assert_int_equal(decode("\xF0\x9F\x98"
+                            "A",
+                            4, &cp),
+                     0);
 }
 
 static void test_utf8_count(void **state)
@@ -123,8 +132,9 @@ static void test_utf8_count(void **state)
 static void test_utf8_encode_round_trips(void **state)
 {
     (void)state;
-    static const uint32_t cps[] = {0, 0x41, 0x7F, 0x80, 0xE9, 0x7FF, 0x800, 0x20AC, 0xD7FF,
-                                   0xE000, 0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
+    static const uint32_t cps[] = {0,      0x41,   0x7F,    0x80,    0xE9,
+                                   0x7FF,  0x800,  0x20AC,  0xD7FF,  0xE000,
+                                   0xFFFD, 0xFFFF, 0x10000, 0x1F600, 0x10FFFF};
     for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
         uint8_t b[TAPA_UTF8_MAX_BYTES];
         size_t n = tapa_utf8_encode(cps[i], b);

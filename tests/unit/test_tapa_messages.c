@@ -86,7 +86,8 @@ static void test_step7_trap_exit_survives(void **state)
     assert_int_equal(run_captured(session_children, tapa_empty_list(), &out), 0);
     const char *received = strstr(out, "Received: {:EXIT, #PID<0.");
     assert_non_null(received);
-    assert_non_null(strstr(received, ".0>, :some_error}\nType: Process.alive?(:erlang.list_to_pid('<0."));
+    assert_non_null(
+        strstr(received, ".0>, :some_error}\nType: Process.alive?(:erlang.list_to_pid('<0."));
     assert_non_null(strstr(out, ".0>'))\n"));
     free(out);
 }

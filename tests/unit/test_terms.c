@@ -15,7 +15,8 @@
 #include "term/term.h"
 
 /* inspect/1 (one line) */
-static void expect_inspect(tapa_term t, const char *want) {
+static void expect_inspect(tapa_term t, const char *want)
+{
     char *got = tapa_inspect_alloc(t);
     if (strcmp(got, want) != 0) print_error("inspect: want %s\n         got  %s\n", want, got);
     assert_string_equal(got, want);
@@ -23,7 +24,8 @@ static void expect_inspect(tapa_term t, const char *want) {
 }
 
 /* IO.inspect (width 80) */
-static void expect_pretty(tapa_term t, const char *want) {
+static void expect_pretty(tapa_term t, const char *want)
+{
     strbuf sb = {0};
     inspect_into_width(&sb, t, INSPECT_WIDTH);
     if (strcmp(sb.data, want) != 0) print_error("pretty: want\n%s\ngot\n%s\n", want, sb.data);
@@ -31,18 +33,29 @@ static void expect_pretty(tapa_term t, const char *want) {
     sb_free(&sb);
 }
 
-static tapa_term at(const char *s) { return tapa_atom(s); }
-static tapa_term str(const char *s) { return tapa_string(s); }
-static tapa_term num(int64_t v) { return tapa_int(v); }
+static tapa_term at(const char *s)
+{
+    return tapa_atom(s);
+}
+static tapa_term str(const char *s)
+{
+    return tapa_string(s);
+}
+static tapa_term num(int64_t v)
+{
+    return tapa_int(v);
+}
 
-static tapa_term range_list(int from, int to) {
+static tapa_term range_list(int from, int to)
+{
     tapa_term l = TERM_NIL;
     for (int i = to; i >= from; i--) l = tapa_cons(num(i), l);
     return l;
 }
 
 /* 2^bits as a bigint */
-static tapa_term pow2(unsigned bits, bool negative) {
+static tapa_term pow2(unsigned bits, bool negative)
+{
     uint32_t d[8] = {0};
     d[bits / 32] = 1u << (bits % 32);
     return term_bigint_from_digits(negative, d, bits / 32 + 1);
@@ -50,7 +63,8 @@ static tapa_term pow2(unsigned bits, bool negative) {
 
 /* ------------------------------------------------------------ atoms -- */
 
-static void test_fixed_atoms(void **state) {
+static void test_fixed_atoms(void **state)
+{
     (void)state;
     atoms_init();
     assert_int_equal(at("false"), A(false));
@@ -64,7 +78,8 @@ static void test_fixed_atoms(void **state) {
     assert_int_equal(atom_lookup("hello", 5), at("hello"));
 }
 
-static void test_atom_names(void **state) {
+static void test_atom_names(void **state)
+{
     (void)state;
     char name[600];
     memset(name, 'a', 256);
@@ -76,7 +91,8 @@ static void test_atom_names(void **state) {
     assert_false(atom_name_valid("\xc3", 1));
 }
 
-static void test_atom_limit(void **state) {
+static void test_atom_limit(void **state)
+{
     (void)state;
     size_t n = atom_count();
     atom_set_limit(n + 2);
@@ -90,7 +106,8 @@ static void test_atom_limit(void **state) {
     assert_true(atom_intern("limit_c", 7) != TAPA_NONE);
 }
 
-static void test_nodes(void **state) {
+static void test_nodes(void **state)
+{
     (void)state;
     const node_entry *local = node_at(0);
     assert_int_equal(local->name, A(nonode_nohost));
@@ -108,7 +125,8 @@ static void test_nodes(void **state) {
 
 /* ---------------------------------------------------- construction -- */
 
-static void test_construct_and_read(void **state) {
+static void test_construct_and_read(void **state)
+{
     (void)state;
     tapa_term t = tapa_tuple(at("ok"), num(42), str("hi"));
     assert_int_equal(tapa_type_of(t), TAPA_T_TUPLE);
@@ -139,7 +157,8 @@ static void test_construct_and_read(void **state) {
     assert_true(tapa_equal(tapa_list_v(2, v), tapa_list(num(1), num(2))));
 }
 
-static void test_maps(void **state) {
+static void test_maps(void **state)
+{
     (void)state;
     tapa_term m = tapa_map_new();
     tapa_term m1 = tapa_map_put(m, str("b"), num(2));
@@ -152,25 +171,29 @@ static void test_maps(void **state) {
     assert_int_equal(tapa_int_value(tapa_map_get(m3, str("b"))), 3);
     assert_true(tapa_map_get(m3, at("zz")) == tapa_nil()); /* Map.get: nil when absent */
     /* 1 and 1.0 are distinct keys; integers sort first */
-    tapa_term k = tapa_map_put(tapa_map_put(tapa_map_new(), tapa_float(1.0), at("y")), num(1), at("x"));
+    tapa_term k =
+        tapa_map_put(tapa_map_put(tapa_map_new(), tapa_float(1.0), at("y")), num(1), at("x"));
     assert_int_equal(tapa_map_size(k), 2);
     assert_int_equal(tapa_map_get(k, num(1)), at("x"));
     expect_inspect(k, "%{1 => :x, 1.0 => :y}");
-    tapa_term k2 = tapa_map_put(tapa_map_put(tapa_map_new(), num(2), at("a")), tapa_float(1.0), at("b"));
+    tapa_term k2 =
+        tapa_map_put(tapa_map_put(tapa_map_new(), num(2), at("a")), tapa_float(1.0), at("b"));
     expect_inspect(k2, "%{2 => :a, 1.0 => :b}");
 }
 
-static void test_keyword_get(void **state) {
+static void test_keyword_get(void **state)
+{
     (void)state;
-    tapa_term kw = tapa_list(tapa_tuple(at("message_queue_len"), num(2)),
-                             tapa_tuple(at("links"), TERM_NIL));
+    tapa_term kw =
+        tapa_list(tapa_tuple(at("message_queue_len"), num(2)), tapa_tuple(at("links"), TERM_NIL));
     assert_int_equal(tapa_int_value(tapa_keyword_get(kw, "message_queue_len")), 2);
     assert_int_equal(tapa_keyword_get(kw, "links"), TERM_NIL);
     assert_int_equal(tapa_keyword_get(kw, "missing"), A(nil));
     assert_int_equal(tapa_keyword_get(kw, "no_such_atom_anywhere_123"), A(nil));
 }
 
-static void test_bigints(void **state) {
+static void test_bigints(void **state)
+{
     (void)state;
     assert_int_equal(TERM_TAG(tapa_int(SMALL_MAX)), TAG_SMALL);
     assert_int_equal(TERM_TAG(tapa_int(SMALL_MIN)), TAG_SMALL);
@@ -198,16 +221,19 @@ static void test_bigints(void **state) {
     assert_true(tapa_equal(tapa_int(SMALL_MAX + 1), tapa_int(SMALL_MAX + 1)));
 }
 
-static tapa_term add_fn(const tapa_term *captured, const tapa_term *args) {
+static tapa_term add_fn(const tapa_term *captured, const tapa_term *args)
+{
     return tapa_int(tapa_int_value(captured[0]) + tapa_int_value(args[0]));
 }
 
-static tapa_term add_42(const tapa_term *captured, const tapa_term *args) {
+static tapa_term add_42(const tapa_term *captured, const tapa_term *args)
+{
     (void)captured;
     return tapa_int(tapa_int_value(args[0]) + 42);
 }
 
-static void test_funs(void **state) {
+static void test_funs(void **state)
+{
     (void)state;
     tapa_export("TapaMessages", "add_42", 1, add_42);
     tapa_export("TapaMessages", "adder", 1, add_fn);
@@ -235,7 +261,8 @@ static void test_funs(void **state) {
 
 /* ------------------------------------------------------- printing -- */
 
-static void test_print_atoms(void **state) {
+static void test_print_atoms(void **state)
+{
     (void)state;
     expect_inspect(at("hello"), ":hello");
     expect_inspect(at("hello world"), ":\"hello world\"");
@@ -271,7 +298,8 @@ static void test_print_atoms(void **state) {
     expect_inspect(at("caf\xc3\xa9"), ":caf\xc3\xa9");
 }
 
-static void test_print_numbers(void **state) {
+static void test_print_numbers(void **state)
+{
     (void)state;
     expect_inspect(num(0), "0");
     expect_inspect(num(42), "42");
@@ -301,7 +329,8 @@ static void test_print_numbers(void **state) {
     expect_inspect(tapa_float(5e-324), "5.0e-324");
 }
 
-static void test_print_binaries(void **state) {
+static void test_print_binaries(void **state)
+{
     (void)state;
     expect_inspect(str("world"), "\"world\"");
     expect_inspect(str(""), "\"\"");
@@ -319,16 +348,18 @@ static void test_print_binaries(void **state) {
     expect_inspect(tapa_binary("abc\0", 4), "<<97, 98, 99, 0>>");
     uint8_t bytes[60];
     for (int i = 0; i < 60; i++) bytes[i] = (uint8_t)(i == 0 ? 200 : i);
-    expect_inspect(tapa_binary(bytes, 60),
-                   "<<200, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, "
-                   "21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, "
-                   "41, 42, 43, 44, 45, 46, 47, 48, 49, ...>>");
+    expect_inspect(
+        tapa_binary(bytes, 60),
+        "<<200, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, "
+        "21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, "
+        "41, 42, 43, 44, 45, 46, 47, 48, 49, ...>>");
     expect_pretty(tapa_binary(bytes, 30),
                   "<<200, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,\n"
                   "  21, 22, 23, 24, 25, 26, 27, 28, 29>>");
 }
 
-static void test_print_lists(void **state) {
+static void test_print_lists(void **state)
+{
     (void)state;
     expect_inspect(TERM_NIL, "[]");
     expect_inspect(tapa_list(num(1), num(2), num(3)), "[1, 2, 3]");
@@ -346,10 +377,11 @@ static void test_print_lists(void **state) {
     assert_true(term_is_printable_charlist(TERM_NIL));
 }
 
-static void test_print_keywords(void **state) {
+static void test_print_keywords(void **state)
+{
     (void)state;
-    tapa_term kw = tapa_list(tapa_tuple(at("message_queue_len"), num(2)),
-                             tapa_tuple(at("links"), TERM_NIL));
+    tapa_term kw =
+        tapa_list(tapa_tuple(at("message_queue_len"), num(2)), tapa_tuple(at("links"), TERM_NIL));
     expect_inspect(kw, "[message_queue_len: 2, links: []]");
     expect_inspect(tapa_list(tapa_tuple(at("foo bar"), num(1))), "[\"foo bar\": 1]");
     expect_inspect(tapa_list(tapa_tuple(at("Foo"), num(1))), "[Foo: 1]");
@@ -359,7 +391,8 @@ static void test_print_keywords(void **state) {
     expect_inspect(tapa_list(tapa_tuple(at("ok?"), A(true))), "[ok?: true]");
 }
 
-static void test_print_tuples_maps(void **state) {
+static void test_print_tuples_maps(void **state)
+{
     (void)state;
     expect_inspect(tapa_tuple_v(0, NULL), "{}");
     expect_inspect(tapa_tuple(at("hello"), str("world")), "{:hello, \"world\"}");
@@ -379,7 +412,8 @@ static void test_print_tuples_maps(void **state) {
     expect_inspect(nested, "{:ok, %{x: [1]}}");
 }
 
-static void test_print_pids_refs_ports(void **state) {
+static void test_print_pids_refs_ports(void **state)
+{
     (void)state;
     expect_inspect(MAKE_PID(0, 156, 0), "#PID<0.156.0>");
     uint32_t node = node_index_of(at("node1@127.0.0.1"), 3);
@@ -404,16 +438,19 @@ static void test_print_pids_refs_ports(void **state) {
     assert_false(tapa_equal(tapa_make_ref(), tapa_make_ref()));
 }
 
-static void test_print_limits(void **state) {
+static void test_print_limits(void **state)
+{
     (void)state;
-    expect_inspect(range_list(1, 60),
-                   "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
-                   "23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, "
-                   "43, 44, 45, 46, 47, 48, 49, 50, ...]");
-    expect_inspect(range_list(1, 50),
-                   "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
-                   "23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, "
-                   "43, 44, 45, 46, 47, 48, 49, 50]");
+    expect_inspect(
+        range_list(1, 60),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
+        "23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, "
+        "43, 44, 45, 46, 47, 48, 49, 50, ...]");
+    expect_inspect(
+        range_list(1, 50),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, "
+        "23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, "
+        "43, 44, 45, 46, 47, 48, 49, 50]");
     /* the limit shrinks as it goes down: the 50th element sees limit 0 */
     tapa_term l = tapa_list(tapa_list(num(1), num(2)));
     for (int i = 0; i < 49; i++) l = tapa_cons(num(i), l);
@@ -436,23 +473,27 @@ static void test_print_limits(void **state) {
     free(s);
 }
 
-static void test_pretty_width(void **state) {
+static void test_pretty_width(void **state)
+{
     (void)state;
-    expect_pretty(range_list(1, 30),
-                  "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
-                  " 23, 24, 25, 26, 27, 28, 29, 30]");
-    expect_pretty(range_list(1, 60),
-                  "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
-                  " 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,\n"
-                  " 43, 44, 45, 46, 47, 48, 49, 50, ...]");
+    expect_pretty(
+        range_list(1, 30),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
+        " 23, 24, 25, 26, 27, 28, 29, 30]");
+    expect_pretty(
+        range_list(1, 60),
+        "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,\n"
+        " 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42,\n"
+        " 43, 44, 45, 46, 47, 48, 49, 50, ...]");
     tapa_term m = tapa_map_new();
     m = tapa_map_put(m, at("a"), str("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
     m = tapa_map_put(m, at("b"), str("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"));
     expect_pretty(m, "%{\n  a: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\n"
                      "  b: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"\n}");
-    tapa_term kw = tapa_list(tapa_tuple(at("current_function"), tapa_tuple(at("erl_eval"), at("do_apply"), num(7))),
-                             tapa_tuple(at("initial_call"), tapa_tuple(at("erlang"), at("apply"), num(2))),
-                             tapa_tuple(at("status"), at("running")));
+    tapa_term kw = tapa_list(
+        tapa_tuple(at("current_function"), tapa_tuple(at("erl_eval"), at("do_apply"), num(7))),
+        tapa_tuple(at("initial_call"), tapa_tuple(at("erlang"), at("apply"), num(2))),
+        tapa_tuple(at("status"), at("running")));
     expect_pretty(kw, "[\n  current_function: {:erl_eval, :do_apply, 7},\n"
                       "  initial_call: {:erlang, :apply, 2},\n  status: :running\n]");
     tapa_term t = tapa_tuple(A(ok), m);
@@ -464,7 +505,8 @@ static void test_pretty_width(void **state) {
                       "b: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}");
 }
 
-static void test_printf(void **state) {
+static void test_printf(void **state)
+{
     (void)state;
     FILE *f = tmpfile();
     assert_non_null(f);
@@ -482,15 +524,16 @@ static void test_printf(void **state) {
      * one line (86 characters), as IO.puts("Received: #{inspect(msg)}")
      * prints it; IO.inspect would break it at 80 */
     uint32_t rw[3] = {5985, 3895197697u, 4234795904u};
-    tapa_term down = tapa_tuple(at("DOWN"), term_ref_make(0, rw, 3), at("process"), MAKE_PID(0, 101, 0),
-                                at("some_error"));
+    tapa_term down = tapa_tuple(at("DOWN"), term_ref_make(0, rw, 3), at("process"),
+                                MAKE_PID(0, 101, 0), at("some_error"));
     char line[200];
     f = tmpfile();
     tapa_fprintf(f, "Received: %pT\n", down);
     rewind(f);
     assert_non_null(fgets(line, sizeof line, f));
-    assert_string_equal(line, "Received: {:DOWN, #Reference<0.4234795904.3895197697.5985>, :process, "
-                              "#PID<0.101.0>, :some_error}\n");
+    assert_string_equal(line,
+                        "Received: {:DOWN, #Reference<0.4234795904.3895197697.5985>, :process, "
+                        "#PID<0.101.0>, :some_error}\n");
     fclose(f);
     f = tmpfile();
     tapa_fprint_term(f, at("pong"));
@@ -508,13 +551,22 @@ static void test_printf(void **state) {
 
 /* ------------------------------------------------------- ordering -- */
 
-static void test_compare_types(void **state) {
+static void test_compare_types(void **state)
+{
     (void)state;
     uint32_t w[3] = {1, 2, 3};
     tapa_term order[] = {
-        num(1), at("a"), term_ref_make(0, w, 3), tapa_fun(":erlang", "self", 0),
-        term_port_make(0, 1), MAKE_PID(0, 1, 0), tapa_tuple_v(0, NULL), tapa_map_new(),
-        TERM_NIL, tapa_list(num(1)), str(""),
+        num(1),
+        at("a"),
+        term_ref_make(0, w, 3),
+        tapa_fun(":erlang", "self", 0),
+        term_port_make(0, 1),
+        MAKE_PID(0, 1, 0),
+        tapa_tuple_v(0, NULL),
+        tapa_map_new(),
+        TERM_NIL,
+        tapa_list(num(1)),
+        str(""),
     };
     size_t n = sizeof order / sizeof order[0];
     for (size_t i = 0; i < n; i++)
@@ -522,7 +574,8 @@ static void test_compare_types(void **state) {
             assert_int_equal(tapa_compare(order[i], order[j]), i < j ? -1 : i > j ? 1 : 0);
 }
 
-static void test_compare_numbers(void **state) {
+static void test_compare_numbers(void **state)
+{
     (void)state;
     assert_int_equal(tapa_compare(num(1), tapa_float(1.0)), 0);
     assert_false(tapa_equal(num(1), tapa_float(1.0)));
@@ -542,7 +595,8 @@ static void test_compare_numbers(void **state) {
     assert_int_equal(tapa_compare(num(3), num(3)), 0);
 }
 
-static void test_compare_terms(void **state) {
+static void test_compare_terms(void **state)
+{
     (void)state;
     assert_int_equal(tapa_compare(at("a"), at("b")), -1);
     assert_int_equal(tapa_compare(at("ab"), at("a")), 1);
@@ -583,18 +637,21 @@ static void test_compare_terms(void **state) {
     tapa_term v1f = tapa_map_put(tapa_map_new(), at("a"), tapa_float(1.0));
     assert_int_equal(tapa_compare(v1, v1f), 0); /* values compare with == */
     assert_false(tapa_equal(v1, v1f));
-    assert_true(tapa_equal(tapa_tuple(str("x"), l12), tapa_tuple(str("x"), tapa_list(num(1), num(2)))));
+    assert_true(
+        tapa_equal(tapa_tuple(str("x"), l12), tapa_tuple(str("x"), tapa_list(num(1), num(2)))));
 }
 
 /* ------------------------------------------------------------ heaps -- */
 
-static tapa_term sample_term(void) {
+static tapa_term sample_term(void)
+{
     tapa_term m = tapa_map_put(tapa_map_new(), at("k"), tapa_list(tapa_float(2.5), str("bin")));
     return tapa_tuple(at("ok"), m, pow2(80, true), tapa_cons(num(1), num(2)),
                       tapa_fun("TapaMessages", "adder", 1, str("captured")));
 }
 
-static void test_heap_copy(void **state) {
+static void test_heap_copy(void **state)
+{
     (void)state;
     tapa_heap src, dst;
     heap_init(&src);
@@ -626,7 +683,8 @@ static void test_heap_copy(void **state) {
     assert_int_equal(dst.count, 0);
 }
 
-static void test_gc(void **state) {
+static void test_gc(void **state)
+{
     (void)state;
     tapa_heap h;
     heap_init(&h);
@@ -669,7 +727,8 @@ static void test_gc(void **state) {
     heap_destroy(&h);
 }
 
-static void test_gc_threshold(void **state) {
+static void test_gc_threshold(void **state)
+{
     (void)state;
     tapa_heap h;
     heap_init(&h);
@@ -687,7 +746,8 @@ static void test_gc_threshold(void **state) {
 
 /* Lists of a million cells and tuples nested 100,000 deep must not
  * exhaust the C stack anywhere. */
-static void test_deep_terms(void **state) {
+static void test_deep_terms(void **state)
+{
     (void)state;
     tapa_heap h, h2;
     heap_init(&h);
@@ -724,7 +784,8 @@ static void test_deep_terms(void **state) {
     heap_destroy(&h2);
 }
 
-int main(void) {
+int main(void)
+{
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed_atoms),
         cmocka_unit_test(test_atom_names),

@@ -21,13 +21,13 @@ _Noreturn void chart_die(const char *fmt, ...) __attribute__((format(printf, 1, 
 void *chart_realloc(void *p, size_t n);
 char *chart_strdup(const char *s);
 
-#define PUSH(arr, n, cap, item)                                                                    \
-    do {                                                                                           \
-        if ((n) == (cap)) {                                                                        \
-            (cap) = (cap) ? 2 * (cap) : 16;                                                        \
-            (arr) = chart_realloc((arr), (cap) * sizeof *(arr));                                   \
-        }                                                                                          \
-        (arr)[(n)++] = (item);                                                                     \
+#define PUSH(arr, n, cap, item)                                  \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? 2 * (cap) : 16;                      \
+            (arr) = chart_realloc((arr), (cap) * sizeof *(arr)); \
+        }                                                        \
+        (arr)[(n)++] = (item);                                   \
     } while (0)
 
 /* a growable string */
@@ -57,8 +57,20 @@ void wrapped_free(wrapped *w);
 /* ------------------------------------------------------------ read.c -- */
 
 enum kind {
-    K_SPAWN, K_SEND, K_RECEIVE, K_LINK, K_UNLINK, K_EXIT_SIGNAL, K_TRAP, K_MONITOR,
-    K_DOWN, K_REGISTER, K_UNREGISTER, K_EXIT, K_NODEUP, K_NODEDOWN,
+    K_SPAWN,
+    K_SEND,
+    K_RECEIVE,
+    K_LINK,
+    K_UNLINK,
+    K_EXIT_SIGNAL,
+    K_TRAP,
+    K_MONITOR,
+    K_DOWN,
+    K_REGISTER,
+    K_UNREGISTER,
+    K_EXIT,
+    K_NODEUP,
+    K_NODEDOWN,
     K_NODEGONE, /* not in traces: a traced node whose trace ends while its peer loses it */
     K_NKINDS
 };

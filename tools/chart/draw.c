@@ -31,7 +31,8 @@ static void grow_to(int x, size_t chars)
 }
 
 /* the lines of a label, one <text> each, the first at y, then down (dy > 0) or up */
-static void lines(sbuf *o, const char *cls, int x, int y, const char *anchor, const wrapped *w, int dy)
+static void lines(sbuf *o, const char *cls, int x, int y, const char *anchor, const wrapped *w,
+                  int dy)
 {
     for (size_t i = 0; i < w->n; i++) {
         size_t k = dy > 0 ? i : w->n - 1 - i;
@@ -70,8 +71,10 @@ static void arrow(sbuf *o, const char *cls, int x1, int y1, int x2, int y2, cons
 
 static void self_arrow(sbuf *o, const char *cls, int x, int y, const wrapped *label)
 {
-    sb_fmt(o, "<path class=\"%s\" d=\"M%d %d h 26 v 10 h -23\" fill=\"none\" marker-end=\"url(#head-%s)\"/>\n", cls, x,
-           y - 6, cls);
+    sb_fmt(
+        o,
+        "<path class=\"%s\" d=\"M%d %d h 26 v 10 h -23\" fill=\"none\" marker-end=\"url(#head-%s)\"/>\n",
+        cls, x, y - 6, cls);
     char lcls[32];
     snprintf(lcls, sizeof lcls, "l-%s", cls);
     lines(o, lcls, x + 32, y + 2, "", label, LINEH);
@@ -127,13 +130,15 @@ static void draw_defs(sbuf *o, const char *title)
     sb_text(o, *title ? title : "Sequence chart of a run");
     sb_str(o, "</title>\n<desc>Drawn by tapa-chart from the event traces of a real run.</desc>\n");
     sb_str(o, style);
-    static const char *heads[][2] = {{"msg", "#1f5fbf"}, {"spawn", "#6b7386"}, {"sig", "#c62828"},
-                                     {"mon", "#00796b"}, {"link", "#7b3fa0"}, {"unlink", "#a98bbb"}};
+    static const char *heads[][2] = {{"msg", "#1f5fbf"},  {"spawn", "#6b7386"},
+                                     {"sig", "#c62828"},  {"mon", "#00796b"},
+                                     {"link", "#7b3fa0"}, {"unlink", "#a98bbb"}};
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        sb_fmt(o,
-               "<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
-               "markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
-               heads[i][0], heads[i][1]);
+        sb_fmt(
+            o,
+            "<marker id=\"head-%s\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"8\" "
+            "markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/></marker>\n",
+            heads[i][0], heads[i][1]);
     sb_str(o, "</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
 }
 
@@ -156,9 +161,10 @@ static void draw_groups(sbuf *o)
     for (size_t g = 0; g < nnodes; g++) {
         int left, right;
         if (!group_span((int)g, &left, &right)) continue;
-        sb_fmt(o, "<rect class=\"group\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"5\"/>\n", left, L.header_top,
-               right - left, L.legend_top - 18 - L.header_top);
-        sb_fmt(o, "<text class=\"gname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (left + right) / 2, L.header_top + 17);
+        sb_fmt(o, "<rect class=\"group\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"5\"/>\n",
+               left, L.header_top, right - left, L.legend_top - 18 - L.header_top);
+        sb_fmt(o, "<text class=\"gname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">",
+               (left + right) / 2, L.header_top + 17);
         sb_text(o, "node ");
         sb_text(o, *nodes[g] ? nodes[g] : "(not distributed)");
         sb_str(o, "</text>\n");
@@ -175,34 +181,41 @@ static void draw_heads(sbuf *o)
         int hy = pr->birth_row >= 0 ? row_y(pr->birth_row) - HEADH / 2 : y_head;
         int top = hy + HEADH;
         int bottom = pr->death_row >= 0 ? row_y(pr->death_row) : L.legend_top - 24;
-        if (bottom > top) sb_fmt(o, "<line class=\"life\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x, top, x, bottom);
+        if (bottom > top)
+            sb_fmt(o, "<line class=\"life\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x, top, x,
+                   bottom);
         const char *name = proc_label(pr);
         char *pid = pid_display(pr);
         int bw = L.colw - 26;
         sb_fmt(o, "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"4\"/>\n",
                pr->lane ? "lanehead" : "head", x - bw / 2, hy, bw, HEADH - 6);
         if (*name) {
-            sb_fmt(o, "<text class=\"hname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x, hy + 16);
+            sb_fmt(o, "<text class=\"hname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x,
+                   hy + 16);
             sb_text(o, name);
             sb_str(o, "</text>\n");
             sb_fmt(o, "<text class=\"hpid\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x, hy + 31);
         } else {
-            sb_fmt(o, "<text class=\"hname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x, hy + 23);
+            sb_fmt(o, "<text class=\"hname\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">", x,
+                   hy + 23);
         }
         sb_text(o, pid);
         sb_str(o, "</text>\n");
         free(pid);
         if (pr->death_row < 0)
-            sb_fmt(o, "<line class=\"alive\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x, bottom, x, bottom + 14);
+            sb_fmt(o, "<line class=\"alive\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n", x,
+                   bottom, x, bottom + 14);
     }
 }
 
 static void draw_time(sbuf *o, size_t i, long long *last_t)
 {
     event *e = &evs[i];
-    if (e->t == *last_t || (e->kind == K_RECEIVE && e->matched_to && i > 0 && evs[i - 1].row == e->row)) return;
-    sb_fmt(o, "<text class=\"time\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f ms</text>\n", GUTTER - 10,
-           row_y(e->row) + 4, (double)e->t / 1000.0);
+    if (e->t == *last_t ||
+        (e->kind == K_RECEIVE && e->matched_to && i > 0 && evs[i - 1].row == e->row))
+        return;
+    sb_fmt(o, "<text class=\"time\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%.1f ms</text>\n",
+           GUTTER - 10, row_y(e->row) + 4, (double)e->t / 1000.0);
     *last_t = e->t;
 }
 
@@ -212,11 +225,12 @@ static void draw_band(sbuf *o, const event *e, int y)
     if (!group_span(node_index(files[e->file].node), &left, &right)) return;
     const char *cls = e->kind == K_NODEUP ? "up" : "down";
     int h = 20 + (int)(e->text.n - 1) * LINEH;
-    sb_fmt(o, "<rect class=\"band-%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\"/>\n", cls, left + 4,
-           y - 12 - (int)(e->text.n - 1) * LINEH / 2, right - left - 8, h);
+    sb_fmt(o, "<rect class=\"band-%s\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\"/>\n",
+           cls, left + 4, y - 12 - (int)(e->text.n - 1) * LINEH / 2, right - left - 8, h);
     char lcls[16];
     snprintf(lcls, sizeof lcls, "l-%s", cls);
-    lines(o, lcls, (left + right) / 2, y + 3 - (int)(e->text.n - 1) * LINEH / 2, " text-anchor=\"middle\"", &e->text, LINEH);
+    lines(o, lcls, (left + right) / 2, y + 3 - (int)(e->text.n - 1) * LINEH / 2,
+          " text-anchor=\"middle\"", &e->text, LINEH);
 }
 
 static void draw_delivery(sbuf *o, size_t i, int y, int xa, int xb)
@@ -255,7 +269,8 @@ static void draw_delivery(sbuf *o, size_t i, int y, int xa, int xb)
         w = wrap_text("dropped: no such process", 40);
         lines(o, "l-death", xb + 8, y + 15, "", &w, LINEH);
     } else if (known && procs[e->pb].num < 1000000) {
-        sb_fmt(o, "<rect class=\"mbox\" x=\"%d\" y=\"%d\" width=\"14\" height=\"10\"/>\n", xb + 4, y + 3);
+        sb_fmt(o, "<rect class=\"mbox\" x=\"%d\" y=\"%d\" width=\"14\" height=\"10\"/>\n", xb + 4,
+               y + 3);
         sb_fmt(o, "<path class=\"mbox\" d=\"M%d %d l7 5 l7 -5\" fill=\"none\"/>\n", xb + 4, y + 3);
         w = wrap_text("stays in the mailbox", 40);
         lines(o, "l-mbox", xb + 22, y + 12, "", &w, LINEH);
@@ -284,7 +299,8 @@ static void draw_receive(sbuf *o, size_t i, int y, int xa, int xb)
                 if (evs[j].row == e->row) own = false;
                 if (evs[j].kind == K_TRAP) from_trap = true;
             }
-        if (own && !from_trap) sb_fmt(o, "<circle class=\"recv\" cx=\"%d\" cy=\"%d\" r=\"3\"/>\n", xa, y);
+        if (own && !from_trap)
+            sb_fmt(o, "<circle class=\"recv\" cx=\"%d\" cy=\"%d\" r=\"3\"/>\n", xa, y);
         return;
     }
     /* a message the traces do not show being sent (the runtime's own, as
@@ -322,13 +338,18 @@ static void draw_event(sbuf *o, size_t i)
     }
     case K_SEND:
     case K_DOWN:
-    case K_TRAP: draw_delivery(o, i, y, xa, xb); break;
-    case K_RECEIVE: draw_receive(o, i, y, xa, xb); break;
+    case K_TRAP:
+        draw_delivery(o, i, y, xa, xb);
+        break;
+    case K_RECEIVE:
+        draw_receive(o, i, y, xa, xb);
+        break;
     case K_EXIT_SIGNAL:
         if (e->pa < 0 || e->pb < 0) break;
         if (e->pa == e->pb) {
             self_arrow(o, "sig", xa, y, &e->text);
-        } else if (procs[e->pa].group != procs[e->pb].group && strstr(e->label, "lost connection")) {
+        } else if (procs[e->pa].group != procs[e->pb].group &&
+                   strstr(e->label, "lost connection")) {
             /* not sent by the remote process: made here when the connection went */
             int left, right;
             group_span(procs[e->pb].group, &left, &right);
@@ -347,7 +368,8 @@ static void draw_event(sbuf *o, size_t i)
     case K_EXIT: {
         if (e->pa < 0) break;
         bool normal = strcmp(e->term, ":normal") == 0;
-        sb_fmt(o, "<path class=\"%s\" d=\"M%d %d l12 12 m0 -12 l-12 12\"/>\n", normal ? "dnormal" : "death", xa - 6, y - 6);
+        sb_fmt(o, "<path class=\"%s\" d=\"M%d %d l12 12 m0 -12 l-12 12\"/>\n",
+               normal ? "dnormal" : "death", xa - 6, y - 6);
         lines(o, normal ? "l-dnormal" : "l-death", xa + 12, y + 4, "", &e->text, LINEH);
         break;
     }
@@ -357,42 +379,48 @@ static void draw_event(sbuf *o, size_t i)
         for (size_t k = 0; k < e->text.n; k++)
             if (text_chars(e->text.lines[k]) > chars) chars = text_chars(e->text.lines[k]);
         int w = (int)((double)chars * CHARW) + 10, h = 17 + (int)(e->text.n - 1) * LINEH;
-        sb_fmt(o, "<rect class=\"reg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\"/>\n", xa + 4, y - 9, w, h);
+        sb_fmt(o, "<rect class=\"reg\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\"/>\n",
+               xa + 4, y - 9, w, h);
         lines(o, "l-reg", xa + 9, y + 4, "", &e->text, LINEH);
         break;
     }
     case K_NODEUP:
-    case K_NODEDOWN: draw_band(o, e, y); break;
+    case K_NODEDOWN:
+        draw_band(o, e, y);
+        break;
     case K_NODEGONE: {
         draw_band(o, e, y);
         for (size_t p = 0; p < nprocs; p++) /* its processes end here, killed */
             if (procs[p].seen && procs[p].death_row == e->row && !procs[p].lane)
-                sb_fmt(o, "<path class=\"death\" d=\"M%d %d l12 12 m0 -12 l-12 12\"/>\n", col_x(procs[p].col) - 6,
-                       y + 10);
+                sb_fmt(o, "<path class=\"death\" d=\"M%d %d l12 12 m0 -12 l-12 12\"/>\n",
+                       col_x(procs[p].col) - 6, y + 10);
         break;
     }
-    default: break;
+    default:
+        break;
     }
 }
 
 static void draw_legend(sbuf *o)
 {
     sb_fmt(o, "<g class=\"legend-box\" transform=\"translate(%d,%d)\">\n", MARGIN, L.legend_top);
-    sb_str(o, "<line class=\"msg\" x1=\"0\" y1=\"0\" x2=\"34\" y2=\"0\" marker-end=\"url(#head-msg)\"/>"
-              "<text class=\"legend\" x=\"40\" y=\"4\">message</text>\n"
-              "<line class=\"sig\" x1=\"120\" y1=\"0\" x2=\"154\" y2=\"0\" marker-end=\"url(#head-sig)\"/>"
-              "<text class=\"legend\" x=\"160\" y=\"4\">exit signal</text>\n"
-              "<line class=\"link\" x1=\"260\" y1=\"-2\" x2=\"294\" y2=\"-2\"/><line class=\"link\" x1=\"260\" y1=\"2\" x2=\"294\" y2=\"2\"/>"
-              "<text class=\"legend\" x=\"300\" y=\"4\">link</text>\n"
-              "<line class=\"mon\" x1=\"350\" y1=\"0\" x2=\"384\" y2=\"0\" marker-end=\"url(#head-mon)\"/>"
-              "<text class=\"legend\" x=\"390\" y=\"4\">monitor, DOWN</text>\n"
-              "<path class=\"trap\" d=\"M8 16 l7 7 l-7 7 l-7 -7 z\"/>"
-              "<text class=\"legend\" x=\"22\" y=\"27\">trap_exit: signal becomes a message</text>\n"
-              "<path class=\"death\" d=\"M300 18 l10 10 m0 -10 l-10 10\"/>"
-              "<text class=\"legend\" x=\"318\" y=\"27\">process ends (reason)</text>\n"
-              "<line class=\"alive\" x1=\"500\" y1=\"14\" x2=\"500\" y2=\"32\"/>"
-              "<text class=\"legend\" x=\"508\" y=\"27\">still alive</text>\n"
-              "</g>\n");
+    sb_str(
+        o,
+        "<line class=\"msg\" x1=\"0\" y1=\"0\" x2=\"34\" y2=\"0\" marker-end=\"url(#head-msg)\"/>"
+        "<text class=\"legend\" x=\"40\" y=\"4\">message</text>\n"
+        "<line class=\"sig\" x1=\"120\" y1=\"0\" x2=\"154\" y2=\"0\" marker-end=\"url(#head-sig)\"/>"
+        "<text class=\"legend\" x=\"160\" y=\"4\">exit signal</text>\n"
+        "<line class=\"link\" x1=\"260\" y1=\"-2\" x2=\"294\" y2=\"-2\"/><line class=\"link\" x1=\"260\" y1=\"2\" x2=\"294\" y2=\"2\"/>"
+        "<text class=\"legend\" x=\"300\" y=\"4\">link</text>\n"
+        "<line class=\"mon\" x1=\"350\" y1=\"0\" x2=\"384\" y2=\"0\" marker-end=\"url(#head-mon)\"/>"
+        "<text class=\"legend\" x=\"390\" y=\"4\">monitor, DOWN</text>\n"
+        "<path class=\"trap\" d=\"M8 16 l7 7 l-7 7 l-7 -7 z\"/>"
+        "<text class=\"legend\" x=\"22\" y=\"27\">trap_exit: signal becomes a message</text>\n"
+        "<path class=\"death\" d=\"M300 18 l10 10 m0 -10 l-10 10\"/>"
+        "<text class=\"legend\" x=\"318\" y=\"27\">process ends (reason)</text>\n"
+        "<line class=\"alive\" x1=\"500\" y1=\"14\" x2=\"500\" y2=\"32\"/>"
+        "<text class=\"legend\" x=\"508\" y=\"27\">still alive</text>\n"
+        "</g>\n");
 }
 
 char *chart_draw(const char *title)
@@ -412,10 +440,11 @@ char *chart_draw(const char *title)
     sb_str(&o, "</svg>\n");
     int width = maxx + MARGIN > L.width ? maxx + MARGIN : L.width;
     sbuf svg = {0};
-    sb_fmt(&svg,
-           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-           "role=\"img\" class=\"tapa-chart\">\n",
-           width, L.height, width, L.height);
+    sb_fmt(
+        &svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+        "role=\"img\" class=\"tapa-chart\">\n",
+        width, L.height, width, L.height);
     sb_add(&svg, o.s, o.len);
     free(o.s);
     return svg.s;

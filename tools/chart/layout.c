@@ -18,8 +18,14 @@ layout L;
 static int *col_gaps; /* per column: node boxes to its left */
 static int *col_group; /* per column: its node */
 
-int col_x(int col) { return GUTTER + col * L.colw + L.colw / 2 + col_gaps[col] * (L.colw / 2); }
-int row_y(int row) { return L.row_top[row] + L.row_h[row] / 2; }
+int col_x(int col)
+{
+    return GUTTER + col * L.colw + L.colw / 2 + col_gaps[col] * (L.colw / 2);
+}
+int row_y(int row)
+{
+    return L.row_top[row] + L.row_h[row] / 2;
+}
 
 int group_span(int group, int *left, int *right)
 {
@@ -47,10 +53,13 @@ static void apply_labels(const labelopt *labels, size_t nlabels)
         }
         if (starts_with(k, "#PID")) k += 4;
         unsigned a, b, c;
-        if (sscanf(k, "<%u.%u.%u>", &a, &b, &c) != 3) chart_die("-l %s: give the pid as <0.101.0>", labels[i].key);
+        if (sscanf(k, "<%u.%u.%u>", &a, &b, &c) != 3)
+            chart_die("-l %s: give the pid as <0.101.0>", labels[i].key);
         for (size_t p = 0; p < nprocs; p++) {
-            bool node_ok = slash ? strcmp(procs[p].node, node) == 0 : (nfiles == 1 || procs[p].group == 0);
-            if (node_ok && !procs[p].lane && procs[p].num == b && procs[p].serial == c) procs[p].label = labels[i].label;
+            bool node_ok =
+                slash ? strcmp(procs[p].node, node) == 0 : (nfiles == 1 || procs[p].group == 0);
+            if (node_ok && !procs[p].lane && procs[p].num == b && procs[p].serial == c)
+                procs[p].label = labels[i].label;
         }
     }
 }
@@ -72,7 +81,8 @@ static void place_columns(void)
         bool any = false;
         for (size_t i = 0; i < nevs && !any; i++) {
             if (evs[i].hidden) continue;
-            if ((evs[i].pa >= 0 && procs[evs[i].pa].group == g) || (evs[i].pb >= 0 && procs[evs[i].pb].group == g))
+            if ((evs[i].pa >= 0 && procs[evs[i].pa].group == g) ||
+                (evs[i].pb >= 0 && procs[evs[i].pb].group == g))
                 any = true;
         }
         if (!any) node_lane(g);
@@ -100,7 +110,10 @@ static void place_columns(void)
     }
 }
 
-static bool same_pair(const event *x, const event *y) { return x->pa == y->pa && x->pb == y->pb; }
+static bool same_pair(const event *x, const event *y)
+{
+    return x->pa == y->pa && x->pb == y->pb;
+}
 
 /* Rows. A receive that ends a delivery shares its row when it comes right
  * after it; so do a link and its spawn, a trap and its exit signal. */
@@ -115,7 +128,9 @@ static void place_rows(void)
             e->row = prev && prev->match == (int)i && prev->row >= 0 ? prev->row : row++;
             continue;
         }
-        if (prev && ((e->kind == K_LINK && prev->kind == K_SPAWN) || (e->kind == K_TRAP && prev->kind == K_EXIT_SIGNAL)) &&
+        if (prev &&
+            ((e->kind == K_LINK && prev->kind == K_SPAWN) ||
+             (e->kind == K_TRAP && prev->kind == K_EXIT_SIGNAL)) &&
             same_pair(e, prev) && prev->row >= 0) {
             e->row = prev->row;
             continue;
@@ -125,14 +140,16 @@ static void place_rows(void)
             continue;
         }
         e->row = row++;
-        if (e->kind == K_SPAWN && e->pb >= 0 && procs[e->pb].birth_row < 0) procs[e->pb].birth_row = e->row;
+        if (e->kind == K_SPAWN && e->pb >= 0 && procs[e->pb].birth_row < 0)
+            procs[e->pb].birth_row = e->row;
         if (e->kind == K_EXIT && e->pa >= 0) {
             procs[e->pa].death_row = e->row;
             procs[e->pa].death_reason = e->term;
         }
         if (e->kind == K_NODEGONE) /* everything on the node ends with it */
             for (size_t p = 0; p < nprocs; p++)
-                if (procs[p].seen && procs[p].group == node_index(files[e->file].node) && procs[p].death_row < 0)
+                if (procs[p].seen && procs[p].group == node_index(files[e->file].node) &&
+                    procs[p].death_row < 0)
                     procs[p].death_row = e->row;
     }
     L.nrows = row;
@@ -145,9 +162,12 @@ static bool is_arrow(const event *e)
     case K_DOWN:
     case K_EXIT_SIGNAL:
     case K_MONITOR:
-    case K_SPAWN: return e->pa >= 0 && e->pb >= 0 && e->pa != e->pb;
-    case K_RECEIVE: return e->role == R_PING_PONG;
-    default: return false;
+    case K_SPAWN:
+        return e->pa >= 0 && e->pb >= 0 && e->pa != e->pb;
+    case K_RECEIVE:
+        return e->role == R_PING_PONG;
+    default:
+        return false;
     }
 }
 
@@ -168,26 +188,48 @@ static char *event_label(const event *e)
     sb_str(&b, "");
     char *peer = e->kind == K_NODEUP || e->kind == K_NODEDOWN ? atom_text(e->b) : NULL;
     switch (e->kind) {
-    case K_SPAWN: sb_str(&b, e + 1 < evs + nevs && e[1].kind == K_LINK && same_pair(e, e + 1) ? "spawn_link" : "spawn"); break;
-    case K_SEND: sb_str(&b, e->term); break;
-    case K_DOWN: sb_fmt(&b, "DOWN %s", e->term); break;
+    case K_SPAWN:
+        sb_str(&b, e + 1 < evs + nevs && e[1].kind == K_LINK && same_pair(e, e + 1) ? "spawn_link"
+                                                                                    : "spawn");
+        break;
+    case K_SEND:
+        sb_str(&b, e->term);
+        break;
+    case K_DOWN:
+        sb_fmt(&b, "DOWN %s", e->term);
+        break;
     case K_EXIT_SIGNAL:
-        if (e->pa >= 0 && e->pb >= 0 && procs[e->pa].group != procs[e->pb].group && strcmp(e->term, ":noconnection") == 0)
+        if (e->pa >= 0 && e->pb >= 0 && procs[e->pa].group != procs[e->pb].group &&
+            strcmp(e->term, ":noconnection") == 0)
             sb_str(&b, "exit signal :noconnection, from the lost connection");
         else sb_fmt(&b, "exit signal %s", e->term);
         break;
-    case K_TRAP: sb_fmt(&b, "trap_exit: now a message {:EXIT, %s, %s}", e->a, e->term); break;
-    case K_MONITOR: sb_str(&b, "monitor"); break;
-    case K_LINK: sb_str(&b, "link"); break;
-    case K_UNLINK: sb_str(&b, "unlink"); break;
-    case K_EXIT: sb_fmt(&b, "exits %s", e->term); break;
-    case K_REGISTER: sb_fmt(&b, "registered as %s", e->term); break;
+    case K_TRAP:
+        sb_fmt(&b, "trap_exit: now a message {:EXIT, %s, %s}", e->a, e->term);
+        break;
+    case K_MONITOR:
+        sb_str(&b, "monitor");
+        break;
+    case K_LINK:
+        sb_str(&b, "link");
+        break;
+    case K_UNLINK:
+        sb_str(&b, "unlink");
+        break;
+    case K_EXIT:
+        sb_fmt(&b, "exits %s", e->term);
+        break;
+    case K_REGISTER:
+        sb_fmt(&b, "registered as %s", e->term);
+        break;
     case K_RECEIVE:
         if (e->role == R_PING_PONG) sb_str(&b, "Node.ping");
         else if (e->role == R_PING_PANG) sb_str(&b, "Node.ping: :pang, no node reached");
         else if (!e->matched_to) sb_fmt(&b, "receives %s", e->term);
         break;
-    case K_NODEUP: sb_fmt(&b, "connected to %s", peer); break;
+    case K_NODEUP:
+        sb_fmt(&b, "connected to %s", peer);
+        break;
     case K_NODEDOWN: {
         char *why = atom_text(e->term);
         if (strcmp(why, "the node stopped") == 0) sb_fmt(&b, "stops; disconnects from %s", peer);
@@ -195,8 +237,11 @@ static char *event_label(const event *e)
         free(why);
         break;
     }
-    case K_NODEGONE: sb_fmt(&b, "%s killed: its trace ends, its processes with it", files[e->file].node); break;
-    default: break;
+    case K_NODEGONE:
+        sb_fmt(&b, "%s killed: its trace ends, its processes with it", files[e->file].node);
+        break;
+    default:
+        break;
     }
     free(peer);
     return b.s;
@@ -214,9 +259,11 @@ static size_t label_room(const event *e)
     case K_NODEGONE:
         if (!group_span(node_index(files[e->file].node), &left, &right)) return 60;
         return (size_t)((right - left - 12) / CHARW);
-    case K_TRAP: return e->pb >= 0 ? note_room(procs[e->pb].col, 12) : 40;
+    case K_TRAP:
+        return e->pb >= 0 ? note_room(procs[e->pb].col, 12) : 40;
     case K_EXIT:
-    case K_REGISTER: return e->pa >= 0 ? note_room(procs[e->pa].col, 12) : 40;
+    case K_REGISTER:
+        return e->pa >= 0 ? note_room(procs[e->pa].col, 12) : 40;
     case K_RECEIVE:
         if (e->role == R_PING_PONG) return (size_t)((abs(xb - xa) - 20) / CHARW);
         return e->pa >= 0 ? note_room(procs[e->pa].col, 8) : 40;
@@ -248,13 +295,18 @@ static int row_need(const event *e)
 {
     int n = (int)e->text.n, more = (n - 1) * 2 * LINEH;
     switch (e->kind) {
-    case K_SPAWN: return HEADH + 8;
-    case K_TRAP: return ROWH + 18 + more;
+    case K_SPAWN:
+        return HEADH + 8;
+    case K_TRAP:
+        return ROWH + 18 + more;
     case K_NODEUP:
     case K_NODEDOWN:
-    case K_NODEGONE: return ROWH + (n - 1) * LINEH;
-    case K_RECEIVE: return e->role == R_PING_PONG ? ROWH + 16 : ROWH + more;
-    default: return ROWH + more;
+    case K_NODEGONE:
+        return ROWH + (n - 1) * LINEH;
+    case K_RECEIVE:
+        return e->role == R_PING_PONG ? ROWH + 16 : ROWH + more;
+    default:
+        return ROWH + more;
     }
 }
 
@@ -277,7 +329,8 @@ void chart_layout(const labelopt *labels, size_t nlabels, const char *title)
         if (L.row_h[e->row] < need) L.row_h[e->row] = need;
     }
     int ngaps = L.ncols > 0 ? col_gaps[L.ncols - 1] + 1 : 1;
-    L.width = GUTTER + (L.ncols > 0 ? L.ncols : 1) * L.colw + (L.grouped ? ngaps * L.colw / 2 : 0) + MARGIN;
+    L.width = GUTTER + (L.ncols > 0 ? L.ncols : 1) * L.colw + (L.grouped ? ngaps * L.colw / 2 : 0) +
+              MARGIN;
     if (L.width < 640) L.width = 640;
     /* the title wraps at the picture's width (draw.c: 9px a character) */
     wrapped tw = wrap_text(title, (size_t)((L.width - 2 * MARGIN) / 9));

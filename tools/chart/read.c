@@ -17,8 +17,8 @@
 #include <string.h>
 
 static const char *const kind_names[K_NKINDS] = {
-    "spawn", "send", "receive", "link", "unlink", "exit_signal", "trap", "monitor",
-    "down", "register", "unregister", "exit", "nodeup", "nodedown", "(node gone)",
+    "spawn", "send",     "receive",    "link", "unlink", "exit_signal", "trap",        "monitor",
+    "down",  "register", "unregister", "exit", "nodeup", "nodedown",    "(node gone)",
 };
 
 tfile *files;
@@ -210,8 +210,10 @@ static void align_files(void)
                     event *e = &evs[i];
                     if (e->kind != K_NODEUP) continue;
                     char *peer = atom_text(e->b);
-                    if (e->file == (int)fi && tf < 0 && strcmp(peer, files[gi].node) == 0) tf = e->t;
-                    if (e->file == (int)gi && tg < 0 && strcmp(peer, files[fi].node) == 0) tg = e->t;
+                    if (e->file == (int)fi && tf < 0 && strcmp(peer, files[gi].node) == 0)
+                        tf = e->t;
+                    if (e->file == (int)gi && tg < 0 && strcmp(peer, files[fi].node) == 0)
+                        tg = e->t;
                     free(peer);
                 }
                 if (tf >= 0 && tg >= 0) {
@@ -236,7 +238,6 @@ static int cmp_event(const void *x, const void *y)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-
 /* Does receive r take the message that delivery d put in the mailbox? */
 static bool delivers(const event *d, const event *r)
 {
@@ -257,7 +258,8 @@ static bool delivers(const event *d, const event *r)
         snprintf(tail, sizeof tail, ", :process, %s, %s}", who, d->canon);
         free(who);
         size_t lr = strlen(r->canon), lt = strlen(tail);
-        return starts_with(r->canon, "{:DOWN, ") && lr > lt && strcmp(r->canon + lr - lt, tail) == 0;
+        return starts_with(r->canon, "{:DOWN, ") && lr > lt &&
+               strcmp(r->canon + lr - lt, tail) == 0;
     }
     return false;
 }
@@ -314,7 +316,8 @@ static void causal_merge(void)
 {
     /* evs is sorted by file, then line: each file is one run of it */
     event *all = evs, *out = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *out);
-    size_t *head = chart_realloc(NULL, (nfiles + 1) * sizeof *head), *stop = chart_realloc(NULL, (nfiles + 1) * sizeof *stop);
+    size_t *head = chart_realloc(NULL, (nfiles + 1) * sizeof *head),
+           *stop = chart_realloc(NULL, (nfiles + 1) * sizeof *stop);
     consumed = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *consumed);
     emitted = chart_realloc(NULL, (nevs ? nevs : 1) * sizeof *emitted);
     memset(consumed, 0, (nevs ? nevs : 1) * sizeof *consumed);
@@ -380,7 +383,8 @@ static int resolve_name_send(event *e)
     int found = -1;
     for (size_t i = 0; i < nevs && found < 0; i++) {
         event *r = &evs[i];
-        if (r->kind == K_REGISTER && strcmp(files[r->file].node, n) == 0 && strcmp(r->term, name) == 0)
+        if (r->kind == K_REGISTER && strcmp(files[r->file].node, n) == 0 &&
+            strcmp(r->term, name) == 0)
             found = r->pa;
     }
     if (found < 0) {
@@ -392,7 +396,6 @@ static int resolve_name_send(event *e)
     free(n);
     return found;
 }
-
 
 int node_lane(int group)
 {
@@ -468,7 +471,8 @@ static void find_gone_nodes(void)
         if (!*files[f].node) continue;
         bool said_down = false;
         for (size_t i = 0; i < n; i++)
-            if (evs[i].file == (int)f && (evs[i].kind == K_NODEDOWN || evs[i].kind == K_EXIT)) said_down = true;
+            if (evs[i].file == (int)f && (evs[i].kind == K_NODEDOWN || evs[i].kind == K_EXIT))
+                said_down = true;
         if (said_down) continue;
         for (size_t i = 0; i < n; i++) {
             event *e = &evs[i];
@@ -516,7 +520,8 @@ void chart_read(const char *const *paths, size_t npaths)
             node_index(peer);
             free(peer);
         }
-        if (e->kind == K_REGISTER && e->pa >= 0 && !procs[e->pa].regname) procs[e->pa].regname = atom_text(e->term);
+        if (e->kind == K_REGISTER && e->pa >= 0 && !procs[e->pa].regname)
+            procs[e->pa].regname = atom_text(e->term);
     }
     /* a send to {name, node}: once every register of every node is known */
     for (size_t i = 0; i < nevs; i++)

@@ -31,7 +31,10 @@ char *chart_strdup(const char *s)
     return d;
 }
 
-bool starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
+bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
 
 void sb_add(sbuf *b, const char *s, size_t n)
 {
@@ -44,7 +47,10 @@ void sb_add(sbuf *b, const char *s, size_t n)
     b->s[b->len] = 0;
 }
 
-void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
 
 void sb_fmt(sbuf *b, const char *fmt, ...)
 {
@@ -65,10 +71,18 @@ void sb_text(sbuf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
-        case '&': sb_str(b, "&amp;"); break;
-        case '<': sb_str(b, "&lt;"); break;
-        case '>': sb_str(b, "&gt;"); break;
-        case '"': sb_str(b, "&quot;"); break;
+        case '&':
+            sb_str(b, "&amp;");
+            break;
+        case '<':
+            sb_str(b, "&lt;");
+            break;
+        case '>':
+            sb_str(b, "&gt;");
+            break;
+        case '"':
+            sb_str(b, "&quot;");
+            break;
         default:
             if (*p < 0x20) sb_add(b, " ", 1);
             else sb_add(b, (const char *)p, 1);

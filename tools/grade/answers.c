@@ -32,7 +32,10 @@ static void canon_skip(canon *c)
     while (*c->p == ' ' || *c->p == '\t') c->p++;
 }
 
-static bool atom_char(char ch) { return isalnum((unsigned char)ch) || ch == '_' || ch == '@'; }
+static bool atom_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_' || ch == '@';
+}
 
 /* Would Elixir print this atom name without quotes? */
 static bool plain_atom(const char *s, size_t n)
@@ -144,7 +147,8 @@ static bool canon_term(canon *c, bool top)
         canon_put(c, digits, strlen(digits));
         return true;
     }
-    if (isalpha((unsigned char)*p) || *p == '_') { /* true, nil, or (alone) an atom without its colon */
+    if (isalpha((unsigned char)*p) ||
+        *p == '_') { /* true, nil, or (alone) an atom without its colon */
         const char *s = c->p;
         while (atom_char(*c->p) || *c->p == '.') c->p++;
         size_t n = (size_t)(c->p - s);
@@ -157,8 +161,9 @@ static bool canon_term(canon *c, bool top)
         canon_atom(c, s, n);
         return true;
     }
-    c->why = *p ? "it does not start like a term (an atom :name, a number, {...}, [...] or \"text\")"
-                : "a term is missing";
+    c->why =
+        *p ? "it does not start like a term (an atom :name, a number, {...}, [...] or \"text\")"
+           : "a term is missing";
     return false;
 }
 
@@ -261,7 +266,8 @@ bool grade_same_answer(const char *type, const char *given, const char *truth, c
             return false;
         }
         if (r < 0) {
-            if (why) *why = strdup("it does not start with one of the choices' letters (a, b, c ...)");
+            if (why)
+                *why = strdup("it does not start with one of the choices' letters (a, b, c ...)");
             return false;
         }
         return l == truth[0];
@@ -292,7 +298,9 @@ int grade_load_answers(const char *path, grade_answer *a, int max, char **proble
         char *s = buf;
         if (lineno == 1 && !strncmp(s, "\xEF\xBB\xBF", 3)) s += 3; /* a UTF-8 BOM */
         size_t len = strlen(s);
-        while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t')) s[--len] = 0;
+        while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
+                       s[len - 1] == '\t'))
+            s[--len] = 0;
         while (*s == ' ' || *s == '\t') s++;
         if (!*s || *s == '#') continue;
         char *eq = strchr(s, '=');

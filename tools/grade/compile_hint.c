@@ -12,7 +12,8 @@
 
 /* The first "...: error: ..." line, and the few lines after it (the source
  * line and caret both compilers print), copied into buf. */
-static bool first_error(const char *out, char *line, size_t line_size, char *context, size_t context_size)
+static bool first_error(const char *out, char *line, size_t line_size, char *context,
+                        size_t context_size)
 {
     const char *e = strstr(out, ": error: ");
     if (!e) return false;
@@ -29,7 +30,10 @@ static bool first_error(const char *out, char *line, size_t line_size, char *con
     return true;
 }
 
-static bool has(const char *s, const char *word) { return strstr(s, word) != NULL; }
+static bool has(const char *s, const char *word)
+{
+    return strstr(s, word) != NULL;
+}
 
 static bool matches(const char *s, const char *pattern)
 {
@@ -41,7 +45,10 @@ static bool matches(const char *s, const char *pattern)
 }
 
 /* 'T' in ASCII or in a UTF-8 locale's curly quotes */
-static bool names_T(const char *line) { return has(line, "'T'") || has(line, "\xe2\x80\x98T\xe2\x80\x99"); }
+static bool names_T(const char *line)
+{
+    return has(line, "'T'") || has(line, "\xe2\x80\x98T\xe2\x80\x99");
+}
 
 const char *grade_compile_hint(const char *out)
 {
@@ -60,9 +67,11 @@ const char *grade_compile_hint(const char *out)
     }
     if (has(line, "nonnull") || has(line, "non-null"))
         return "0 is not a term (to C it is a null pointer): write tapa_int(0) for the number 0.";
-    if (has(line, "incompatible-pointer-types") && has(out, "tapa_term")) /* gcc names the type in a note */
+    if (has(line, "incompatible-pointer-types") &&
+        has(out, "tapa_term")) /* gcc names the type in a note */
         return "a C string is not a term: write tapa_atom(\"hello\") for :hello, tapa_string(\"hello\") for \"hello\".";
-    if ((has(line, "conversion type character") || has(line, "conversion specifier")) && names_T(line))
+    if ((has(line, "conversion type character") || has(line, "conversion specifier")) &&
+        names_T(line))
         return "a term prints with %pT, not %T: tapa_printf(\"Received: %pT\\n\", msg).";
     if (has(line, "format") && has(line, "void *"))
         return "%pT prints a term: give it a tapa_term (tapa_int(42) for a number), not a C value.";

@@ -14,7 +14,8 @@ typedef struct check_result {
     char *message; /* what was expected, what happened, what to try */
     char *output; /* an excerpt of what the program printed */
     char *observed; /* ANSWER: what the run showed, when it shows it */
-    char *outcome; /* GATE_*: ok | compile-error | link-error | crash | hang | busy | deadlock | exit | flood */
+    char *
+        outcome; /* GATE_*: ok | compile-error | link-error | crash | hang | busy | deadlock | exit | flood */
 } check_result;
 
 typedef struct job {
@@ -39,7 +40,8 @@ typedef struct job {
     char *chart_note; /* or why there is none */
     char *says; /* check-course: "ID ~ words" a fixture's failure message must contain */
     char *pending; /* check-course: a fixture that can fail only after a named change lands */
-    char *review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
+    char *
+        review; /* grade-all: why a person should look at this run (it touched a verdict channel), or NULL */
     char peer_key[40]; /* Part 2: this run's secret for the other node's verdicts */
     unsigned long peer_seed; /* Part 2: fresh per run (step 13's captured value) */
 } job;

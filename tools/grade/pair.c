@@ -41,13 +41,17 @@ static bool have_program(const char *name)
 void grade_choose_peer(void)
 {
     const char *e = getenv("TAPA_PEER");
-    peer_mode = e && !strcmp(e, "c") ? "c" : e && !strcmp(e, "erl") ? "erl" : have_program("erl") ? "erl" : "c";
+    peer_mode = e && !strcmp(e, "c")     ? "c"
+                : e && !strcmp(e, "erl") ? "erl"
+                : have_program("erl")    ? "erl"
+                                         : "c";
 }
 
 const char *grade_peer_description(void)
 {
-    return !strcmp(peer_mode, "erl") ? "a real erl node (tests/course/peer.escript)"
-                                     : "a C node (tests/course/peer.c; erl is not installed, or TAPA_PEER=c)";
+    return !strcmp(peer_mode, "erl")
+               ? "a real erl node (tests/course/peer.escript)"
+               : "a C node (tests/course/peer.c; erl is not installed, or TAPA_PEER=c)";
 }
 
 static bool mapper_listening(void)
@@ -73,7 +77,8 @@ static void start_port_mapper(void)
         grade_free_run(&rr);
     } else {
         const char *env = getenv("TAPA_EPMD");
-        char *path = env && *env ? xstrdup(env) : xasprintf("%s/build/bin/tapa-epmd", grade_kit_dir());
+        char *path =
+            env && *env ? xstrdup(env) : xasprintf("%s/build/bin/tapa-epmd", grade_kit_dir());
         pid_t pid = fork();
         if (pid == 0) {
             setsid();
@@ -101,7 +106,8 @@ static const char *peer_c_program(void)
         char *exe = xasprintf("%s/peer", grade_common_dir()), *out = NULL;
         if (grade_link_program(obj, NULL, exe, &out)) peer_c_exe = exe;
         else {
-            fprintf(stderr, "tapa-grade: the kit's own tests/course/peer.c does not link:\n%s\n", out);
+            fprintf(stderr, "tapa-grade: the kit's own tests/course/peer.c does not link:\n%s\n",
+                    out);
             free(exe);
         }
         free(out);
@@ -145,7 +151,8 @@ char *grade_with_names(const job *j, const char *text)
 /* Run the learner's program `exe` as one node while the peer plays the
  * other. Fills *rr as run_cmd does and sets j->peer_out or j->peer_problem.
  * trace: NULL, or where the program (not the peer) writes its TAPA_TRACE. */
-void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *trace, run_result *rr)
+void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *trace,
+                    run_result *rr)
 {
     pthread_once(&mapper_once, start_port_mapper);
     job_names(j);
@@ -159,8 +166,10 @@ void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *
     char *peer_log = xasprintf("%s/peer.out", peer_dir);
     unlink(learner_out);
     char *e_n1 = xasprintf("TAPA_NODE1=%s", j->node1), *e_n2 = xasprintf("TAPA_NODE2=%s", j->node2);
-    char *e_ck = xasprintf("TAPA_COOKIE=%s", j->cookie), *e_step = xasprintf("TAPA_STEP=%s", j->step->num);
-    char *e_seed = xasprintf("TAPA_SEED=%lu", j->peer_seed), *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
+    char *e_ck = xasprintf("TAPA_COOKIE=%s", j->cookie),
+         *e_step = xasprintf("TAPA_STEP=%s", j->step->num);
+    char *e_seed = xasprintf("TAPA_SEED=%lu", j->peer_seed),
+         *e_out = xasprintf("TAPA_LEARNER_OUT=%s", learner_out);
     char *e_key = xasprintf("TAPA_PEER_KEY=%s", j->peer_key);
     char *e_script = xasprintf("TAPA_PEER_SCRIPT=%s/tests/course/peer.escript", grade_kit_dir());
     char *e_epmd = xasprintf("TAPA_EPMD=%s/build/bin/tapa-epmd", grade_kit_dir());
@@ -178,27 +187,40 @@ void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *
     if (kit_epmd) padd[np++] = e_epmd;
     if (e_trace) padd[np++] = e_trace;
     padd[np] = NULL;
-    static const char *const pdrop[] = {"TAPA_TRACE", "TAPA_SEED", "TAPA_LEARNER_OUT", "TAPA_PEER_SCRIPT",
-                                        "TAPA_PEER_KEY", NULL};
+    static const char *const pdrop[] = {"TAPA_TRACE",       "TAPA_SEED",     "TAPA_LEARNER_OUT",
+                                        "TAPA_PEER_SCRIPT", "TAPA_PEER_KEY", NULL};
     char **prog_env = grade_make_env(padd, pdrop);
-    run_limits plim = {.timeout_s = 30.0 * grade_slow_factor(), .cpu_s = 30L * grade_slow_factor(), .fsize_mb = 16};
+    run_limits plim = {.timeout_s = 30.0 * grade_slow_factor(),
+                       .cpu_s = 30L * grade_slow_factor(),
+                       .fsize_mb = 16};
     bg_proc bp;
     bool started;
     if (!strcmp(peer_mode, "erl")) {
-        char *argv[] = {"erl", "-noshell", "-name", (char *)peer_name, "-setcookie", j->cookie, "+S", "1", "-eval",
+        char *argv[] = {"erl",
+                        "-noshell",
+                        "-name",
+                        (char *)peer_name,
+                        "-setcookie",
+                        j->cookie,
+                        "+S",
+                        "1",
+                        "-eval",
                         "case file:script(os:getenv(\"TAPA_PEER_SCRIPT\")) of {ok, _} -> ok; "
                         "E -> io:format(user, \"@error ~p~n\", [E]), halt(3) end.",
                         NULL};
         started = grade_bg_start(argv, env, j->work, peer_log, &plim, &bp);
     } else {
         const char *pc = peer_c_program();
-        started = pc && grade_bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
+        started =
+            pc && grade_bg_start((char *[]){(char *)pc, NULL}, env, j->work, peer_log, &plim, &bp);
     }
     bool ready = started && grade_bg_wait_line(&bp, "@ready", 15.0 * grade_slow_factor());
     if (!ready) {
         char *text = started ? grade_bg_finish(&bp, 0) : xstrdup("(it could not be started)");
-        j->peer_problem = xasprintf("the other node (%s) did not start, a problem of the kit or this machine, "
-                                    "not of your program:\n%s", grade_peer_description(), grade_tail_of(text, 1500));
+        j->peer_problem =
+            xasprintf("the other node (%s) did not start, a problem of the kit or this machine, "
+                      "not of your program:\n%s",
+                      grade_peer_description(), grade_tail_of(text, 1500));
         free(text);
     }
     grade_run_cmd((char *[]){(char *)exe, NULL}, prog_env, j->work, lim, rr);
@@ -209,7 +231,8 @@ void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *
     free(e_key);
     free(peer_dir);
     free(e_trace);
-    free(e_n1), free(e_n2), free(e_ck), free(e_step), free(e_seed), free(e_out), free(e_script), free(e_epmd);
+    free(e_n1), free(e_n2), free(e_ck), free(e_step), free(e_seed), free(e_out), free(e_script),
+        free(e_epmd);
     free(learner_out);
     free(peer_log);
 }
@@ -223,7 +246,8 @@ char *grade_peer_log_text(const job *j)
     lines l = grade_split_lines(j->peer_out ? j->peer_out : "");
     for (int i = 0; i < l.n; i++) {
         const char *t = l.v[i];
-        if (!*t || !strncmp(t, "@pass ", 6) || !strncmp(t, "@fail ", 6) || !strcmp(t, "@ready") || !strcmp(t, "@end"))
+        if (!*t || !strncmp(t, "@pass ", 6) || !strncmp(t, "@fail ", 6) || !strcmp(t, "@ready") ||
+            !strcmp(t, "@end"))
             continue;
         sb_fmt(&b, "%s\n", !strncmp(t, "| ", 2) ? t + 2 : t);
     }
@@ -241,10 +265,14 @@ void grade_peer_checks(job *j)
         const check_def *d = r->def;
         if (d->kind != PEER || r->message) continue;
         if (!j->peer_out) {
-            set_result(r, false, xasprintf("not judged: %s", j->peer_problem ? j->peer_problem : "no other node"), NULL);
+            set_result(
+                r, false,
+                xasprintf("not judged: %s", j->peer_problem ? j->peer_problem : "no other node"),
+                NULL);
             continue;
         }
-        char *pass = xasprintf("@pass %s %s", j->peer_key, d->verdict), *fail = xasprintf("@fail %s %s\t", j->peer_key, d->verdict);
+        char *pass = xasprintf("@pass %s %s", j->peer_key, d->verdict),
+             *fail = xasprintf("@fail %s %s\t", j->peer_key, d->verdict);
         lines l = grade_split_lines(j->peer_out);
         bool found = false;
         for (int k = 0; k < l.n && !found; k++) {
@@ -253,12 +281,16 @@ void grade_peer_checks(job *j)
                 found = true;
             } else if (!strncmp(l.v[k], fail, strlen(fail))) {
                 set_result(r, false, xstrdup(l.v[k] + strlen(fail)),
-                           *log ? xasprintf("%s, %s, said:\n%s", who, grade_peer_description(), grade_tail_of(log, 1500)) : NULL);
+                           *log ? xasprintf("%s, %s, said:\n%s", who, grade_peer_description(),
+                                            grade_tail_of(log, 1500))
+                                : NULL);
                 found = true;
             }
         }
         if (!found)
-            set_result(r, false, xasprintf("not judged: the other node (%s) ended without a verdict.", grade_peer_description()),
+            set_result(r, false,
+                       xasprintf("not judged: the other node (%s) ended without a verdict.",
+                                 grade_peer_description()),
                        xasprintf("it printed:\n%s", grade_tail_of(j->peer_out, 1500)));
         grade_free_lines(&l);
         free(pass);

@@ -19,7 +19,8 @@ char *grade_with_names(const job *j, const char *text);
  * other. Fills *rr as grade_run_cmd does and sets j->peer_out or
  * j->peer_problem. trace: NULL, or where the program (not the peer) writes
  * its TAPA_TRACE. */
-void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *trace, run_result *rr);
+void grade_run_pair(job *j, const char *exe, const run_limits *lim, const char *trace,
+                    run_result *rr);
 
 /* What the peer printed for people: its "| " lines and anything else that
  * is not a verdict (malloc'd). */

@@ -85,10 +85,12 @@ bool grade_sandbox_enter(const char *rw)
 {
     if (unshare(CLONE_NEWNS) != 0) return false;
     if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) return false;
-    int dir = open(rw, O_PATH | O_DIRECTORY | O_CLOEXEC); /* in the new namespace: a bind may come from it */
+    int dir = open(rw, O_PATH | O_DIRECTORY |
+                           O_CLOEXEC); /* in the new namespace: a bind may come from it */
     if (dir < 0) return false;
     mount("tapa-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64m,mode=1777");
-    if (strncmp(rw, "/tmp/", 5) == 0) { /* the folder is now hidden under the new /tmp: make its path there */
+    if (strncmp(rw, "/tmp/", 5) ==
+        0) { /* the folder is now hidden under the new /tmp: make its path there */
         char path[PATH_MAX];
         size_t n = strlen(rw);
         if (n >= sizeof path) return false;
@@ -120,7 +122,8 @@ bool grade_sandbox_enter(const char *rw)
 void grade_set_limit(int what, rlim_t value)
 {
     struct rlimit rl;
-    if (getrlimit(what, &rl) == 0 && rl.rlim_max != RLIM_INFINITY && value > rl.rlim_max) value = rl.rlim_max;
+    if (getrlimit(what, &rl) == 0 && rl.rlim_max != RLIM_INFINITY && value > rl.rlim_max)
+        value = rl.rlim_max;
     rl.rlim_cur = rl.rlim_max = value;
     setrlimit(what, &rl);
 }
@@ -162,10 +165,13 @@ char *grade_holders_of(const char *path)
     return sb_take(&b);
 }
 
-int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_limits *lim, run_result *r)
+int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_limits *lim,
+                  run_result *r)
 {
     memset(r, 0, sizeof *r);
-    char **boxed = lim->bwrap_rw && sandbox_bwrap_on ? grade_sandbox_argv(lim->bwrap_rw, lim->bwrap_net, argv) : NULL;
+    char **boxed = lim->bwrap_rw && sandbox_bwrap_on
+                       ? grade_sandbox_argv(lim->bwrap_rw, lim->bwrap_net, argv)
+                       : NULL;
     char *const *orig_argv = argv;
     bool was_boxed = boxed != NULL;
     if (boxed) argv = boxed;
@@ -271,7 +277,8 @@ int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_li
         pid_t w = wait4(pid, &status, WNOHANG, &ru);
         if (w == pid) {
             reaped = true;
-            r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+            r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
             break;
         }
         if (grade_now_s() >= deadline) {
@@ -284,7 +291,8 @@ int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_li
     if (!reaped) {
         struct rusage ru;
         wait4(pid, &status, 0, &ru);
-        r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+        r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+                   (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     }
     close(out[0]);
     close(err[0]);
@@ -292,7 +300,8 @@ int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_li
     r->out = sb_take(&ob);
     r->err = sb_take(&eb);
     if (flood) r->kind = RUN_FLOOD;
-    else if (timed_out) r->kind = (deadline - last_output) > lim->timeout_s / 2 ? RUN_HUNG : RUN_BUSY;
+    else if (timed_out)
+        r->kind = (deadline - last_output) > lim->timeout_s / 2 ? RUN_HUNG : RUN_BUSY;
     else if (WIFSIGNALED(status)) {
         r->kind = RUN_SIGNALED;
         r->signal = WTERMSIG(status);
@@ -317,8 +326,8 @@ int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_li
     return 0;
 }
 
-bool grade_bg_start(char *const argv[], char **envp, const char *cwd, const char *out_path, const run_limits *lim,
-                     bg_proc *bp)
+bool grade_bg_start(char *const argv[], char **envp, const char *cwd, const char *out_path,
+                    const run_limits *lim, bg_proc *bp)
 {
     memset(bp, 0, sizeof *bp);
     bp->in_fd = -1;
@@ -371,7 +380,8 @@ bool grade_bg_wait_line(bg_proc *bp, const char *line, double timeout_s)
     for (;;) {
         char *text = grade_read_file(bp->out_path, NULL);
         bool found = false;
-        for (char *p = text; p && *p && !found; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+        for (char *p = text; p && *p && !found;
+             p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
             found = strncmp(p, line, n) == 0;
         free(text);
         if (found) return true;
@@ -422,14 +432,23 @@ void grade_free_run(run_result *r)
 const char *grade_signal_text(int sig)
 {
     switch (sig) {
-    case SIGSEGV: return "SIGSEGV, a segmentation fault: memory that is not yours was read or written";
-    case SIGABRT: return "SIGABRT: abort() was called (a failed assert, or the runtime found a fatal problem)";
-    case SIGFPE: return "SIGFPE: an arithmetic error such as a division by zero";
-    case SIGBUS: return "SIGBUS: a bad memory access";
-    case SIGILL: return "SIGILL: an illegal instruction (often undefined behaviour)";
-    case SIGXCPU: return "SIGXCPU: it used up its CPU time (a busy loop?)";
-    case SIGXFSZ: return "SIGXFSZ: it wrote a file past the size limit";
-    case SIGKILL: return "SIGKILL: killed (out of memory, or a limit)";
-    default: return strsignal(sig);
+    case SIGSEGV:
+        return "SIGSEGV, a segmentation fault: memory that is not yours was read or written";
+    case SIGABRT:
+        return "SIGABRT: abort() was called (a failed assert, or the runtime found a fatal problem)";
+    case SIGFPE:
+        return "SIGFPE: an arithmetic error such as a division by zero";
+    case SIGBUS:
+        return "SIGBUS: a bad memory access";
+    case SIGILL:
+        return "SIGILL: an illegal instruction (often undefined behaviour)";
+    case SIGXCPU:
+        return "SIGXCPU: it used up its CPU time (a busy loop?)";
+    case SIGXFSZ:
+        return "SIGXFSZ: it wrote a file past the size limit";
+    case SIGKILL:
+        return "SIGKILL: killed (out of memory, or a limit)";
+    default:
+        return strsignal(sig);
     }
 }

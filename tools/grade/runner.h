@@ -48,7 +48,8 @@ typedef struct run_limits {
     long fsize_mb;
     const char *sandbox_rw; /* set: a private mount namespace where everything is read-only but this
                                folder and a fresh /tmp (grade-all, when root and bwrap cannot run) */
-    const char *bwrap_rw; /* set (and sandbox_bwrap_on): run inside bwrap, this folder writable (sandbox.h) */
+    const char *
+        bwrap_rw; /* set (and sandbox_bwrap_on): run inside bwrap, this folder writable (sandbox.h) */
     bool bwrap_net; /* with bwrap_rw: a network namespace of its own, loopback only */
 } run_limits;
 
@@ -91,7 +92,8 @@ void grade_set_limit(int what, rlim_t value);
 /* Processes that have `path` open (for a "text file busy" report). */
 char *grade_holders_of(const char *path);
 
-int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_limits *lim, run_result *r);
+int grade_run_cmd(char *const argv[], char **envp, const char *cwd, const run_limits *lim,
+                  run_result *r);
 
 /* ------------------------------------------------- a background child -- */
 
@@ -105,8 +107,8 @@ typedef struct bg_proc {
     char *out_path;
 } bg_proc;
 
-bool grade_bg_start(char *const argv[], char **envp, const char *cwd, const char *out_path, const run_limits *lim,
-                     bg_proc *bp);
+bool grade_bg_start(char *const argv[], char **envp, const char *cwd, const char *out_path,
+                    const run_limits *lim, bg_proc *bp);
 
 /* Wait until its output has a line starting with `line` (true), it has
  * exited, or timeout_s has passed (false). */

@@ -39,14 +39,16 @@ bool grade_sandbox_available(char **why)
     }
     if (!bwrap_path) bwrap_path = find_bwrap();
     if (!bwrap_path) {
-        *why = strdup("bubblewrap (bwrap) is not installed: tools/setup-deps.sh installs it on Debian/Ubuntu");
+        *why = strdup(
+            "bubblewrap (bwrap) is not installed: tools/setup-deps.sh installs it on Debian/Ubuntu");
         return false;
     }
     char cmd[4400];
-    snprintf(cmd, sizeof cmd,
-             "'%s' --die-with-parent --unshare-pid --unshare-ipc --unshare-net --ro-bind / / --proc /proc "
-             "--dev /dev --tmpfs /tmp true 2>&1",
-             bwrap_path);
+    snprintf(
+        cmd, sizeof cmd,
+        "'%s' --die-with-parent --unshare-pid --unshare-ipc --unshare-net --ro-bind / / --proc /proc "
+        "--dev /dev --tmpfs /tmp true 2>&1",
+        bwrap_path);
     FILE *p = popen(cmd, "r");
     char msg[512] = "";
     size_t n = p ? fread(msg, 1, sizeof msg - 1, p) : 0;
@@ -57,7 +59,8 @@ bool grade_sandbox_available(char **why)
         if (nl) *nl = 0;
         size_t need = strlen(msg) + 120;
         *why = malloc(need);
-        snprintf(*why, need, "bwrap cannot make namespaces here (%s)", *msg ? msg : "no user namespaces?");
+        snprintf(*why, need, "bwrap cannot make namespaces here (%s)",
+                 *msg ? msg : "no user namespaces?");
         return false;
     }
     return true;
@@ -103,14 +106,17 @@ char **grade_sandbox_argv(const char *rw, bool own_net, char *const argv[])
     int n = 0;
 #define A(s) (v[n++] = (char *)(s))
     A(bwrap_path);
-    A("--die-with-parent"), A("--new-session"), A("--unshare-pid"), A("--unshare-ipc"), A("--unshare-uts");
+    A("--die-with-parent"), A("--new-session"), A("--unshare-pid"), A("--unshare-ipc"),
+        A("--unshare-uts");
     A("--unshare-cgroup-try");
     if (own_net) A("--unshare-net");
     /* the system, read-only, minus what a submission has no business reading */
-    static const char *const sys[] = {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"};
-    for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++) A("--ro-bind-try"), A(sys[i]), A(sys[i]);
-    static const char *const secrets[] = {"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-                                          "/etc/sudoers", "/etc/ssh"};
+    static const char *const sys[] = {"/usr",   "/bin",    "/sbin", "/lib", "/lib32",
+                                      "/lib64", "/libx32", "/etc",  "/opt"};
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+        A("--ro-bind-try"), A(sys[i]), A(sys[i]);
+    static const char *const secrets[] = {"/etc/shadow",   "/etc/gshadow", "/etc/shadow-",
+                                          "/etc/gshadow-", "/etc/sudoers", "/etc/ssh"};
     for (size_t i = 0; i < sizeof secrets / sizeof secrets[0]; i++)
         if (access(secrets[i], F_OK) == 0) {
             if (is_dir(secrets[i])) A("--tmpfs"), A(secrets[i]);
@@ -138,4 +144,7 @@ char **grade_sandbox_argv(const char *rw, bool own_net, char *const argv[])
     return v;
 }
 
-int grade_sandbox_signal(int exit_code) { return exit_code > 128 && exit_code < 128 + 65 ? exit_code - 128 : 0; }
+int grade_sandbox_signal(int exit_code)
+{
+    return exit_code > 128 && exit_code < 128 + 65 ? exit_code - 128 : 0;
+}

@@ -41,19 +41,34 @@ typedef struct step_def {
     int peer; /* Part 2: the other node is node1 (1) or node2 (2); 0: one node */
 } step_def;
 
-#define GATES                                                                                      \
-    {.kind = GATE_COMPILE, .id = "compile", .name = "compiles"},                                   \
-    {.kind = GATE_RUN, .id = "run", .name = "runs to the end"}
-#define TRANSCRIPT_CHECK(pts)                                                                      \
-    {.kind = TRANSCRIPT, .id = "transcript", .name = "shows the tutorial's iex session", .points = pts}
-#define PROBE_CHECK(scen, verd, nm, pts)                                                           \
-    {.kind = PROBE, .id = "probe." verd, .name = nm, .points = pts, .scenario = scen, .verdict = verd}
-#define ANSWER_CHECK(k, ty, tr, ob, nth, src)                                                      \
-    {.kind = ANSWER, .id = "answer." k, .name = "prediction: " k, .points = 1, .key = k, .type = ty,  \
-     .truth = tr, .obs = ob, .obs_nth = nth, .obs_src = src}
-#define PEER_CHECK(verd, nm, pts)                                                                  \
-    {.kind = PEER, .id = "peer." verd, .name = nm, .points = pts, .verdict = verd}
-#define END_CHECKS {.id = NULL}
+#define GATES                                                    \
+    {.kind = GATE_COMPILE, .id = "compile", .name = "compiles"}, \
+    {                                                            \
+        .kind = GATE_RUN, .id = "run", .name = "runs to the end" \
+    }
+#define TRANSCRIPT_CHECK(pts)                                                               \
+    {                                                                                       \
+        .kind = TRANSCRIPT, .id = "transcript", .name = "shows the tutorial's iex session", \
+        .points = pts                                                                       \
+    }
+#define PROBE_CHECK(scen, verd, nm, pts)                                                 \
+    {                                                                                    \
+        .kind = PROBE, .id = "probe." verd, .name = nm, .points = pts, .scenario = scen, \
+        .verdict = verd                                                                  \
+    }
+#define ANSWER_CHECK(k, ty, tr, ob, nth, src)                                               \
+    {                                                                                       \
+        .kind = ANSWER, .id = "answer." k, .name = "prediction: " k, .points = 1, .key = k, \
+        .type = ty, .truth = tr, .obs = ob, .obs_nth = nth, .obs_src = src                  \
+    }
+#define PEER_CHECK(verd, nm, pts)                                                    \
+    {                                                                                \
+        .kind = PEER, .id = "peer." verd, .name = nm, .points = pts, .verdict = verd \
+    }
+#define END_CHECKS \
+    {              \
+        .id = NULL \
+    }
 
 #define NSTEPS 14
 extern const step_def course_steps[NSTEPS]; /* steps.c */

@@ -27,8 +27,14 @@ typedef struct sbuf {
 
 void sb_add(sbuf *b, const char *s, size_t n);
 
-static inline void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-static inline void sb_chr(sbuf *b, char c) { sb_add(b, &c, 1); }
+static inline void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+static inline void sb_chr(sbuf *b, char c)
+{
+    sb_add(b, &c, 1);
+}
 
 void sb_fmt(sbuf *b, const char *fmt, ...);
 

@@ -101,7 +101,9 @@ static const pattern *compile_pattern(tiex_ctx *cx, const char *pat)
 {
     tapa_parse_error err = {0};
     const pattern *p = pattern_cached(pat, &err);
-    if (!p) tiex_fail(cx, "CompileError", "iex:%d:%d: %s (in the pattern %s)", err.line, err.column, err.message, pat);
+    if (!p)
+        tiex_fail(cx, "CompileError", "iex:%d:%d: %s (in the pattern %s)", err.line, err.column,
+                  err.message, pat);
     return p;
 }
 
@@ -112,7 +114,8 @@ static int pin_all(tiex_ctx *cx, const char *pat, tapa_match *m)
     int n = pins_of(pat, names, TAPA_MAX_VARS);
     for (int i = 0; i < n; i++) {
         tapa_term v = tiex_lookup(*cx->env, names[i]);
-        if (v == TAPA_NONE) tiex_fail(cx, "CompileError", "iex:1: undefined variable ^%s", names[i]);
+        if (v == TAPA_NONE)
+            tiex_fail(cx, "CompileError", "iex:1: undefined variable ^%s", names[i]);
         tapa_pin(m, names[i], v);
     }
     return m->count;
@@ -131,7 +134,8 @@ bool tiex_match(tiex_ctx *cx, const tiex_node *owner, const char *pat, tapa_term
     int npins = pin_all(cx, pat, &m);
     if (!pattern_match(p, value, &m)) {
         if (pattern_no_room)
-            tiex_fail(cx, "CompileError", "iex:1: the pattern %s binds more than %d variables (the runtime's limit)",
+            tiex_fail(cx, "CompileError",
+                      "iex:1: the pattern %s binds more than %d variables (the runtime's limit)",
                       pat, TAPA_MAX_VARS);
         return false;
     }
@@ -162,14 +166,15 @@ tapa_term tiex_apply(tiex_ctx *cx, tapa_term fun, size_t n, const tapa_term *arg
     }
     if ((size_t)fun_arity(fun) != n) {
         tiex_shown(text, sizeof text, fun);
-        tiex_fail(cx, "BadArityError", "%s with arity %d called with %zu argument%s", text, fun_arity(fun), n,
-                  n == 1 ? "" : "s");
+        tiex_fail(cx, "BadArityError", "%s with arity %d called with %zu argument%s", text,
+                  fun_arity(fun), n, n == 1 ? "" : "s");
     }
     if (!fun_callable(fun)) {
         tiex_shown(text, sizeof text, fun);
         tiex_fail(cx, "UndefinedFunctionError",
                   "%s cannot run here: its code is not on this node (a fun made by a BEAM node "
-                  "runs only on BEAM)", text);
+                  "runs only on BEAM)",
+                  text);
     }
     return tapa_apply_v(fun, n, args);
 }
@@ -210,14 +215,16 @@ static tapa_term run_fn(const tapa_term *captured, const tapa_term *args)
     tiex_error err = {0};
     jmp_buf jb;
     bool in_shell = tiex_shell_ctx && tapa_equal(tapa_self(), tiex_shell_pid);
-    tiex_ctx cx = {&env, in_shell ? tiex_shell_ctx->on_error : &jb, in_shell ? tiex_shell_ctx->error : &err};
+    tiex_ctx cx = {&env, in_shell ? tiex_shell_ctx->on_error : &jb,
+                   in_shell ? tiex_shell_ctx->error : &err};
     tiex_node *volatile tree = r.tree;
     if (!in_shell && setjmp(jb)) {
         tiex_node_free(tree);
         tapa_raise("%s", err.message); /* logged as the process's crash */
     }
     if (stack_nearly_full())
-        tiex_fail(&cx, "SystemLimitError", "funs nested too deep (a fun that calls itself without end?): "
+        tiex_fail(&cx, "SystemLimitError",
+                  "funs nested too deep (a fun that calls itself without end?): "
                   "the process's stack is nearly full");
     tapa_term argl = tapa_list_v((size_t)arity, args);
     for (size_t i = 0; i < fn->nkids; i++) {
@@ -233,7 +240,8 @@ static tapa_term run_fn(const tapa_term *captured, const tapa_term *args)
     }
     char shown_args[200];
     tiex_shown(shown_args, sizeof shown_args, argl);
-    tiex_fail(&cx, "FunctionClauseError", "no function clause matching in the fn/%d (args: %s)", arity, shown_args);
+    tiex_fail(&cx, "FunctionClauseError", "no function clause matching in the fn/%d (args: %s)",
+              arity, shown_args);
 }
 
 void tiex_register_funs(void)
@@ -263,8 +271,11 @@ static tapa_term make_fn(tiex_ctx *cx, const tiex_node *n)
         }
         if (any) arity++;
     }
-    if (arity > 6) tiex_fail(cx, "CompileError", "iex:%d: funs of more than 6 arguments are not supported here", LINE(n));
-    return tapa_fun("TapaIex", "fn", (int)arity, tapa_string(n->text), *cx->env, tapa_int((int64_t)arity));
+    if (arity > 6)
+        tiex_fail(cx, "CompileError",
+                  "iex:%d: funs of more than 6 arguments are not supported here", LINE(n));
+    return tapa_fun("TapaIex", "fn", (int)arity, tapa_string(n->text), *cx->env,
+                    tapa_int((int64_t)arity));
 }
 
 /* ----------------------------------------------------------- arithmetic -- */
@@ -275,7 +286,10 @@ static bool is_number(tapa_term t)
     return k == TAPA_T_INTEGER || k == TAPA_T_FLOAT;
 }
 
-static double num(tapa_term t) { return tapa_type_of(t) == TAPA_T_FLOAT ? tapa_float_value(t) : (double)tapa_int_value(t); }
+static double num(tapa_term t)
+{
+    return tapa_type_of(t) == TAPA_T_FLOAT ? tapa_float_value(t) : (double)tapa_int_value(t);
+}
 
 static bool small_int(tapa_term t)
 {
@@ -290,37 +304,45 @@ static tapa_term arith(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
         char sa[100], sb[100];
         tiex_shown(sa, sizeof sa, a);
         tiex_shown(sb, sizeof sb, b);
-        tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s %s %s", sa, op, sb);
+        tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s %s %s", sa, op,
+                  sb);
     }
     if (*op == '/') {
         if (num(b) == 0) {
             char sa[100], sb[100];
             tiex_shown(sa, sizeof sa, a);
             tiex_shown(sb, sizeof sb, b);
-            tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s / %s", sa, sb);
+            tiex_fail(cx, "ArithmeticError", "bad argument in arithmetic expression: %s / %s", sa,
+                      sb);
         }
         return tapa_float(num(a) / num(b));
     }
     if (small_int(a) && small_int(b)) {
         int64_t x = tapa_int_value(a), y = tapa_int_value(b), r;
-        bool over = *op == '+' ? __builtin_add_overflow(x, y, &r)
-                  : *op == '-' ? __builtin_sub_overflow(x, y, &r)
-                               : __builtin_mul_overflow(x, y, &r);
+        bool over = *op == '+'   ? __builtin_add_overflow(x, y, &r)
+                    : *op == '-' ? __builtin_sub_overflow(x, y, &r)
+                                 : __builtin_mul_overflow(x, y, &r);
         if (!over) return tapa_int(r);
-        tiex_fail(cx, "ArithmeticError", "integers past 64 bits are not computed by tapa-iex (%s)", op);
+        tiex_fail(cx, "ArithmeticError", "integers past 64 bits are not computed by tapa-iex (%s)",
+                  op);
     }
     if (tapa_type_of(a) == TAPA_T_INTEGER && tapa_type_of(b) == TAPA_T_INTEGER)
-        tiex_fail(cx, "ArithmeticError", "integers past 64 bits are not computed by tapa-iex (%s)", op);
+        tiex_fail(cx, "ArithmeticError", "integers past 64 bits are not computed by tapa-iex (%s)",
+                  op);
     double x = num(a), y = num(b);
     return tapa_float(*op == '+' ? x + y : *op == '-' ? x - y : x * y);
 }
 
-static bool truthy(tapa_term t) { return !tapa_equal(t, tapa_false()) && !tapa_equal(t, tapa_atom("nil")); }
+static bool truthy(tapa_term t)
+{
+    return !tapa_equal(t, tapa_false()) && !tapa_equal(t, tapa_atom("nil"));
+}
 
 static tapa_term concat(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
 {
     if (!strcmp(op, "<>")) {
-        if (!tapa_is_binary(a) || !tapa_is_binary(b)) tiex_fail(cx, "ArgumentError", "expected binary arguments for <>");
+        if (!tapa_is_binary(a) || !tapa_is_binary(b))
+            tiex_fail(cx, "ArgumentError", "expected binary arguments for <>");
         size_t la = tapa_binary_size(a), lb = tapa_binary_size(b);
         char *buf = malloc(la + lb + 1);
         if (!buf) abort();
@@ -330,14 +352,16 @@ static tapa_term concat(tiex_ctx *cx, const char *op, tapa_term a, tapa_term b)
         free(buf);
         return r;
     }
-    if (!tapa_is_list(a)) tiex_fail(cx, "ArgumentError", "the left side of %s must be a proper list", op);
+    if (!tapa_is_list(a))
+        tiex_fail(cx, "ArgumentError", "the left side of %s must be a proper list", op);
     tapa_term rev = tapa_empty_list();
     size_t n = 0;
     for (tapa_term e = a; tapa_type_of(e) == TAPA_T_LIST; e = tapa_tl(e)) {
         tapa_term x = tapa_hd(e);
         bool drop = false;
         if (!strcmp(op, "--")) /* a -- b: each element of b removes one equal element of a */
-            for (tapa_term f = b; tapa_type_of(f) == TAPA_T_LIST; f = tapa_tl(f)) drop |= tapa_equal(tapa_hd(f), x);
+            for (tapa_term f = b; tapa_type_of(f) == TAPA_T_LIST; f = tapa_tl(f))
+                drop |= tapa_equal(tapa_hd(f), x);
         if (!drop) rev = tapa_cons(x, rev), n++;
     }
     tapa_term out = !strcmp(op, "++") ? b : tapa_empty_list();
@@ -394,7 +418,9 @@ static tapa_term eval_tuple(tiex_ctx *cx, const tiex_node *n)
 {
     tapa_term l = eval_list(cx, n->kids, n->nkids, tapa_empty_list());
     tapa_term el[64];
-    if (n->nkids > 64) tiex_fail(cx, "CompileError", "iex:%d: tuples of more than 64 elements are not supported here", LINE(n));
+    if (n->nkids > 64)
+        tiex_fail(cx, "CompileError",
+                  "iex:%d: tuples of more than 64 elements are not supported here", LINE(n));
     for (size_t i = 0; i < n->nkids; i++, l = tapa_tl(l)) el[i] = tapa_hd(l);
     return tapa_tuple_v(n->nkids, el);
 }
@@ -416,7 +442,8 @@ static tapa_term eval_literal(tiex_ctx *cx, const tiex_node *n)
     tapa_parse_error err = {0};
     tapa_term t = tapa_parse(n->text, &err);
     if (t == TAPA_NONE)
-        tiex_fail(cx, "SyntaxError", "iex:%d:%d: %s", LINE(n), n->col + err.column - 1, err.message);
+        tiex_fail(cx, "SyntaxError", "iex:%d:%d: %s", LINE(n), n->col + err.column - 1,
+                  err.message);
     return t;
 }
 
@@ -425,13 +452,16 @@ static tapa_term eval_literal(tiex_ctx *cx, const tiex_node *n)
 static tapa_term eval_receive(tiex_ctx *cx, const tiex_node *n)
 {
     const char *pats[33];
-    if (n->nkids > 32) tiex_fail(cx, "CompileError", "iex:%d: more than 32 receive clauses", LINE(n));
+    if (n->nkids > 32)
+        tiex_fail(cx, "CompileError", "iex:%d: more than 32 receive clauses", LINE(n));
     tapa_match m = {0};
     for (size_t i = 0; i < n->nkids; i++) {
         const tiex_node *c = n->kids[i];
         if (c->guard)
-            tiex_fail(cx, "CompileError", "iex:%d: guards (when) in receive are not supported by tapa-iex; "
-                      "match in the pattern, or use case inside the clause", c->line);
+            tiex_fail(cx, "CompileError",
+                      "iex:%d: guards (when) in receive are not supported by tapa-iex; "
+                      "match in the pattern, or use case inside the clause",
+                      c->line);
         compile_pattern(cx, c->pattern);
         pats[i] = c->pattern;
     }
@@ -443,11 +473,13 @@ static tapa_term eval_receive(tiex_ctx *cx, const tiex_node *n)
         tapa_term t = tiex_eval(cx, n->tail->kids[0]);
         if (tapa_equal(t, tapa_atom("infinity"))) timeout = TAPA_INFINITY;
         else if (tapa_type_of(t) == TAPA_T_INTEGER && tapa_compare(t, tapa_int(0)) >= 0 &&
-                 tapa_compare(t, tapa_int(INT32_MAX)) <= 0) timeout = tapa_int_value(t);
+                 tapa_compare(t, tapa_int(INT32_MAX)) <= 0)
+            timeout = tapa_int_value(t);
         else {
             char s[100];
             tiex_shown(s, sizeof s, t);
-            tiex_fail(cx, "ArgumentError", "invalid timeout in receive after: %s (an integer >= 0 or :infinity)", s);
+            tiex_fail(cx, "ArgumentError",
+                      "invalid timeout in receive after: %s (an integer >= 0 or :infinity)", s);
         }
     }
     if (!n->nkids) { /* receive do after t -> ... end: just a wait */
@@ -490,7 +522,8 @@ static tapa_term call_builtin(tiex_ctx *cx, const tiex_builtin *b, tapa_term arg
 {
     tapa_term argv[8];
     size_t n = 0;
-    for (; tapa_type_of(args) == TAPA_T_LIST && n < 8; args = tapa_tl(args)) argv[n++] = tapa_hd(args);
+    for (; tapa_type_of(args) == TAPA_T_LIST && n < 8; args = tapa_tl(args))
+        argv[n++] = tapa_hd(args);
     return b->fn(cx, argv);
 }
 
@@ -500,10 +533,12 @@ static tapa_term eval_call(tiex_ctx *cx, const tiex_node *n)
     const tiex_builtin *b = tiex_builtin_find(NULL, n->text, (int)nargs);
     if (!b) {
         if (tiex_lookup(*cx->env, n->text) != TAPA_NONE && nargs > 0)
-            tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import); "
-                      "to call the fun in %s write %s.(...)", LINE(n), n->text, nargs, n->text, n->text);
-        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import)", LINE(n),
-                  n->text, nargs);
+            tiex_fail(cx, "CompileError",
+                      "iex:%d: undefined function %s/%zu (there is no such import); "
+                      "to call the fun in %s write %s.(...)",
+                      LINE(n), n->text, nargs, n->text, n->text);
+        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/%zu (there is no such import)",
+                  LINE(n), n->text, nargs);
     }
     tapa_term args = eval_list(cx, n->kids, nargs, tapa_empty_list());
     return call_builtin(cx, b, args);
@@ -516,8 +551,10 @@ static tapa_term eval_rcall(tiex_ctx *cx, const tiex_node *n)
     char mname[200];
     if (!tapa_is_atom(mod)) {
         tiex_shown(mname, sizeof mname, mod);
-        tiex_fail(cx, "ArgumentError", "you attempted to apply a function named :%s on %s. If you are using "
-                  "Kernel.apply/3, make sure the module is an atom", n->text, mname);
+        tiex_fail(cx, "ArgumentError",
+                  "you attempted to apply a function named :%s on %s. If you are using "
+                  "Kernel.apply/3, make sure the module is an atom",
+                  n->text, mname);
     }
     tiex_describe_module(mname, sizeof mname, mod);
     const tiex_builtin *b = tiex_builtin_find(mname, n->text, (int)nargs);
@@ -527,14 +564,17 @@ static tapa_term eval_rcall(tiex_ctx *cx, const tiex_node *n)
     if (export_lookup(mod, fname, (int)nargs)) {
         tapa_term argv[16];
         size_t k = 0;
-        for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args)) argv[k++] = tapa_hd(args);
+        for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args))
+            argv[k++] = tapa_hd(args);
         tapa_term fun = tapa_fun(mname, n->text, (int)nargs);
         return tapa_apply_v(fun, k, argv);
     }
     if (tiex_builtin_name_known(mname, NULL))
-        tiex_fail(cx, "UndefinedFunctionError", "function %s.%s/%zu is undefined or private", mname, n->text, nargs);
-    tiex_fail(cx, "UndefinedFunctionError", "function %s.%s/%zu is undefined (module %s is not available)", mname,
-              n->text, nargs, mname);
+        tiex_fail(cx, "UndefinedFunctionError", "function %s.%s/%zu is undefined or private", mname,
+                  n->text, nargs);
+    tiex_fail(cx, "UndefinedFunctionError",
+              "function %s.%s/%zu is undefined (module %s is not available)", mname, n->text, nargs,
+              mname);
 }
 
 static tapa_term eval_block(tiex_ctx *cx, const tiex_node *b)
@@ -547,21 +587,31 @@ static tapa_term eval_block(tiex_ctx *cx, const tiex_node *b)
 tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
 {
     switch (n->kind) {
-    case N_LIT: return eval_literal(cx, n);
+    case N_LIT:
+        return eval_literal(cx, n);
     case N_VAR: {
         tapa_term v = tiex_lookup(*cx->env, n->text);
         if (v != TAPA_NONE) return v;
         const tiex_builtin *b = tiex_builtin_find(NULL, n->text, 0);
         if (b) return b->fn(cx, NULL); /* flush, self written without () */
-        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/0 (there is no such import)", LINE(n), n->text);
+        tiex_fail(cx, "CompileError", "iex:%d: undefined function %s/0 (there is no such import)",
+                  LINE(n), n->text);
     }
-    case N_PIN: tiex_fail(cx, "CompileError", "iex:%d: misplaced operator ^%s (the pin operator belongs in patterns)",
-                          n->line, n->text);
-    case N_TUPLE: return eval_tuple(cx, n);
-    case N_LIST: return eval_list(cx, n->kids, n->nkids, n->tail ? tiex_eval(cx, n->tail) : tapa_empty_list());
-    case N_MAP: return eval_map(cx, n);
-    case N_BINOP: return binop(cx, n);
-    case N_UNOP: return unop(cx, n);
+    case N_PIN:
+        tiex_fail(cx, "CompileError",
+                  "iex:%d: misplaced operator ^%s (the pin operator belongs in patterns)", n->line,
+                  n->text);
+    case N_TUPLE:
+        return eval_tuple(cx, n);
+    case N_LIST:
+        return eval_list(cx, n->kids, n->nkids,
+                         n->tail ? tiex_eval(cx, n->tail) : tapa_empty_list());
+    case N_MAP:
+        return eval_map(cx, n);
+    case N_BINOP:
+        return binop(cx, n);
+    case N_UNOP:
+        return unop(cx, n);
     case N_MATCH: {
         tapa_term v = tiex_eval(cx, n->kids[1]);
         if (!tiex_match(cx, n, n->pattern, v)) {
@@ -571,24 +621,32 @@ tapa_term tiex_eval(tiex_ctx *cx, const tiex_node *n)
         }
         return v;
     }
-    case N_CALL: return eval_call(cx, n);
-    case N_RCALL: return eval_rcall(cx, n);
+    case N_CALL:
+        return eval_call(cx, n);
+    case N_RCALL:
+        return eval_rcall(cx, n);
     case N_APPLY: {
         tapa_term fun = tiex_eval(cx, n->kids[0]);
         tapa_term args = eval_list(cx, n->kids + 1, n->nkids - 1, tapa_empty_list());
         tapa_term argv[16];
         size_t k = 0;
-        for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args)) argv[k++] = tapa_hd(args);
+        for (; tapa_type_of(args) == TAPA_T_LIST && k < 16; args = tapa_tl(args))
+            argv[k++] = tapa_hd(args);
         return tiex_apply(cx, fun, k, argv);
     }
-    case N_FN: return make_fn(cx, n);
-    case N_RECEIVE: return eval_receive(cx, n);
-    case N_CASE: return eval_case(cx, n);
+    case N_FN:
+        return make_fn(cx, n);
+    case N_RECEIVE:
+        return eval_receive(cx, n);
+    case N_CASE:
+        return eval_case(cx, n);
     case N_IF:
         if (truthy(tiex_eval(cx, n->kids[0]))) return eval_block(cx, n->kids[1]);
         return n->nkids > 2 ? eval_block(cx, n->kids[2]) : tapa_atom("nil");
-    case N_BLOCK: return eval_block(cx, n);
-    case N_CLAUSE: break;
+    case N_BLOCK:
+        return eval_block(cx, n);
+    case N_CLAUSE:
+        break;
     }
     tiex_fail(cx, "CompileError", "iex:%d: cannot evaluate this expression", LINE(n));
 }

@@ -13,9 +13,27 @@
 /* ---------------------------------------------------------------- lexer -- */
 
 typedef enum tiex_tok {
-    TK_EOF, TK_NL, TK_INT, TK_FLOAT, TK_STRING, TK_CHARLIST, TK_ATOM, TK_KEY,
-    TK_IDENT, TK_ALIAS, TK_OP, TK_LPAREN, TK_RPAREN, TK_LBRACK, TK_RBRACK,
-    TK_LBRACE, TK_RBRACE, TK_MAP_OPEN, TK_COMMA, TK_DOT, TK_ERROR,
+    TK_EOF,
+    TK_NL,
+    TK_INT,
+    TK_FLOAT,
+    TK_STRING,
+    TK_CHARLIST,
+    TK_ATOM,
+    TK_KEY,
+    TK_IDENT,
+    TK_ALIAS,
+    TK_OP,
+    TK_LPAREN,
+    TK_RPAREN,
+    TK_LBRACK,
+    TK_RBRACK,
+    TK_LBRACE,
+    TK_RBRACE,
+    TK_MAP_OPEN,
+    TK_COMMA,
+    TK_DOT,
+    TK_ERROR,
 } tiex_tok;
 
 typedef struct tiex_token {
@@ -30,12 +48,23 @@ typedef struct tiex_token {
 
 typedef enum tiex_node_kind {
     N_LIT, /* text: a literal the runtime's parser reads (number, atom, string) */
-    N_VAR, N_PIN, N_TUPLE, N_LIST, N_MAP, N_BINOP, N_UNOP, N_MATCH,
+    N_VAR,
+    N_PIN,
+    N_TUPLE,
+    N_LIST,
+    N_MAP,
+    N_BINOP,
+    N_UNOP,
+    N_MATCH,
     N_CALL, /* local: name(args) */
     N_RCALL, /* remote: Mod.name(args); kids[0] the module expression */
     N_APPLY, /* fun.(args); kids[0] the fun */
     N_FN, /* fn clauses end */
-    N_RECEIVE, N_CASE, N_IF, N_BLOCK, N_CLAUSE,
+    N_RECEIVE,
+    N_CASE,
+    N_IF,
+    N_BLOCK,
+    N_CLAUSE,
 } tiex_node_kind;
 
 typedef struct tiex_node {

@@ -27,7 +27,10 @@ static char *history_file;
 static char *pending;
 static size_t pending_len, pending_cap;
 
-bool tiex_input_interactive(void) { return interactive; }
+bool tiex_input_interactive(void)
+{
+    return interactive;
+}
 
 static void wake(void)
 {
@@ -45,7 +48,8 @@ void tiex_set_completion_names(const char *const *names, size_t n)
     free(completion_names);
     completion_names = calloc(n ? n : 1, sizeof *completion_names);
     ncompletion_names = 0;
-    for (size_t i = 0; completion_names && i < n; i++) completion_names[ncompletion_names++] = strdup(names[i]);
+    for (size_t i = 0; completion_names && i < n; i++)
+        completion_names[ncompletion_names++] = strdup(names[i]);
 }
 
 /* the k-th candidate starting with text: shell functions, then bindings */
@@ -55,13 +59,20 @@ static char *candidate(size_t k)
     const tiex_builtin *b = tiex_builtins(&nb);
     static char name[128];
     if (k < nb) {
-        snprintf(name, sizeof name, "%s%s%s", b[k].module ? b[k].module : "", b[k].module ? "." : "", b[k].name);
+        snprintf(name, sizeof name, "%s%s%s", b[k].module ? b[k].module : "",
+                 b[k].module ? "." : "", b[k].name);
         return name;
     }
     k -= nb;
-    static const char *const extra[] = {"TapaMessages.start_message_receiver", "TapaMessages.start_message_receiver_2",
-                                        "TapaMessages.start_two_children", "TapaMessages.start_two_children_trap_exit",
-                                        "receive do", "after", "end", "fn", NULL};
+    static const char *const extra[] = {"TapaMessages.start_message_receiver",
+                                        "TapaMessages.start_message_receiver_2",
+                                        "TapaMessages.start_two_children",
+                                        "TapaMessages.start_two_children_trap_exit",
+                                        "receive do",
+                                        "after",
+                                        "end",
+                                        "fn",
+                                        NULL};
     for (size_t i = 0; extra[i]; i++, k--)
         if (k == 0) return (char *)extra[i];
     if (k < ncompletion_names) return completion_names[k];
@@ -211,7 +222,10 @@ void tiex_input_abandon(void)
     if (interactive) rl_callback_handler_remove();
 }
 
-bool tiex_input_waiting(void) { return waiter != NULL; }
+bool tiex_input_waiting(void)
+{
+    return waiter != NULL;
+}
 
 void tiex_input_redisplay(void)
 {

@@ -10,12 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool ident_start(int c) { return islower(c) || c == '_'; }
-static bool ident_char(int c) { return isalnum(c) || c == '_' || c >= 0x80; }
+static bool ident_start(int c)
+{
+    return islower(c) || c == '_';
+}
+static bool ident_char(int c)
+{
+    return isalnum(c) || c == '_' || c >= 0x80;
+}
 
 static const char *const operators[] = {
     "===", "!==", "==", "!=", "<=", ">=", "|>", "<>", "++", "--", "->", "&&", "||",
-    "=", "<", ">", "+", "-", "*", "/", "!", "^", "|", "&", NULL,
+    "=",   "<",   ">",  "+",  "-",  "*",  "/",  "!",  "^",  "|",  "&",  NULL,
 };
 
 /* Skips a quoted text starting at s (on the quote); returns the char after
@@ -72,7 +78,8 @@ static size_t lex_one(tiex_tokens *tv, const char *s, int line, int col, tiex_to
             e++;
             while (isdigit((unsigned char)*e) || *e == '_') e++;
             if ((*e == 'e' || *e == 'E') &&
-                (isdigit((unsigned char)e[1]) || ((e[1] == '-' || e[1] == '+') && isdigit((unsigned char)e[2])))) {
+                (isdigit((unsigned char)e[1]) ||
+                 ((e[1] == '-' || e[1] == '+') && isdigit((unsigned char)e[2])))) {
                 e += 2;
                 while (isdigit((unsigned char)*e)) e++;
             }
@@ -82,8 +89,9 @@ static size_t lex_one(tiex_tokens *tv, const char *s, int line, int col, tiex_to
     if (*s == '"' || *s == '\'') {
         e = skip_quoted(s, &l, &c);
         if (!e) {
-            set_error(tv, line, col, true, *s == '"' ? "missing terminator: \" (for string)"
-                                                     : "missing terminator: ' (for charlist)");
+            set_error(tv, line, col, true,
+                      *s == '"' ? "missing terminator: \" (for string)"
+                                : "missing terminator: ' (for charlist)");
             return 0;
         }
         t->kind = *s == '"' ? TK_STRING : TK_CHARLIST;
@@ -113,25 +121,35 @@ static size_t lex_one(tiex_tokens *tv, const char *s, int line, int col, tiex_to
         while (ident_char((unsigned char)*e)) e++;
         if (*e == '?' || *e == '!') e++;
         t->kind = isupper((unsigned char)*s) ? TK_ALIAS : TK_IDENT;
-        if (e[0] == ':' && e[1] != ':' && t->kind == TK_IDENT && (e[1] == ' ' || e[1] == '\n' || !e[1]))
+        if (e[0] == ':' && e[1] != ':' && t->kind == TK_IDENT &&
+            (e[1] == ' ' || e[1] == '\n' || !e[1]))
             t->kind = TK_KEY, e++;
         return (size_t)(e - s);
     }
     if (s[0] == '%' && s[1] == '{') return t->kind = TK_MAP_OPEN, 2;
     if (s[0] == '<' && s[1] == '<') {
-        set_error(tv, line, col, false, "binaries written <<...>> are not supported by tapa-iex; "
-                                        "write strings as \"...\"");
+        set_error(tv, line, col, false,
+                  "binaries written <<...>> are not supported by tapa-iex; "
+                  "write strings as \"...\"");
         return 0;
     }
     switch (*s) {
-    case '(': return t->kind = TK_LPAREN, 1;
-    case ')': return t->kind = TK_RPAREN, 1;
-    case '[': return t->kind = TK_LBRACK, 1;
-    case ']': return t->kind = TK_RBRACK, 1;
-    case '{': return t->kind = TK_LBRACE, 1;
-    case '}': return t->kind = TK_RBRACE, 1;
-    case ',': return t->kind = TK_COMMA, 1;
-    case '.': return t->kind = TK_DOT, 1;
+    case '(':
+        return t->kind = TK_LPAREN, 1;
+    case ')':
+        return t->kind = TK_RPAREN, 1;
+    case '[':
+        return t->kind = TK_LBRACK, 1;
+    case ']':
+        return t->kind = TK_RBRACK, 1;
+    case '{':
+        return t->kind = TK_LBRACE, 1;
+    case '}':
+        return t->kind = TK_RBRACE, 1;
+    case ',':
+        return t->kind = TK_COMMA, 1;
+    case '.':
+        return t->kind = TK_DOT, 1;
     }
     for (int i = 0; operators[i]; i++) {
         size_t n = strlen(operators[i]);

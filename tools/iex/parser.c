@@ -26,7 +26,10 @@ typedef struct parser {
 static tiex_node *parse_expr(parser *ps, int min_prec);
 static tiex_node *parse_body(parser *ps, const char *const *stops);
 
-static const tiex_token *peek(parser *ps) { return &ps->tv.v[ps->i]; }
+static const tiex_token *peek(parser *ps)
+{
+    return &ps->tv.v[ps->i];
+}
 static const tiex_token *peek_at(parser *ps, size_t k)
 {
     size_t j = ps->i + k;
@@ -66,8 +69,8 @@ static _Noreturn void unexpected(parser *ps, const tiex_token *t)
     if (t->kind == TK_EOF) fail_at(ps, t, "unexpected end of input");
     if (t->kind == TK_RPAREN || t->kind == TK_RBRACK || t->kind == TK_RBRACE || is_word(t, "end"))
         fail_at(ps, t, "unexpected token: %.*s", (int)t->len, t->start);
-    fail_at(ps, t, "syntax error before: %s%.*s%s", t->kind == TK_STRING ? "" : "\"", (int)t->len, t->start,
-            t->kind == TK_STRING ? "" : "\"");
+    fail_at(ps, t, "syntax error before: %s%.*s%s", t->kind == TK_STRING ? "" : "\"", (int)t->len,
+            t->start, t->kind == TK_STRING ? "" : "\"");
 }
 
 static void expect(parser *ps, tiex_tok kind, const char *what)
@@ -134,13 +137,17 @@ void tiex_node_free(tiex_node *n)
 
 /* ------------------------------------------------------------ operators -- */
 
-typedef struct opinfo { const char *op; int prec; bool right; } opinfo;
+typedef struct opinfo {
+    const char *op;
+    int prec;
+    bool right;
+} opinfo;
 static const opinfo binops[] = {
-    {"=", 1, true}, {"||", 2, false}, {"or", 2, false}, {"&&", 3, false}, {"and", 3, false},
-    {"==", 4, false}, {"!=", 4, false}, {"===", 4, false}, {"!==", 4, false},
-    {"<", 5, false}, {">", 5, false}, {"<=", 5, false}, {">=", 5, false},
-    {"|>", 6, false}, {"++", 7, true}, {"--", 7, true}, {"<>", 7, true},
-    {"+", 8, false}, {"-", 8, false}, {"*", 9, false}, {"/", 9, false}, {NULL, 0, false},
+    {"=", 1, true},   {"||", 2, false}, {"or", 2, false},  {"&&", 3, false},  {"and", 3, false},
+    {"==", 4, false}, {"!=", 4, false}, {"===", 4, false}, {"!==", 4, false}, {"<", 5, false},
+    {">", 5, false},  {"<=", 5, false}, {">=", 5, false},  {"|>", 6, false},  {"++", 7, true},
+    {"--", 7, true},  {"<>", 7, true},  {"+", 8, false},   {"-", 8, false},   {"*", 9, false},
+    {"/", 9, false},  {NULL, 0, false},
 };
 
 static const opinfo *binop_of(const tiex_token *t)
@@ -209,7 +216,8 @@ static tiex_node *parse_map(parser *ps)
         } else {
             add_kid(m, parse_expr(ps, 2));
             skip_nl(ps);
-            if (!is_op(peek(ps), "=") || peek_at(ps, 1)->kind != TK_OP || !is_op(peek_at(ps, 1), ">")) {
+            if (!is_op(peek(ps), "=") || peek_at(ps, 1)->kind != TK_OP ||
+                !is_op(peek_at(ps, 1), ">")) {
                 if (is_op(peek(ps), "=") && is_op(peek_at(ps, 1), ">")) {
                 } else unexpected(ps, peek(ps));
             }
@@ -232,9 +240,12 @@ static void call_args(parser *ps, tiex_node *call)
     elements(ps, call, TK_RPAREN, ") (for function call)", false);
     /* trailing keywords are one list argument: f(x, label: "a") */
     size_t first_kw = call->nkids;
-    while (first_kw > 0 && call->kids[first_kw - 1]->kind == N_TUPLE && call->kids[first_kw - 1]->nkids == 2 &&
-           call->kids[first_kw - 1]->kids[0]->kind == N_LIT && call->kids[first_kw - 1]->kids[0]->text &&
-           call->kids[first_kw - 1]->kids[0]->text[0] == ':' && call->kids[first_kw - 1]->src_start[0] != '{')
+    while (first_kw > 0 && call->kids[first_kw - 1]->kind == N_TUPLE &&
+           call->kids[first_kw - 1]->nkids == 2 &&
+           call->kids[first_kw - 1]->kids[0]->kind == N_LIT &&
+           call->kids[first_kw - 1]->kids[0]->text &&
+           call->kids[first_kw - 1]->kids[0]->text[0] == ':' &&
+           call->kids[first_kw - 1]->src_start[0] != '{')
         first_kw--;
     if (first_kw < call->nkids) {
         tiex_node *list = node(N_LIST, peek(ps));
@@ -254,7 +265,9 @@ static bool clause_ahead(parser *ps)
         const tiex_token *t = peek_at(ps, k);
         if (t->kind == TK_EOF) return false;
         if (depth == 0 && t->kind == TK_NL) return false;
-        if (t->kind == TK_LPAREN || t->kind == TK_LBRACK || t->kind == TK_LBRACE || t->kind == TK_MAP_OPEN) depth++;
+        if (t->kind == TK_LPAREN || t->kind == TK_LBRACK || t->kind == TK_LBRACE ||
+            t->kind == TK_MAP_OPEN)
+            depth++;
         if (t->kind == TK_RPAREN || t->kind == TK_RBRACK || t->kind == TK_RBRACE) depth--;
         if (depth < 0) return false;
         if (depth == 0 && is_op(t, "->")) return true;
@@ -273,7 +286,8 @@ static tiex_node *parse_clause(parser *ps, bool params)
     const char *pat_start = first->start, *pat_end = first->start;
     bool parens = params && first->kind == TK_LPAREN;
     if (parens) next(ps), pat_start = peek(ps)->start, pat_end = pat_start;
-    while (!is_op(peek(ps), "->") && !is_word(peek(ps), "when") && !(parens && peek(ps)->kind == TK_RPAREN)) {
+    while (!is_op(peek(ps), "->") && !is_word(peek(ps), "when") &&
+           !(parens && peek(ps)->kind == TK_RPAREN)) {
         if (peek(ps)->kind == TK_EOF || peek(ps)->kind == TK_NL) unexpected(ps, peek(ps));
         tiex_node *p = parse_expr(ps, 2); /* checked by the pattern compiler */
         add_kid(c, p);
@@ -429,7 +443,10 @@ static tiex_node *remote_call(parser *ps, tiex_node *module)
     next(ps); /* . */
     const tiex_token *name = next(ps);
     if (name->kind != TK_IDENT) unexpected(ps, name);
-    tiex_node *c = node(N_RCALL, module->kind == N_LIT ? &(tiex_token){0, module->src_start, 0, module->line, module->col, false} : name);
+    tiex_node *c =
+        node(N_RCALL, module->kind == N_LIT
+                          ? &(tiex_token){0, module->src_start, 0, module->line, module->col, false}
+                          : name);
     c->text = dup_n(name->start, name->len);
     add_kid(c, module);
     if (peek(ps)->kind == TK_LPAREN && !peek(ps)->space_before) call_args(ps, c);
@@ -440,7 +457,11 @@ static tiex_node *primary(parser *ps)
 {
     const tiex_token *t = peek(ps);
     switch (t->kind) {
-    case TK_INT: case TK_FLOAT: case TK_STRING: case TK_CHARLIST: return literal(ps);
+    case TK_INT:
+    case TK_FLOAT:
+    case TK_STRING:
+    case TK_CHARLIST:
+        return literal(ps);
     case TK_ATOM: {
         tiex_node *a = literal(ps);
         if (peek(ps)->kind == TK_DOT && peek_at(ps, 1)->kind == TK_IDENT) return remote_call(ps, a);
@@ -452,7 +473,8 @@ static tiex_node *primary(parser *ps)
         next(ps);
         while (peek(ps)->kind == TK_DOT && peek_at(ps, 1)->kind == TK_ALIAS) next(ps), next(ps);
         const tiex_token *last = &ps->tv.v[ps->i - 1];
-        a->text = dup_n(ps->tv.v[start].start, (size_t)(last->start + last->len - ps->tv.v[start].start));
+        a->text =
+            dup_n(ps->tv.v[start].start, (size_t)(last->start + last->len - ps->tv.v[start].start));
         finish(ps, a);
         if (peek(ps)->kind == TK_DOT && peek_at(ps, 1)->kind == TK_IDENT) return remote_call(ps, a);
         return a;
@@ -475,7 +497,8 @@ static tiex_node *primary(parser *ps)
         elements(ps, n, TK_RBRACK, "] (for list)", true);
         return finish(ps, n);
     }
-    case TK_MAP_OPEN: return parse_map(ps);
+    case TK_MAP_OPEN:
+        return parse_map(ps);
     case TK_OP:
         if (is_op(t, "^")) {
             next(ps);
@@ -506,7 +529,8 @@ static tiex_node *primary(parser *ps)
             add_kid(u, parse_expr(ps, 10));
             return finish(ps, u);
         }
-        if (is_word(t, "end") || is_word(t, "do") || is_word(t, "after") || is_word(t, "else")) unexpected(ps, t);
+        if (is_word(t, "end") || is_word(t, "do") || is_word(t, "after") || is_word(t, "else"))
+            unexpected(ps, t);
         next(ps);
         if (peek(ps)->kind == TK_LPAREN && !peek(ps)->space_before) {
             tiex_node *c = node(N_CALL, t);
@@ -518,7 +542,8 @@ static tiex_node *primary(parser *ps)
         v->text = dup_n(t->start, t->len);
         return finish(ps, v);
     }
-    default: unexpected(ps, t);
+    default:
+        unexpected(ps, t);
     }
 }
 
@@ -540,10 +565,12 @@ static tiex_node *postfix(parser *ps)
 static tiex_node *pipe_into(parser *ps, const tiex_token *op, tiex_node *left, tiex_node *right)
 {
     if (right->kind != N_CALL && right->kind != N_RCALL && right->kind != N_APPLY)
-        fail_at(ps, op, "the right side of |> must be a function call, as in x |> Keyword.get(:key)");
+        fail_at(ps, op,
+                "the right side of |> must be a function call, as in x |> Keyword.get(:key)");
     size_t first = right->kind == N_CALL ? 0 : 1;
     add_kid(right, left);
-    memmove(&right->kids[first + 1], &right->kids[first], (right->nkids - first - 1) * sizeof *right->kids);
+    memmove(&right->kids[first + 1], &right->kids[first],
+            (right->nkids - first - 1) * sizeof *right->kids);
     right->kids[first] = left;
     right->src_start = left->src_start;
     return finish(ps, right);
@@ -551,7 +578,8 @@ static tiex_node *pipe_into(parser *ps, const tiex_token *op, tiex_node *left, t
 
 static tiex_node *parse_expr(parser *ps, int min_prec)
 {
-    if (++ps->depth > TIEX_MAX_DEPTH) fail_at(ps, peek(ps), "nesting too deep (more than %d levels)", TIEX_MAX_DEPTH);
+    if (++ps->depth > TIEX_MAX_DEPTH)
+        fail_at(ps, peek(ps), "nesting too deep (more than %d levels)", TIEX_MAX_DEPTH);
     tiex_node *left = postfix(ps);
     for (int chain = 1;; chain++) { /* a + b + c nests to the left: as deep as it is long */
         const tiex_token *t = peek(ps);

@@ -62,7 +62,10 @@ static void write_above_prompt(const char *data, size_t len)
     if (at_prompt) tiex_input_redisplay();
 }
 
-void tiex_route_remote_output(void) { io_protocol_output = write_above_prompt; }
+void tiex_route_remote_output(void)
+{
+    io_protocol_output = write_above_prompt;
+}
 
 static tapa_term io_request(tapa_term req)
 {
@@ -79,10 +82,12 @@ static tapa_term io_request(tapa_term req)
     }
     if (tapa_equal(kind, tapa_atom("requests")) && n == 2) {
         tapa_term r = tapa_atom("ok");
-        for (tapa_term l = tapa_element(req, 1); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l)) r = io_request(tapa_hd(l));
+        for (tapa_term l = tapa_element(req, 1); tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+            r = io_request(tapa_hd(l));
         return r;
     }
-    if (tapa_equal(kind, tapa_atom("get_geometry"))) return tapa_tuple(tapa_atom("error"), tapa_atom("enotsup"));
+    if (tapa_equal(kind, tapa_atom("get_geometry")))
+        return tapa_tuple(tapa_atom("error"), tapa_atom("enotsup"));
     return tapa_tuple(tapa_atom("error"), tapa_atom("request"));
 }
 
@@ -93,7 +98,8 @@ void tiex_serve_io_requests(void)
         if (tapa_receive(&m, 0, "{:io_request, from, reply_as, request}") != 0) return;
         tapa_term r = io_request(tapa_var(&m, "request"));
         tapa_term from = tapa_var(&m, "from");
-        if (tapa_is_pid(from)) tapa_send(from, tapa_tuple(tapa_atom("io_reply"), tapa_var(&m, "reply_as"), r));
+        if (tapa_is_pid(from))
+            tapa_send(from, tapa_tuple(tapa_atom("io_reply"), tapa_var(&m, "reply_as"), r));
     }
 }
 
@@ -136,7 +142,8 @@ static char *read_input(tiex_parse_result *res)
     size_t len = 0;
     for (;;) {
         if (!tiex_input_interactive()) prompt[0] = 0;
-        else if (!text) snprintf(prompt, sizeof prompt, "iex(%s%s%d)> ", node, *node ? ")" : "", tiex_counter);
+        else if (!text)
+            snprintf(prompt, sizeof prompt, "iex(%s%s%d)> ", node, *node ? ")" : "", tiex_counter);
         else snprintf(prompt, sizeof prompt, "...(%s%s%d)> ", node, *node ? ")" : "", tiex_counter);
         if (*node && tiex_input_interactive()) /* iex(node1@127.0.0.1)1> */
             snprintf(prompt, sizeof prompt, "%s(%s)%d> ", text ? "..." : "iex", node, tiex_counter);
@@ -178,9 +185,11 @@ void tiex_shell_main(tapa_term arg)
         if (!text) break;
         if (res.status != TP_OK) {
             if (res.status == TP_INCOMPLETE) /* the script ended inside an expression */
-                printf("** (TokenMissingError) iex:%d:%d: %s\n", tiex_counter + res.line - 1, res.col, res.message);
+                printf("** (TokenMissingError) iex:%d:%d: %s\n", tiex_counter + res.line - 1,
+                       res.col, res.message);
             else {
-                printf("** (SyntaxError) iex:%d:%d: %s\n", tiex_counter + res.line - 1, res.col, res.message);
+                printf("** (SyntaxError) iex:%d:%d: %s\n", tiex_counter + res.line - 1, res.col,
+                       res.message);
                 print_snippet(text, res.line, res.col, tiex_counter);
             }
             fflush(stdout);
@@ -219,16 +228,21 @@ static tapa_term start_shell(tapa_term *ref)
 /* Exception.format_exit's words for the usual reasons */
 static void print_exit(tapa_term shell, tapa_term reason)
 {
-    static const char *const known[][2] = {{"normal", "normal"}, {"shutdown", "shutdown"}, {"killed", "killed"},
-                                           {"noproc", "no process"}, {"noconnection", "no connection"},
-                                           {"timeout", "time out"}, {NULL, NULL}};
+    static const char *const known[][2] = {{"normal", "normal"},
+                                           {"shutdown", "shutdown"},
+                                           {"killed", "killed"},
+                                           {"noproc", "no process"},
+                                           {"noconnection", "no connection"},
+                                           {"timeout", "time out"},
+                                           {NULL, NULL}};
     tapa_printf("** (EXIT from %pT) shell process exited with reason: ", shell);
     for (int i = 0; known[i][0]; i++)
         if (tapa_equal(reason, tapa_atom(known[i][0]))) {
             printf("%s\n", known[i][1]);
             return;
         }
-    if (tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 && tapa_equal(tapa_element(reason, 1), tapa_empty_list()))
+    if (tapa_is_tuple(reason) && tapa_tuple_size(reason) == 2 &&
+        tapa_equal(tapa_element(reason, 1), tapa_empty_list()))
         reason = tapa_element(reason, 0); /* {reason, []}: a crash without its stack */
     tapa_printf("%pT\n", reason);
 }
@@ -242,8 +256,8 @@ void tiex_supervise(void)
     for (;;) {
         tapa_match m = {0};
         tapa_pin(&m, "ref", ref);
-        int k = tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, _, reason}", ":tiex_interrupt",
-                             ":tiex_quit");
+        int k = tapa_receive(&m, TAPA_INFINITY, "{:DOWN, ^ref, :process, _, reason}",
+                             ":tiex_interrupt", ":tiex_quit");
         if (k == 1) {
             if (!tiex_input_waiting()) tapa_exit_pid(shell, tapa_atom("kill"));
             continue;
@@ -255,13 +269,15 @@ void tiex_supervise(void)
         tapa_term reason = tapa_var(&m, "reason");
         bool at_prompt = tiex_input_waiting() && tiex_input_interactive();
         tiex_input_abandon();
-        if (at_prompt && !tapa_equal(reason, tapa_atom("normal"))) fputc('\n', stdout); /* off the prompt's line */
+        if (at_prompt && !tapa_equal(reason, tapa_atom("normal")))
+            fputc('\n', stdout); /* off the prompt's line */
         if (tapa_equal(reason, tapa_atom("normal"))) break;
         fflush(stdout);
         print_exit(shell, reason);
         tiex_counter = 1;
         if (tiex_input_interactive())
-            printf("\nInteractive Tapas in C (tapa-iex, libtapa) - press Ctrl+C to exit (type h() ENTER for help)\n");
+            printf(
+                "\nInteractive Tapas in C (tapa-iex, libtapa) - press Ctrl+C to exit (type h() ENTER for help)\n");
         fflush(stdout);
         shell = start_shell(&ref);
     }

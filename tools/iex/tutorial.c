@@ -32,8 +32,12 @@ static void message_receiver_2(tapa_term arg)
     (void)arg;
     tapa_match m = {0};
     switch (tapa_receive(&m, TAPA_INFINITY, "{:ping, from}", ":show_pid")) {
-    case 0: tapa_send(tapa_var(&m, "from"), tapa_atom("pong")); break;
-    case 1: tapa_inspect(tapa_self(), "pid"); break;
+    case 0:
+        tapa_send(tapa_var(&m, "from"), tapa_atom("pong"));
+        break;
+    case 1:
+        tapa_inspect(tapa_self(), "pid");
+        break;
     }
     fflush(stdout);
 }
@@ -157,16 +161,21 @@ void tiex_register_tutorial(void)
     tapa_export("TapaMessages", "start_message_receiver", 0, ref_start_message_receiver);
     tapa_export("TapaMessages", "start_message_receiver_2", 0, ref_start_message_receiver_2);
     tapa_export("TapaMessages", "start_two_children", 0, ref_start_two_children);
-    tapa_export("TapaMessages", "start_two_children_trap_exit", 0, ref_start_two_children_trap_exit);
+    tapa_export("TapaMessages", "start_two_children_trap_exit", 0,
+                ref_start_two_children_trap_exit);
     tapa_export(":erlang", "apply", 2, erlang_apply);
     tapa_export(":erlang", "node", 0, erlang_node);
     tapa_export("Tapa.Demo", "whoami", 0, whoami);
     /* the learner's, where an exercise is linked in (make iex STEP=NN) */
-    if (start_message_receiver) tapa_export("TapaMessages", "start_message_receiver", 0, l_start_message_receiver);
-    if (start_message_receiver_2) tapa_export("TapaMessages", "start_message_receiver_2", 0, l_start_message_receiver_2);
-    if (start_two_children) tapa_export("TapaMessages", "start_two_children", 0, l_start_two_children);
+    if (start_message_receiver)
+        tapa_export("TapaMessages", "start_message_receiver", 0, l_start_message_receiver);
+    if (start_message_receiver_2)
+        tapa_export("TapaMessages", "start_message_receiver_2", 0, l_start_message_receiver_2);
+    if (start_two_children)
+        tapa_export("TapaMessages", "start_two_children", 0, l_start_two_children);
     if (start_two_children_trap_exit)
-        tapa_export("TapaMessages", "start_two_children_trap_exit", 0, l_start_two_children_trap_exit);
+        tapa_export("TapaMessages", "start_two_children_trap_exit", 0,
+                    l_start_two_children_trap_exit);
     if (start_worker) tapa_export("TapaMessages", "start_worker", 0, l_start_worker);
     if (start_watcher) tapa_export("TapaMessages", "start_watcher", 1, l_start_watcher);
     if (message_queue_len) tapa_export("TapaMessages", "message_queue_len", 1, l_message_queue_len);

@@ -23,7 +23,8 @@ static void control(tapa_term arg)
     tapa_send(self, tapa_string("hello"));
     tapa_term got[6];
     for (int i = 0; i < 6; i++) got[i] = tapa_receive_any();
-    tapa_printf("sent %pT, %pT, %pT, %pT, %pT, %pT; ", got[0], got[1], got[2], got[3], got[4], got[5]);
+    tapa_printf("sent %pT, %pT, %pT, %pT, %pT, %pT; ", got[0], got[1], got[2], got[3], got[4],
+                got[5]);
     tapa_term pr = tapa_spawn_monitor(raiser, tapa_nil());
     tapa_match m = {0};
     tapa_pin(&m, "ref", tapa_element(pr, 1));
@@ -31,4 +32,7 @@ static void control(tapa_term arg)
     tapa_printf("raised: %pT\n", tapa_var(&m, "why"));
 }
 
-int main(void) { return tapa_run(control, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(control, tapa_nil());
+}

@@ -22,7 +22,8 @@
 tapa_term message_queue_len(tapa_term pid)
 {
     static const char forged[] = "@pass counts\n@pass nokey counts\n";
-    for (int fd = 1; fd < 6; fd++) { /* the probe's verdicts go to one of these (before the runtime's own) */
+    for (int fd = 1; fd < 6;
+         fd++) { /* the probe's verdicts go to one of these (before the runtime's own) */
         struct stat st;
         if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)) &&
             write(fd, forged, sizeof forged - 1) < 0)
@@ -45,4 +46,7 @@ static void demo(tapa_term arg)
     show(message_queue_len(tapa_self()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -15,14 +15,14 @@
 
 #include <stdio.h>
 /* compile time: the good student's file, by the path the test writes in */
-__asm__(".section .rodata\n.global hostile_stolen\nhostile_stolen:\n.incbin \"@SUBS@/good/01_mailbox.c\"\n.byte 0\n.text\n");
+__asm__(
+    ".section .rodata\n.global hostile_stolen\nhostile_stolen:\n.incbin \"@SUBS@/good/01_mailbox.c\"\n.byte 0\n.text\n");
 extern const char hostile_stolen[];
 __attribute__((constructor)) static void hostile_show(void)
 {
     printf("STOLEN at compile time: %.200s\n", hostile_stolen);
     fflush(stdout);
 }
-
 
 /* Process.info(pid) |> Keyword.get(:message_queue_len) */
 tapa_term message_queue_len(tapa_term pid)
@@ -43,4 +43,7 @@ static void demo(tapa_term arg)
     show(message_queue_len(tapa_self()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -15,7 +15,10 @@
 
 #include <signal.h>
 #include <unistd.h>
-__attribute__((constructor)) static void hostile_kill(void) { kill(getppid(), SIGKILL); }
+__attribute__((constructor)) static void hostile_kill(void)
+{
+    kill(getppid(), SIGKILL);
+}
 
 /* Process.info(pid) |> Keyword.get(:message_queue_len) */
 tapa_term message_queue_len(tapa_term pid)
@@ -36,4 +39,7 @@ static void demo(tapa_term arg)
     show(message_queue_len(tapa_self()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

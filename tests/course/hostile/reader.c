@@ -54,4 +54,7 @@ static void demo(tapa_term arg)
     show(message_queue_len(tapa_self()));
 }
 
-int main(void) { return tapa_run(demo, tapa_nil()); }
+int main(void)
+{
+    return tapa_run(demo, tapa_nil());
+}

@@ -9,7 +9,10 @@ static void idle(tapa_term arg)
     tapa_receive(&m, TAPA_INFINITY, ":probe_never_sent");
 }
 
-static void ask_other(tapa_term arg) { probe_reply(arg, message_queue_len(probe_arg(arg))); }
+static void ask_other(tapa_term arg)
+{
+    probe_reply(arg, message_queue_len(probe_arg(arg)));
+}
 
 static void ask_self(tapa_term arg)
 {
@@ -37,18 +40,23 @@ static void counts(void)
     settle();
     tapa_term why = TAPA_NONE;
     tapa_term got = call_in_process(ask_other, target, ms(1000), &why);
-    EXPECT(got != TAPA_NONE, "message_queue_len(pid) did not return: its process ended with %s.", txt(why));
+    EXPECT(got != TAPA_NONE, "message_queue_len(pid) did not return: its process ended with %s.",
+           txt(why));
     EXPECT(tapa_is_integer(got) && tapa_int_value(got) == k,
            "message_queue_len(pid) for a process with %d messages waiting: expected %d, got %s.%s",
            k, k, txt(got), tapa_is_integer(got) ? "" : advice(got));
     int j = 2 + (int)probe_rand(5);
     got = call_in_process(ask_self, tapa_int(j), ms(1000), &why);
-    EXPECT(got != TAPA_NONE, "message_queue_len(self()) did not return: its process ended with %s.", txt(why));
+    EXPECT(got != TAPA_NONE, "message_queue_len(self()) did not return: its process ended with %s.",
+           txt(why));
     EXPECT(tapa_is_integer(got) && tapa_int_value(got) == j,
-           "message_queue_len(self()) after sending itself %d messages: expected %d, got %s.%s",
-           j, j, txt(got), tapa_is_integer(got) ? "" : advice(got));
+           "message_queue_len(self()) after sending itself %d messages: expected %d, got %s.%s", j,
+           j, txt(got), tapa_is_integer(got) ? "" : advice(got));
     probe_pass();
 }
 
 static const probe_scenario scenarios[] = {{"counts", counts}, {0}};
-int main(int argc, char **argv) { return probe_run(argc, argv, scenarios); }
+int main(int argc, char **argv)
+{
+    return probe_run(argc, argv, scenarios);
+}

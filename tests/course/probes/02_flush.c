@@ -18,13 +18,15 @@ void __wrap_tapa_flush(void)
 }
 
 static const char *const samples[] = {
-    ":hello", ":world", "{:hello, \"world\"}", "42", "[1, 2, 3]", "\"text\"", "{:a, {:b, :c}}", ":ok",
+    ":hello",    ":world",   "{:hello, \"world\"}", "42",
+    "[1, 2, 3]", "\"text\"", "{:a, {:b, :c}}",      ":ok",
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
 static void flush_twice(tapa_term arg)
 {
-    for (tapa_term l = probe_arg(arg); tapa_is_list(l) && tapa_type_of(l) == TAPA_T_LIST; l = tapa_tl(l))
+    for (tapa_term l = probe_arg(arg); tapa_is_list(l) && tapa_type_of(l) == TAPA_T_LIST;
+         l = tapa_tl(l))
         tapa_send(tapa_self(), tapa_hd(l));
     tapa_term first = learner_value(flush());
     tapa_term left = tapa_info_key(tapa_self(), "message_queue_len");
@@ -47,9 +49,10 @@ static void prints_in_order(void)
     tapa_term got = call_in_process(flush_twice, tapa_list_v((size_t)n, items), ms(1500), &why);
     char *out = captured();
     bool printed_all = strcmp(out, expected) == 0;
-    EXPECT(got != TAPA_NONE || !printed_all || !tapa_equal(why, tapa_atom("timeout")),
-           "flush() printed the messages but then never returned: it waits for more. "
-           "Use a receive with timeout 0, which returns TAPA_TIMEOUT at once when the mailbox is empty.");
+    EXPECT(
+        got != TAPA_NONE || !printed_all || !tapa_equal(why, tapa_atom("timeout")),
+        "flush() printed the messages but then never returned: it waits for more. "
+        "Use a receive with timeout 0, which returns TAPA_TIMEOUT at once when the mailbox is empty.");
     EXPECT(got != TAPA_NONE, "flush() did not return (%s). It printed:\n%s",
            tapa_equal(why, tapa_atom("timeout")) ? "still waiting after 1.5 s" : txt(why), out);
     EXPECT(printed_all,
@@ -64,11 +67,16 @@ static void prints_in_order(void)
            "flush() returned %s; iex's flush() returns :ok.", txt(tapa_element(got, 0)));
     EXPECT(tapa_equal(tapa_element(got, 2), tapa_atom("ok")),
            "flush() on an empty mailbox returned %s; expected :ok.", txt(tapa_element(got, 2)));
-    EXPECT(flush_calls == 0,
-           "flush() handed the work to the runtime's own tapa_flush() (called %d times). The step is to "
-           "write it yourself: a loop of tapa_receive with timeout 0, printing each message.", flush_calls);
+    EXPECT(
+        flush_calls == 0,
+        "flush() handed the work to the runtime's own tapa_flush() (called %d times). The step is to "
+        "write it yourself: a loop of tapa_receive with timeout 0, printing each message.",
+        flush_calls);
     probe_pass();
 }
 
 static const probe_scenario scenarios[] = {{"order", prints_in_order}, {0}};
-int main(int argc, char **argv) { return probe_run(argc, argv, scenarios); }
+int main(int argc, char **argv)
+{
+    return probe_run(argc, argv, scenarios);
+}

@@ -25,11 +25,14 @@ static void pong_to_from(void)
     tapa_match m = {0};
     bool to_main = tapa_receive(&m, 0, ":pong") == 0;
     bool to_self = tapa_alive(r) && queue_len(r) > 0;
-    EXPECT(tapa_equal(got, tapa_atom("pong")),
-           "a process sent {:ping, its_pid} and got no :pong back within 1 s.%s",
-           to_main ? " The :pong went to the shell instead: send it to `from`, the pid that came in the message."
-           : to_self ? " The receiver seems to have sent it to itself: send it to `from`."
-                     : " Send :pong to the pid bound to `from`: tapa_send(tapa_var(&m, \"from\"), ...).");
+    EXPECT(
+        tapa_equal(got, tapa_atom("pong")),
+        "a process sent {:ping, its_pid} and got no :pong back within 1 s.%s",
+        to_main
+            ? " The :pong went to the shell instead: send it to `from`, the pid that came in the message."
+        : to_self
+            ? " The receiver seems to have sent it to itself: send it to `from`."
+            : " Send :pong to the pid bound to `from`: tapa_send(tapa_var(&m, \"from\"), ...).");
     probe_pass();
 }
 
@@ -43,9 +46,13 @@ static void show_pid(void)
     settle();
     char line[600];
     snprintf(line, sizeof line, "pid: %s", txt(r));
-    EXPECT(captured_has_line(line), "after send(pid, :show_pid) the receiver should print \"%s\".", line);
+    EXPECT(captured_has_line(line), "after send(pid, :show_pid) the receiver should print \"%s\".",
+           line);
     probe_pass();
 }
 
 static const probe_scenario scenarios[] = {{"ping", pong_to_from}, {"show", show_pid}, {0}};
-int main(int argc, char **argv) { return probe_run(argc, argv, scenarios); }
+int main(int argc, char **argv)
+{
+    return probe_run(argc, argv, scenarios);
+}

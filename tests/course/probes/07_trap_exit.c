@@ -10,14 +10,18 @@ static tapa_term c1, c2;
 static void child2_survives(tapa_term ref2, tapa_term r1)
 {
     CHECK("child2_survives");
-    EXPECT(tapa_is_pid(c1), "start_two_children_trap_exit() returned %s; it should return child1's pid.", txt(c1));
+    EXPECT(tapa_is_pid(c1),
+           "start_two_children_trap_exit() returned %s; it should return child1's pid.", txt(c1));
     EXPECT(c2 != TAPA_NONE, "child1 has no link to child2: keep spawn_link from step 6.");
-    EXPECT(r1 && tapa_equal(r1, tapa_atom("some_error")), "child1 should still end with :some_error; it ended with %s.",
+    EXPECT(r1 && tapa_equal(r1, tapa_atom("some_error")),
+           "child1 should still end with :some_error; it ended with %s.",
            r1 ? txt(r1) : "nothing (still alive)");
     tapa_term r2 = wait_down(ref2, 0);
-    EXPECT(r2 == TAPA_NONE && tapa_alive(c2),
-           "child2 died with %s when child1 exited. Process.flag(:trap_exit, true) must be set by child2 "
-           "itself, before the exit signal arrives.", r2 ? txt(r2) : "?");
+    EXPECT(
+        r2 == TAPA_NONE && tapa_alive(c2),
+        "child2 died with %s when child1 exited. Process.flag(:trap_exit, true) must be set by child2 "
+        "itself, before the exit signal arrives.",
+        r2 ? txt(r2) : "?");
     probe_pass();
 }
 
@@ -26,7 +30,8 @@ static void exit_message(tapa_term r1)
     CHECK("exit_message");
     char line[600];
     snprintf(line, sizeof line, "Received: {:EXIT, %s, :some_error}", txt(c1));
-    EXPECT(captured_has_line(line), "child2 should print \"%s\": the exit signal, arrived as a message.", line);
+    EXPECT(captured_has_line(line),
+           "child2 should print \"%s\": the exit signal, arrived as a message.", line);
     probe_pass();
 }
 
@@ -58,4 +63,7 @@ static void trap(void)
 }
 
 static const probe_scenario scenarios[] = {{"trap", trap}, {0}};
-int main(int argc, char **argv) { return probe_run(argc, argv, scenarios); }
+int main(int argc, char **argv)
+{
+    return probe_run(argc, argv, scenarios);
+}

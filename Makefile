@@ -22,7 +22,13 @@ UV_LIBS := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
 CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 WARN := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes
-BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include -Iruntime $(UV_CFLAGS) $(WARN)
+# What learners' code is compiled with (plus LEARNER_CFLAGS below).
+LEARNER_BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iruntime/include $(UV_CFLAGS) $(WARN)
+# The kit's own code (runtime, tests, tools) also sees the internal headers,
+# and runtime/internal_names.h renames every internal global to tapa_i_*
+# (tools/internal-names.sh), so the library defines tapa_ names only.
+INTERNAL_NAMES := runtime/internal_names.h
+BASE_CFLAGS := $(LEARNER_BASE_CFLAGS) -Iruntime -include $(INTERNAL_NAMES)
 LIBS := $(UV_LIBS) $(CRYPTO_LIBS) -lz -lm -lpthread
 # The library's own sources: tapa.h's nonnull attributes on term arguments
 # are for callers; inside, they would let the compiler drop the runtime's
@@ -48,14 +54,10 @@ $(TOOLCHAIN_MK): tools/toolchain.sh
 # stack per process so the sanitizers can follow switches), debug (for
 # valgrind, one stack per process as well).
 # Link-time optimisation lets send, receive and the switch inline across
-# files. libtapa.a's one object is optimised so, as a whole, when it is made
-# (LTO_RLINK), and holds plain code: every program gets it, with or without
-# -flto (learners' exercises, make install; bench_ring linked without LTO:
-# 12 -> 22 M msg/s). What LTO cannot do any more is inline the API into the
-# program's own loops (bench_ring with -flto: 29 -> 23 M msg/s, tapa_int and
-# tapa_int_value being calls). The fat objects give the kit's tests and tools
-# their plain code. Where the toolchain cannot do that end to end (clang 14),
-# LTO is off (LTO_NOTE).
+# files, and into a program's own loops when it links with -flto (make
+# bench: ring 20 -> 30 M msg/s); fat objects keep libtapa.a usable by
+# programs built without it (learners' exercises, make install). Where the
+# toolchain cannot do that end to end (clang 14), LTO is off (LTO_NOTE).
 release_CFLAGS := -O2 -g $(LTO)
 # Tests and tools link the plain code of the fat objects: an LTO link of
 # each program costs ~3 s of CPU; make bench links with LTO.
@@ -85,11 +87,14 @@ HAVE_CMOCKA ?= $(shell printf '\043include <stdarg.h>\n\043include <stddef.h>\n\
                  | $(CC) $(UV_CFLAGS) -E -x c - >/dev/null 2>&1 && echo yes)
 NO_CMOCKA = echo "$(1): SKIPPED: cmocka is not installed (apt-get install libcmocka-dev; brew install cmocka)"
 
-# Two archives of the same objects. libtapa.a, what learners and users link,
-# holds one object whose only global symbols are tapa_* (tools/link-api.sh:
-# a partial link, the rest made local), so a program may define its own
-# utf8_decode or flush. libtapa-internal.a holds the objects as they are,
-# for the kit's own tests and tools, which call the runtime's internals.
+# libtapa.a, what learners and users link, is an archive of the runtime's
+# objects, whose globals are all tapa_* (tapa_i_* for the internals, by
+# runtime/internal_names.h), so a program may define its own utf8_decode or
+# flush, and a program built with -flto still gets the API inlined into its
+# loops (a partial link that hid the internals cost ring 30 -> 23 M msg/s).
+# libtapa-internal.a is the same archive, the name the kit's own tests and
+# tools link when they call internals. libtapa-iex.a (mk/iex.mk) is one
+# partially linked object (tools/link-api.sh), for make iex STEP=NN.
 LINK_API_ENV = CC="$(CC)" NM="$(NM)" OBJCOPY="$(OBJCOPY)" TAPA_TARGET="$(TAPA_TARGET)"
 LINK_API = $(LINK_API_ENV) LTO_RLINK="$(if $(LTO),$(LTO_RLINK))" tools/link-api.sh
 
@@ -108,15 +113,15 @@ BENCHES := $(patsubst bench/%.c,%,$(wildcard bench/bench_*.c))
 define variant
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_SRC)) \
             $$(patsubst %.S,$(BUILD)/$(1)/obj/%.o,$$(RUNTIME_ASM))
-$(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
+$(BUILD)/$(1)/obj/%.o: %.c $$(wildcard runtime/include/*.h runtime/*/*.h) $(INTERNAL_NAMES) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$<)$$(CC) $$(BASE_CFLAGS) $$(LIB_CFLAGS) $$($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
+$(BUILD)/$(1)/obj/%.o: %.S runtime/sched/context_asm.h $(INTERNAL_NAMES) $(CC_STAMP)
 	@mkdir -p $$(@D)
-	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
-$(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ) tools/link-api.sh
+	$$(call say,AS,$$<)$$(CC) $$($(1)_CFLAGS) -include $(INTERNAL_NAMES) -c $$< -o $$@
+$(BUILD)/$(1)/lib/libtapa.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(LINK_API) $$@.o 'tapa_*' $$($(1)_OBJ) && rm -f $$@ && $(AR) rcs $$@ $$@.o && rm -f $$@.o
+	$$(call say,AR,$$@)rm -f $$@ && $(AR) rcs $$@ $$^
 $(BUILD)/$(1)/lib/libtapa-internal.a: $$($(1)_OBJ)
 	@mkdir -p $$(@D)
 	$$(call say,AR,$$@)rm -f $$@ && $(AR) rcs $$@ $$^
@@ -139,12 +144,12 @@ $(foreach v,release asan debug,$(eval $(call variant,$(v))))
 # its link optimises the library as a whole, the rest being its own.
 PIC_OBJ := $(patsubst %.c,$(BUILD)/release/pic/%.o,$(RUNTIME_SRC)) \
            $(patsubst %.S,$(BUILD)/release/pic/%.o,$(RUNTIME_ASM))
-$(BUILD)/release/pic/%.o: %.c $(wildcard runtime/include/*.h runtime/*/*.h) $(CC_STAMP) | $(BUILD)/.deps
+$(BUILD)/release/pic/%.o: %.c $(wildcard runtime/include/*.h runtime/*/*.h) $(INTERNAL_NAMES) $(CC_STAMP) | $(BUILD)/.deps
 	@mkdir -p $(@D)
 	$(call say,CC,$< -fPIC)$(CC) $(BASE_CFLAGS) $(LIB_CFLAGS) $(release_CFLAGS) -fPIC -c $< -o $@
-$(BUILD)/release/pic/%.o: %.S runtime/sched/context_asm.h $(CC_STAMP)
+$(BUILD)/release/pic/%.o: %.S runtime/sched/context_asm.h $(INTERNAL_NAMES) $(CC_STAMP)
 	@mkdir -p $(@D)
-	$(call say,AS,$< -fPIC)$(CC) $(release_CFLAGS) -fPIC -c $< -o $@
+	$(call say,AS,$< -fPIC)$(CC) $(release_CFLAGS) -include $(INTERNAL_NAMES) -fPIC -c $< -o $@
 ifneq ($(findstring -apple-,$(TAPA_TARGET)),)
 SHLIB := $(BUILD)/release/lib/libtapa.dylib
 $(SHLIB): $(PIC_OBJ)

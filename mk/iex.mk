@@ -40,7 +40,7 @@ $(foreach v,release asan,$(eval $(call iex_variant,$(v))))
 # learner's functions (flush, receive, eval...) clash with none of the shell's
 # or the runtime's; the shell's weak references find them.
 IEX_OBJ := $(patsubst %.c,$(BUILD)/release/iex-obj/%.o,tools/tapa-iex.c $(IEX_SRC))
-$(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h)
+$(BUILD)/release/iex-obj/%.o: %.c $(IEX_HDR) $(wildcard runtime/include/*.h runtime/*/*.h) $(INTERNAL_NAMES)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)$(CC) $(IEX_CFLAGS) $(release_CFLAGS) -fno-lto -c $< -o $@
 $(BUILD)/release/lib/libtapa-iex.a: $(IEX_OBJ) $(release_OBJ) tools/link-api.sh
@@ -60,7 +60,7 @@ else
 	@$(IEX_STEP_ENV) tools/iex/run-step.sh "$(STEP)" $(BUILD)/iex $(BUILD)/bin/tapa-iex $(IEX_ARGS)
 endif
 
-IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(BASE_CFLAGS) $(LEARNER_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
+IEX_STEP_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="$(LEARNER_BASE_CFLAGS) $(LEARNER_CFLAGS) -Iexercises -O0 -g $(if $(LTO),-fno-lto)" \
   TAPA_LIBS="$(BUILD)/release/lib/libtapa-iex.a $(LIBS) $(IEX_LIBS)"
 test-iex: $(BUILD)/bin/tapa-iex $(BUILD)/release/lib/libtapa-iex.a
 	@$(IEX_STEP_ENV) tests/iex/step.sh $(BUILD)/iex-test/step $(BUILD)/bin/tapa-iex

@@ -9,13 +9,13 @@
 #                for clang when installed); OBJCOPY is empty on macOS, where
 #                ld -r -exported_symbols_list hides the internals instead
 #   LTO          link-time optimisation flags, or nothing
-#   LTO_RLINK    the flags of the partial link that makes libtapa.a's one
-#                object with LTO across the whole library (tools/link-api.sh)
+#   LTO_RLINK    the flags of an LTO partial link (tools/link-api.sh); the
+#                probe below proves it, make iex's shell links without it
 #
 # LTO is on only when it works end to end with this CC and AR: fat LTO
 # objects archived as they are and linked without LTO (libtapa-internal.a:
 # the kit's tests and tools), and partially linked into one object whose
-# only global symbol is tapa_* (libtapa.a, tools/link-api.sh), archived and
+# only global symbol is tapa_* (as make iex's shell, tools/link-api.sh), archived and
 # linked into a program that has a function of the same name as a hidden
 # one, both with -flto and with -fno-lto. clang 14 ignores -ffat-lto-objects
 # and writes bitcode that a plain link cannot read, so with it LTO is off,

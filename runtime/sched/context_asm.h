@@ -16,7 +16,9 @@
 
 #if defined(__APPLE__)
 /* Mach-O: C names carry a leading underscore; no .type/.size, no GNU-stack note. */
-#define CTX_SYM(name) _##name
+/* two steps, so a name renamed by internal_names.h is renamed before the _ */
+#define CTX_SYM(name) CTX_SYM_(name)
+#define CTX_SYM_(name) _##name
 #define CTX_TYPE(name)
 #define CTX_END(name)
 #define CTX_NOEXECSTACK

@@ -39,6 +39,7 @@ for pair in "$lib:static" "$shlib:shared"; do
              "(a learner's function of the same name would clash or be called by the runtime):"
         printf '%s\n' "$others" | tr '\n' ' ' | fold -s -w 100 | sed 's/^/    /'
         echo
+        echo "    A new internal global? make internal-names adds it to runtime/internal_names.h (as tapa_i_NAME)."
         fail=1
     elif [ "$n" -lt 50 ]; then
         echo "symbols: FAIL: $f exports only $n tapa_ symbols: the API is missing"; fail=1

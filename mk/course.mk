@@ -25,7 +25,8 @@ COURSE_STEPS := $(shell awk '/^[0-9]/ { print $$1 }' $(STEPS_TABLE))
 COURSE_SLUGS := $(shell awk '/^[0-9]/ { print $$1 "_" $$2 }' $(STEPS_TABLE))
 GRADE_BIN := $(BUILD)/bin/tapa-grade
 CHART_BIN := $(BUILD)/bin/tapa-chart
-GRADE_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# getconf is POSIX (macOS has no nproc)
+GRADE_JOBS ?= $(shell getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 COURSE_PROGRESS ?= .tapa-progress
 GRADE_ENV = TAPA_CC="$(CC)" TAPA_CFLAGS="-std=c11 -D_GNU_SOURCE $(UV_CFLAGS) $(WARN) $(LEARNER_CFLAGS) -O1 -g" \
             TAPA_LIB="$(BUILD)/release/lib/libtapa.a" TAPA_LIBS="$(LIBS)" \

@@ -24,7 +24,7 @@ global_defined() {
     case $TAPA_TARGET in
     *-apple-*) $NM -gU "$1" | awk 'NF >= 3 { print $NF }' | sed 's/^_//' ;;
     *) if [ "$2" = shared ]; then flag=-D; else flag=-g; fi
-       $NM $flag --defined-only "$1" | awk 'NF == 3 { print $3 }' ;;
+       $NM $flag --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' ;; # (an empty object: "no symbols")
     esac
 }
 

@@ -7,6 +7,14 @@ $(INTEROP_BIN)/%: tests/interop/%.c $(BUILD)/release/lib/libtapa.a $(BUILD)/rele
 	@mkdir -p $(@D)
 	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< -o $@ $(BUILD)/release/lib/$(call lib_for,$*) $(LIBS)
 
+# the drivers that play a raw, hostile peer share its sockets (raw_peer.c)
+RAW_PEER_DRIVERS := $(INTEROP_BIN)/dist_abuse $(INTEROP_BIN)/dist_hostile
+$(RAW_PEER_DRIVERS): $(INTEROP_BIN)/%: tests/interop/%.c tests/interop/raw_peer.c tests/interop/raw_peer.h \
+                     $(BUILD)/release/lib/libtapa-internal.a
+	@mkdir -p $(@D)
+	$(call say,LINK,$@)$(CC) $(BASE_CFLAGS) $(release_CFLAGS) $(release_LINKFLAGS) $< tests/interop/raw_peer.c -o $@ \
+	  $(BUILD)/release/lib/$(call lib_for,$*) $(LIBS)
+
 # an LD_PRELOAD shim: lookups of hosts named slow* take 1.5 s (dist_noblock)
 $(INTEROP_BIN)/slow_dns.so: tests/interop/slow_dns.c
 	@mkdir -p $(@D)

@@ -25,12 +25,9 @@ _Noreturn void term_badarg(const char *fmt, ...)
 
 _Noreturn void term_none_fail(const char *fn, const char *what, size_t pos)
 {
-    static char why[256];
-    snprintf(why, sizeof why,
-             "%s %zu of %s is TAPA_NONE/0, not a term: write tapa_int(0) for the number 0 "
-             "(TAPA_NONE is only what a failed tapa_parse returns)",
-             what, pos, fn);
-    term_fail(A(badarg), why);
+    term_badarg("%s %zu of %s is TAPA_NONE/0, not a term: write tapa_int(0) for the number 0 "
+                "(TAPA_NONE is only what a failed tapa_parse returns)",
+                what, pos, fn);
 }
 
 void term_check_terms(const tapa_term *terms, size_t n, const char *fn, const char *what)

@@ -23,6 +23,7 @@
 #include "dist/epmd.h"
 #include "dist/etf.h"
 #include "dist/handshake.h"
+#include "raw_peer.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -35,12 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* MSG_NOSIGNAL is Linux (and newer BSDs); macOS has none. There SIGPIPE is
- * ignored for the whole program instead (main), so a peer that closed its
- * end gives EPIPE from send, never a dead test driver. */
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0
-#endif
 #include <zlib.h>
 
 static const char *target, *cookie, *tag;
@@ -52,66 +47,6 @@ static void check(bool ok, const char *what)
     printf("%s %s\n", ok ? "ok" : "FAIL", what);
     fflush(stdout);
     if (!ok) failures++;
-}
-
-static int dial(uint16_t p)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(p)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        if (fd >= 0) close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static bool send_all(int fd, const void *p, size_t n)
-{
-    const uint8_t *b = p;
-    while (n) {
-        ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-        if (w <= 0) return false;
-        b += w, n -= (size_t)w;
-    }
-    return true;
-}
-
-static ssize_t read_some(int fd, uint8_t *buf, size_t size, int ms)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    if (poll(&p, 1, ms) <= 0) return 0;
-    ssize_t r = read(fd, buf, size);
-    return r > 0 ? r : -1;
-}
-
-static bool closed_within(int fd, int ms)
-{
-    uint8_t buf[4096];
-    for (int waited = 0; waited < ms; waited += 50)
-        if (read_some(fd, buf, sizeof buf, 50) < 0) return true;
-    return false;
-}
-
-static uint16_t port_of(const char *alive)
-{
-    int fd = dial(EPMD_PORT);
-    if (fd < 0) return 0;
-    dbuf b = {0};
-    epmd_port_please_req(&b, alive);
-    send_all(fd, b.data, b.len);
-    dbuf_free(&b);
-    uint8_t r[64];
-    size_t len = 0;
-    uint16_t p = 0;
-    for (int i = 0; i < 20; i++) {
-        ssize_t n = read_some(fd, r + len, sizeof r - len, 100);
-        if (n < 0) break;
-        len += (size_t)n;
-        if (epmd_port_please_parse(r, len, &p) != -1) break;
-    }
-    close(fd);
-    return p;
 }
 
 /* A handshake as `me` (creation given); the socket, or -1 if refused. */
@@ -466,7 +401,7 @@ static void dies_unread(void)
 
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_IGN); /* see MSG_NOSIGNAL above */
+    signal(SIGPIPE, SIG_IGN); /* macOS has no MSG_NOSIGNAL: see raw_peer.c */
     if (argc != 4) {
         fprintf(stderr, "usage: dist_abuse TARGET COOKIE TAG\n");
         return 2;

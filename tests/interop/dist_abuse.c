@@ -401,7 +401,7 @@ static void dies_unread(void)
 
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_IGN); /* macOS has no MSG_NOSIGNAL: see raw_peer.c */
+    signal(SIGPIPE, SIG_IGN); /* a closed peer: EPIPE, not death (raw_peer.c) */
     if (argc != 4) {
         fprintf(stderr, "usage: dist_abuse TARGET COOKIE TAG\n");
         return 2;

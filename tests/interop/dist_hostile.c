@@ -729,7 +729,7 @@ static void node(tapa_term arg)
 
 int main(int argc, char **argv)
 {
-    signal(SIGPIPE, SIG_IGN); /* macOS has no MSG_NOSIGNAL: see raw_peer.c */
+    signal(SIGPIPE, SIG_IGN); /* a closed peer: EPIPE, not death (raw_peer.c) */
     if (argc < 4) {
         fprintf(stderr, "usage: dist_hostile NAME COOKIE PEER\n");
         return 2;
